@@ -1,0 +1,18 @@
+# Compiler flags and build-time hygiene (DESIGN.md §11): ccache when present, warnings on,
+# no exceptions to the standard.
+find_program(CCACHE_PROGRAM ccache)
+if(CCACHE_PROGRAM)
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
+endif()
+
+add_library(kaos_warnings INTERFACE)
+target_compile_options(kaos_warnings INTERFACE -Wall -Wextra -Wno-unused-parameter)
+
+# Boost.Asio: no deprecated API, and one definition of the standard-library coroutine support.
+add_compile_definitions(
+  BOOST_ASIO_NO_DEPRECATED
+  BOOST_ASIO_DISABLE_BOOST_COROUTINE
+  BOOST_BEAST_USE_STD_STRING_VIEW
+  BOOST_JSON_NO_LIB
+  BOOST_URL_NO_LIB
+  BOOST_CONTAINER_NO_LIB)

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Checks the layering of src/ (DESIGN.md §4).
+
+Two rules, one source of truth each:
+1. Every module's CMakeLists.txt declares its dependencies (`kaos_module(NAME ... DEPS a b)`);
+   those must point down the floors below.
+2. Every `#include "X/..."` in src/<module>/ must name the module itself or one it may reach
+   through its declared DEPS (transitively). Boost.Beast may be included only in src/net/.
+Exits 1 with one line per violation.
+"""
+import os
+import re
+import sys
+
+FLOORS = {
+    "core": 0,
+    "net": 1, "protocol": 1, "telemetry": 1, "api": 1,
+    "plan": 2, "k8s": 2, "clients": 2,
+    "operator": 3, "local": 3, "agent": 3, "modelapi": 3, "mcp": 3, "memory": 3, "ui": 3,
+    "cli": 4,
+    "app": 5,
+}
+# Sideways steps DESIGN.md allows on one floor.
+SIDEWAYS = {("telemetry", "net")}
+# Floor-3 servers never depend on each other, whatever the floors say.
+SERVERS = {"modelapi", "mcp", "agent", "memory"}
+
+MODULE_RE = re.compile(r"kaos_module\(\s*(\w+)(.*?)\)\s*$", re.S | re.M)
+INCLUDE_RE = re.compile(r'^\s*#\s*include\s*"([a-z0-9_]+)/')
+BEAST_RE = re.compile(r'^\s*#\s*include\s*[<"]boost/beast')
+
+
+def declared_deps(src):
+    deps = {}
+    for module in sorted(os.listdir(src)):
+        cml = os.path.join(src, module, "CMakeLists.txt")
+        if not os.path.isfile(cml):
+            continue
+        text = open(cml, encoding="utf-8").read()
+        m = MODULE_RE.search(text)
+        if not m:
+            deps[module] = None  # an executable (app): may use anything below
+            continue
+        body = m.group(2)
+        dm = re.search(r"\bDEPS\b(.*?)(\b[A-Z_]{4,}\b|$)", body, re.S)
+        deps[module] = set(dm.group(1).split()) if dm else set()
+    return deps
+
+
+def closure(module, deps):
+    seen, stack = set(), [module]
+    while stack:
+        for d in deps.get(stack.pop()) or ():
+            if d not in seen:
+                seen.add(d)
+                stack.append(d)
+    return seen
+
+
+def main():
+    repo = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..")
+    src = os.path.join(repo, "src")
+    deps = declared_deps(src)
+    bad = []
+    for module, ds in deps.items():
+        if module not in FLOORS:
+            bad.append(f"src/{module}: not on DESIGN.md's floors")
+            continue
+        for d in ds or ():
+            if d not in FLOORS:
+                bad.append(f"src/{module}/CMakeLists.txt: unknown module '{d}'")
+            elif (FLOORS[d] >= FLOORS[module] and (module, d) not in SIDEWAYS) or (module in SERVERS and d in SERVERS):
+                bad.append(f"src/{module}/CMakeLists.txt: {module} (floor {FLOORS[module]}) may not depend on {d} (floor {FLOORS[d]})")
+    for module in deps:
+        allowed = None if deps[module] is None else closure(module, deps) | {module}
+        for root, _, files in os.walk(os.path.join(src, module)):
+            for name in files:
+                if not name.endswith((".hpp", ".cpp", ".h", ".ipp", ".in")):
+                    continue
+                path = os.path.join(root, name)
+                rel = os.path.relpath(path, repo)
+                with open(path, encoding="utf-8", errors="replace") as f:
+                    for no, line in enumerate(f, 1):
+                        if BEAST_RE.match(line) and module != "net":
+                            bad.append(f"{rel}:{no}: Boost.Beast outside src/net")
+                        m = INCLUDE_RE.match(line)
+                        if not m or m.group(1) not in deps:
+                            continue
+                        target = m.group(1)
+                        if allowed is not None and target not in allowed:
+                            bad.append(f"{rel}:{no}: {module} may not include {target}/ (not in its DEPS)")
+                        elif allowed is None and FLOORS.get(target, 99) >= FLOORS.get(module, 0):
+                            bad.append(f"{rel}:{no}: {module} may not include {target}/ (same or higher floor)")
+    for b in bad:
+        print(b)
+    print(f"layering: {len(bad)} violation(s) in {len(deps)} modules")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs every build, test and benchmark dependency of the project on Debian 12.
+# Idempotent: packages already present are skipped, npm installs from the lockfile.
+# Works as root or through sudo.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+if [[ $(id -u) -eq 0 ]]; then SUDO=(); else SUDO=(sudo); fi
+
+APT_PACKAGES=(
+  # toolchain
+  build-essential g++ cmake ninja-build ccache pkg-config git
+  # libraries (DESIGN.md §11)
+  libboost1.81-dev libssl-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev openssl curl ca-certificates
+  python3 wrk nginx-light util-linux procps
+)
+# Node.js may come from elsewhere (NodeSource's nodejs ships npm and conflicts with Debian's
+# npm package): only ask Debian for what is missing.
+command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${SUDO[@]}" apt-get update -qq
+  "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "install-deps: Debian packages present"
+fi
+
+# nginx is a benchmark baseline only, started by bench/ with its own config: the distro's
+# default site that the package starts on install is stopped again.
+if [[ " ${missing[*]:-} " == *" nginx-light "* ]]; then
+  "${SUDO[@]}" service nginx stop >/dev/null 2>&1 || true
+fi
+
+# Node-based conformance tests (official SDK clients), pinned by the lockfile.
+if [[ -f "$here/tests/conformance/package-lock.json" ]]; then
+  lock="$here/tests/conformance/package-lock.json"
+  stamp="$here/tests/conformance/node_modules/.lock-hash"
+  hash=$(sha256sum "$lock" | cut -d' ' -f1)
+  if [[ ! -f "$stamp" || $(cat "$stamp") != "$hash" ]]; then
+    echo "install-deps: npm ci in tests/conformance"
+    (cd "$here/tests/conformance" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$hash" > "$stamp"
+  else
+    echo "install-deps: npm packages present"
+  fi
+fi

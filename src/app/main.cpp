@@ -1,0 +1,29 @@
+// The one program: `kaos <command>`. Parses arguments and dispatches to src/cli.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/command.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "kaos — run multi-agent AI systems (agents, MCP tool servers, model APIs) declared as KAOS\n"
+      "resources (kaos.tools/v1alpha1), on Kubernetes or on one machine.",
+      "kaos"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show help for every command");
+  app.footer("Run 'kaos <command> --help' for a command's options.");
+
+  kaos::cli::CommandContext ctx;
+  kaos::cli::add_version_command(app, ctx);
+  kaos::cli::add_validate_command(app, ctx);
+  kaos::cli::add_crds_command(app, ctx);
+  kaos::cli::add_modelapi_command(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return ctx.exit_code;
+}

@@ -1,0 +1,99 @@
+#pragma once
+// The HTTP/1.1 client: a keep-alive connection pool per origin, TLS, deadlines, streamed
+// responses and retries for requests marked retryable.
+//
+// Cancellation: every operation honours the awaiting coroutine's cancellation slot (e.g. the
+// server handler whose client went away): the connection in use is closed, not returned to
+// the pool, and the call completes with an error whose code is "cancelled".
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/result.hpp"
+#include "net/http.hpp"
+#include "net/url.hpp"
+
+namespace kaos::net {
+
+struct TlsOptions {
+  bool verify = true;          ///< verify the peer certificate and host name
+  std::string ca_file;         ///< extra CA bundle (PEM); system CAs are always loaded too
+  std::string cert_file;       ///< client certificate (PEM), optional
+  std::string key_file;        ///< its private key (PEM)
+};
+
+struct RetryPolicy {
+  int max_attempts = 1;                             ///< 1 = no retry
+  std::chrono::milliseconds initial_backoff{100};   ///< doubled each attempt, with full jitter
+  std::chrono::milliseconds max_backoff{2'000};
+};
+
+struct ClientOptions {
+  std::chrono::milliseconds connect_timeout{5'000};
+  std::size_t max_idle_per_origin = 256;            ///< idle keep-alive connections kept
+  std::chrono::milliseconds idle_timeout{60'000};   ///< idle connections older than this are dropped
+  std::size_t max_response_body = 64 * 1024 * 1024;
+  TlsOptions tls;
+};
+
+struct ClientRequest {
+  std::string method = "GET";
+  std::string url;                                   ///< absolute http(s) URL
+  Headers headers;
+  std::string body;
+  std::chrono::milliseconds timeout{120'000};        ///< deadline for the whole exchange
+  /// Retried (per `retry`) on connect errors, 429 and 5xx, before any response byte reached
+  /// the caller. Only mark idempotent or safe-to-repeat requests.
+  bool retryable = false;
+  RetryPolicy retry;
+};
+
+struct ClientResponse {
+  int status = 0;
+  Headers headers;
+  std::string body;
+};
+
+/// A response whose body is read as it arrives (SSE, long downloads).
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  virtual int status() const = 0;
+  virtual const Headers& headers() const = 0;
+  /// The next piece of body as it arrives; nullopt at the end of the body.
+  /// Errors: "timeout" past the request deadline, "io" on a broken connection, "cancelled".
+  virtual Task<Result<std::optional<std::string>>> next() = 0;
+  /// Reads the rest of the body into one string (bounded by max_response_body).
+  Task<Result<std::string>> read_all();
+};
+
+/// Error codes used by the client in Error::code: "connect" (DNS, refused, TLS handshake),
+/// "timeout", "io", "cancelled", "invalid" (bad URL), "too_large".
+class HttpClient {
+ public:
+  HttpClient(Executor executor, ClientOptions options = {});
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  /// Sends the request and reads the whole response (any status is a value, not an error).
+  Task<Result<ClientResponse>> send(ClientRequest request);
+  /// Sends the request and returns once the status line and headers arrived.
+  Task<Result<std::unique_ptr<ResponseStream>>> open(ClientRequest request);
+
+  /// Pool statistics, for tests and metrics.
+  struct Stats {
+    std::uint64_t connections_opened = 0;
+    std::uint64_t connections_reused = 0;
+    std::size_t idle = 0;
+  };
+  Stats stats() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace kaos::net

@@ -1,0 +1,63 @@
+#pragma once
+// The HTTP/1.1 server: keep-alive, TCP_NODELAY, limits, streamed responses, graceful
+// shutdown. One coroutine per connection on a strand; handlers run on that strand.
+//
+// Cancellation contract: when the client disconnects while its request is being handled
+// (including mid-stream), the handler's coroutine receives terminal cancellation, so any
+// awaited operation (an upstream call, a timer) completes with operation_aborted and the
+// handler unwinds. Probes are ordinary handlers that do no I/O: nothing queues them behind
+// other work because no handler blocks a thread.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/result.hpp"
+#include "net/router.hpp"
+
+namespace kaos::net {
+
+struct ServerOptions {
+  std::string host = "0.0.0.0";
+  std::uint16_t port = 8000;                ///< 0 picks a free port (see Server::port())
+  std::size_t body_limit = 10 * 1024 * 1024;  ///< larger bodies get 413
+  std::size_t header_limit = 16 * 1024;     ///< larger headers get 431
+  std::chrono::milliseconds read_timeout{30'000};  ///< to receive a whole request once it began
+  std::chrono::milliseconds idle_timeout{75'000};  ///< keep-alive idle connection lifetime
+  std::chrono::milliseconds drain_timeout{10'000}; ///< graceful shutdown deadline
+  std::size_t max_connections = 10'000;
+};
+
+class Server {
+ public:
+  Server(Executor executor, ServerOptions options, std::shared_ptr<const Router> router);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  /// Binds and listens; error when the address is unavailable. Call once.
+  Result<void> listen();
+  /// The bound port (after listen()).
+  std::uint16_t port() const;
+  /// Starts accepting (after listen()).
+  void start();
+  /// Graceful shutdown: stops accepting, closes idle connections, lets in-flight requests
+  /// finish until the drain deadline, then closes the rest. Completes when all are closed.
+  Task<void> shutdown();
+  /// Number of open connections (for tests and metrics).
+  std::size_t connection_count() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+/// Runs a server process: creates an io_context with `threads` threads (0 = hardware cores),
+/// builds the router with `make_router` (which may create clients on the same executor),
+/// listens, calls `on_listening` with the bound port, serves until SIGINT/SIGTERM, then shuts
+/// down gracefully. Returns 0, or 1 when listening failed (after logging why).
+int run_server(ServerOptions options, unsigned threads,
+               std::function<std::shared_ptr<const Router>(Executor)> make_router,
+               std::function<void(std::uint16_t)> on_listening = {});
+
+}  // namespace kaos::net
