@@ -31,16 +31,27 @@ class Router {
   void set_not_found(Handler h) { not_found_ = std::move(h); }
   void set_method_not_allowed(Handler h) { method_not_allowed_ = std::move(h); }
 
+  /// Builds error responses the router and the server produce themselves (404, 405, and the
+  /// server's 400/413/431/500 answers before or around routing). Default: JSON
+  /// {"detail": message}. An OpenAI-facing server can return {"error":{...}} instead.
+  /// Must not throw; called on the connection's strand.
+  using ErrorResponder = std::function<Response(int status, std::string message)>;
+  void set_error_responder(ErrorResponder r) { error_responder_ = std::move(r); }
+  /// The error response for `status` with `message` (uses the responder when set).
+  Response error_response(int status, std::string message) const;
+
   /// Resolves and runs the handler chain for `req` (fills req.params).
   Task<Response> dispatch(Request& req) const;
 
  private:
   struct Route;
   const Handler* match(Request& req, bool& path_matched) const;
+  std::string allowed_methods(const Request& req) const;
   std::vector<std::shared_ptr<Route>> routes_;
   std::vector<Middleware> middleware_;
   Handler not_found_;
   Handler method_not_allowed_;
+  ErrorResponder error_responder_;
 };
 
 /// CORS: answers preflight OPTIONS and adds Access-Control-* headers to every response.

@@ -25,7 +25,13 @@ struct ServerOptions {
   std::chrono::milliseconds read_timeout{30'000};  ///< to receive a whole request once it began
   std::chrono::milliseconds idle_timeout{75'000};  ///< keep-alive idle connection lifetime
   std::chrono::milliseconds drain_timeout{10'000}; ///< graceful shutdown deadline
+  std::chrono::milliseconds write_timeout{60'000}; ///< per response write (head, body, one chunk)
   std::size_t max_connections = 10'000;
+  /// TLS: when both are set the server speaks HTTPS only (PEM files; chain allowed).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  /// Optional: a PEM CA bundle; when set, clients must present a certificate it signed.
+  std::string tls_client_ca_file;
 };
 
 class Server {

@@ -32,6 +32,12 @@ class SseParser {
   std::size_t max_event_ = 16 * 1024 * 1024;
   bool overflowed_ = false;
   bool bom_checked_ = false;
+  // Parse state of the event being assembled (buffer_ starts at that event's first byte).
+  void field(std::string_view line);
+  std::size_t scan_ = 0;  ///< offset in buffer_ of the next unprocessed line
+  std::string data_;
+  std::string type_;
+  std::optional<long> retry_;
 };
 
 }  // namespace kaos::net

@@ -1,0 +1,158 @@
+// HttpClient connections: TLS context, keep-alive pool, connect (resolve, TCP, TLS), deadline.
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include "net/detail/client_impl.hpp"
+
+namespace kaos::net::detail {
+
+ClientConn::ClientConn(Executor ex, ssl::context* tls_ctx) : plain(ex) {
+  if (tls_ctx) tls = std::make_unique<ssl::stream<tcp::socket>>(ex, *tls_ctx);
+}
+
+ClientState::ClientState(Executor ex, ClientOptions opts) : executor(ex), options(std::move(opts)) {}
+
+ssl::context* ClientState::tls_context() {
+  std::call_once(tls_once, [this] { make_tls(); });
+  return tls ? &*tls : nullptr;
+}
+
+void ClientState::make_tls() {
+  try {
+    auto& ctx = tls.emplace(ssl::context::tls_client);
+    ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3);
+    const auto& t = options.tls;
+    boost::system::error_code ec;
+    ctx.set_default_verify_paths(ec);  // a missing system store is not fatal
+    if (!t.ca_file.empty()) {
+      ctx.load_verify_file(t.ca_file, ec);
+      if (ec) throw std::runtime_error("cannot load CA file '" + t.ca_file + "': " + ec.message());
+    }
+    if (!t.cert_file.empty() || !t.key_file.empty()) {
+      if (t.cert_file.empty() || t.key_file.empty())
+        throw std::runtime_error("a client certificate needs both cert_file and key_file");
+      ctx.use_certificate_chain_file(t.cert_file, ec);
+      if (ec) throw std::runtime_error("cannot load client certificate '" + t.cert_file + "': " + ec.message());
+      ctx.use_private_key_file(t.key_file, ssl::context::pem, ec);
+      if (ec) throw std::runtime_error("cannot load client key '" + t.key_file + "': " + ec.message());
+    }
+    ctx.set_verify_mode(t.verify ? ssl::verify_peer : ssl::verify_none);
+  } catch (const std::exception& e) {
+    tls.reset();
+    tls_error = e.what();
+  }
+}
+
+namespace {
+/// False when the peer closed an idle connection (or sent something unexpected on it).
+bool still_open(ClientConn& c) {
+  char byte;
+  ssize_t n = ::recv(c.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+}  // namespace
+
+std::unique_ptr<ClientConn> ClientState::acquire(const std::string& origin) {
+  std::unique_ptr<ClientConn> dead;
+  std::lock_guard lock(mu);
+  auto it = idle.find(origin);
+  if (it == idle.end()) return nullptr;
+  auto& list = it->second;
+  auto now = Clock::now();
+  while (!list.empty()) {
+    auto c = std::move(list.back());
+    list.pop_back();
+    if (now - c->idle_since > options.idle_timeout || !still_open(*c)) continue;
+    reused.fetch_add(1, std::memory_order_relaxed);
+    return c;
+  }
+  return nullptr;
+}
+
+void ClientState::release(std::unique_ptr<ClientConn> conn) {
+  conn->idle_since = Clock::now();
+  std::lock_guard lock(mu);
+  auto& list = idle[conn->origin];
+  if (list.size() < options.max_idle_per_origin) list.push_back(std::move(conn));
+}
+
+std::size_t ClientState::idle_count() {
+  std::lock_guard lock(mu);
+  std::size_t n = 0;
+  for (auto& [origin, list] : idle) n += list.size();
+  return n;
+}
+
+Error cancelled_error() { return Error{"cancelled", "request cancelled"}; }
+
+void ClientExchange::arm(Clock::time_point when) {
+  auto gen = ++watchdog_->generation;
+  timer_.expires_at(when);
+  timer_.async_wait([wd = watchdog_, gen](const boost::system::error_code& ec) {
+    if (ec || wd->generation != gen) return;
+    wd->fired = true;
+    boost::system::error_code ignored;
+    if (wd->conn) wd->conn->socket().cancel(ignored);
+    if (wd->resolver) wd->resolver->cancel();
+  });
+}
+
+Error ClientExchange::io_error(const boost::system::error_code& ec, std::string_view what) const {
+  if (watchdog_->fired) return Error::timeout(std::string(what) + ": request deadline passed");
+  if (ec == asio::error::operation_aborted) return cancelled_error();
+  return Error::io(std::string(what) + ": " + ec.message());
+}
+
+Task<Result<std::unique_ptr<ClientConn>>> ClientExchange::connect(const Url& url) {
+  auto ex = co_await asio::this_coro::executor;
+  ssl::context* tls_ctx = url.tls() ? state_->tls_context() : nullptr;
+  if (url.tls() && !tls_ctx) co_return Error{"connect", "TLS is not available: " + state_->tls_error};
+  auto conn = std::make_unique<ClientConn>(ex, tls_ctx);
+  conn->origin = url.origin();
+  auto connect_deadline = std::min(deadline_, Clock::now() + state_->options.connect_timeout);
+  arm(connect_deadline);
+  auto where = url.host + ":" + std::to_string(url.port);
+  auto fail = [&](const boost::system::error_code& ec) -> Error {
+    if (watchdog_->fired) {
+      if (Clock::now() >= deadline_) return Error::timeout("connect to " + where + ": request deadline passed");
+      return Error{"connect", "connect to " + where + " timed out"};
+    }
+    if (ec == asio::error::operation_aborted) return cancelled_error();
+    return Error{"connect", "cannot connect to " + where + ": " + ec.message()};
+  };
+
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(url.host, ec);
+  if (!ec) {
+    watchdog_->conn = conn.get();
+    std::tie(ec) = co_await conn->socket().async_connect(tcp::endpoint(address, url.port), kTuple);
+  } else {
+    tcp::resolver resolver(ex);
+    watchdog_->resolver = &resolver;
+    auto [rec, results] = co_await resolver.async_resolve(url.host, std::to_string(url.port), kTuple);
+    watchdog_->resolver = nullptr;
+    if (rec) co_return fail(rec);
+    watchdog_->conn = conn.get();
+    std::tie(ec, std::ignore) = co_await asio::async_connect(conn->socket(), results, kTuple);
+  }
+  if (ec) co_return fail(ec);
+  conn->socket().set_option(tcp::no_delay(true), ec);
+  if (conn->tls) {
+    boost::system::error_code not_ip;
+    asio::ip::make_address(url.host, not_ip);
+    if (not_ip) SSL_set_tlsext_host_name(conn->tls->native_handle(), url.host.c_str());
+    if (state_->options.tls.verify) conn->tls->set_verify_callback(ssl::host_name_verification(url.host));
+    std::tie(ec) = co_await conn->tls->async_handshake(ssl::stream_base::client, kTuple);
+    if (ec) {
+      if (watchdog_->fired || ec == asio::error::operation_aborted) co_return fail(ec);
+      co_return Error{"connect", "TLS handshake with " + where + " failed: " + ec.message()};
+    }
+  }
+  state_->opened.fetch_add(1, std::memory_order_relaxed);
+  watchdog_->conn = nullptr;
+  arm(deadline_);
+  co_return std::move(conn);
+}
+
+}  // namespace kaos::net::detail

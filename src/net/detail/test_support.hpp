@@ -1,0 +1,200 @@
+#pragma once
+// Test helpers for net's own tests: an io_context on a background thread, running coroutines
+// to completion from the test thread, a loopback server, and a raw blocking socket.
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+
+#include <boost/asio/use_future.hpp>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "net/client.hpp"
+#include "net/detail/beast.hpp"
+#include "net/server.hpp"
+
+namespace kaos::net::test {
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+inline ClientRequest request(std::string method, std::string url, std::string body = {}) {
+  ClientRequest r;
+  r.method = std::move(method);
+  r.url = std::move(url);
+  r.body = std::move(body);
+  return r;
+}
+
+/// An io_context run by `threads` background threads until destruction.
+class Loop {
+ public:
+  explicit Loop(int threads = 1) : guard_(asio::make_work_guard(ioc_)) {
+    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { ioc_.run(); });
+  }
+  ~Loop() {
+    guard_.reset();
+    ioc_.stop();
+    for (auto& t : threads_) t.join();
+  }
+  Executor executor() { return ioc_.get_executor(); }
+  asio::io_context& context() { return ioc_; }
+
+  /// Runs `task` on a fresh strand and waits (bounded) for its result.
+  template <class T>
+  T run(Task<T> task, std::chrono::seconds limit = std::chrono::seconds(30)) {
+    if constexpr (std::is_void_v<T>) {
+      wait(asio::co_spawn(asio::make_strand(ioc_), std::move(task), asio::use_future), limit);
+    } else {
+      auto wrap = [](Task<T> t) -> Task<std::optional<T>> { co_return co_await std::move(t); };
+      auto fut = asio::co_spawn(asio::make_strand(ioc_), wrap(std::move(task)), asio::use_future);
+      wait(fut, limit);
+      return std::move(*fut.get());
+    }
+  }
+
+ private:
+  template <class F>
+  static void wait(F& fut, std::chrono::seconds limit) {
+    if (fut.wait_for(limit) != std::future_status::ready) {
+      ADD_FAILURE() << "coroutine did not finish in time";
+      std::abort();
+    }
+  }
+  template <class F>
+  static void wait(F&& fut, std::chrono::seconds limit) {
+    F f = std::move(fut);
+    wait(f, limit);
+    f.get();
+  }
+
+  asio::io_context ioc_;
+  asio::executor_work_guard<asio::io_context::executor_type> guard_;
+  std::vector<std::thread> threads_;
+};
+
+/// A one-shot event set from any thread; tests wait on it with a generous bound.
+class Flag {
+ public:
+  void set() {
+    std::lock_guard lock(mu_);
+    set_ = true;
+    cv_.notify_all();
+  }
+  bool wait(std::chrono::seconds limit = std::chrono::seconds(10)) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, limit, [&] { return set_; });
+  }
+  bool is_set() {
+    std::lock_guard lock(mu_);
+    return set_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool set_ = false;
+};
+
+/// Suspends a handler until the test opens it (or the handler is cancelled). Returns true
+/// when opened, false when the wait was cancelled.
+class Gate {
+ public:
+  Task<bool> wait() {
+    auto ex = co_await asio::this_coro::executor;
+    auto timer = std::make_shared<asio::steady_timer>(ex, asio::steady_timer::time_point::max());
+    {
+      std::lock_guard lock(mu_);
+      if (open_) co_return true;
+      timers_.push_back(timer);
+    }
+    entered_.set();
+    co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+    std::lock_guard lock(mu_);
+    if (open_) co_return true;
+    cancelled_.set();
+    co_return false;
+  }
+  void open() {
+    std::lock_guard lock(mu_);
+    open_ = true;
+    for (auto& t : timers_) asio::post(t->get_executor(), [t] { t->cancel(); });
+  }
+  Flag& entered() { return entered_; }
+  Flag& cancelled() { return cancelled_; }
+
+ private:
+  std::mutex mu_;
+  bool open_ = false;
+  std::vector<std::shared_ptr<asio::steady_timer>> timers_;
+  Flag entered_;
+  Flag cancelled_;
+};
+
+/// A server on 127.0.0.1:<free port>, shut down gracefully on destruction.
+class TestServer {
+ public:
+  TestServer(Loop& loop, std::shared_ptr<const Router> router, ServerOptions options = {}) : loop_(loop) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    server_ = std::make_unique<Server>(loop.executor(), options, std::move(router));
+    auto r = server_->listen();
+    EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
+    server_->start();
+  }
+  ~TestServer() {
+    loop_.run(server_->shutdown());
+  }
+  Server& server() { return *server_; }
+  std::uint16_t port() const { return server_->port(); }
+  std::string url(std::string_view path, bool tls = false) const {
+    return std::string(tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port()) + std::string(path);
+  }
+
+ private:
+  Loop& loop_;
+  std::unique_ptr<Server> server_;
+};
+
+/// A blocking client socket for raw wire tests; reads time out after 10 s.
+class RawSocket {
+ public:
+  explicit RawSocket(std::uint16_t port) : socket_(ioc_) {
+    socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    timeval tv{10, 0};
+    ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
+  void send(std::string_view bytes) { asio::write(socket_, asio::buffer(bytes)); }
+  /// Reads until the peer closes (or the read timeout); returns everything read.
+  std::string read_until_close() {
+    std::string out;
+    char buf[4096];
+    for (;;) {
+      boost::system::error_code ec;
+      auto n = socket_.read_some(asio::buffer(buf), ec);
+      out.append(buf, n);
+      if (ec) break;
+    }
+    return out;
+  }
+  /// Reads until `needle` appeared in what was read.
+  std::string read_until(std::string_view needle) {
+    std::string out;
+    char buf[4096];
+    while (out.find(needle) == std::string::npos) {
+      boost::system::error_code ec;
+      auto n = socket_.read_some(asio::buffer(buf), ec);
+      out.append(buf, n);
+      if (ec) break;
+    }
+    return out;
+  }
+  void close() { socket_.close(); }
+  tcp::socket& socket() { return socket_; }
+
+ private:
+  asio::io_context ioc_;
+  tcp::socket socket_;
+};
+
+}  // namespace kaos::net::test

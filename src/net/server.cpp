@@ -1,0 +1,166 @@
+// Server: listen, accept loop, connection registry, graceful shutdown.
+#include "net/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "net/detail/server_impl.hpp"
+
+namespace kaos::net {
+
+using namespace detail;
+
+struct Server::Impl : ServerState {
+  using ServerState::ServerState;
+};
+
+void ServerState::remove(const std::shared_ptr<ConnState>& c) {
+  bool last = false;
+  {
+    std::lock_guard lock(mu);
+    conns.erase(c);
+    last = conns.empty();
+  }
+  if (last && stopping.load()) asio::post(strand, [self = shared_from_this()] { self->drained.cancel(); });
+}
+
+void ServerState::close_connections(bool only_idle) {
+  std::vector<std::shared_ptr<ConnState>> all;
+  {
+    std::lock_guard lock(mu);
+    all.assign(conns.begin(), conns.end());
+  }
+  for (auto& c : all) {
+    asio::post(c->strand, [c, only_idle] {
+      boost::system::error_code ignored;
+      if (c->socket && (!only_idle || c->idle)) c->socket->close(ignored);
+    });
+  }
+}
+
+Task<void> ServerState::accept_loop() {
+  auto self = shared_from_this();
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(Executor(asio::make_strand(executor)), kTuple);
+    if (ec) {
+      if (stopping.load() || !acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
+      spdlog::warn("net: accept failed: {}", ec.message());
+      if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space) {
+        asio::steady_timer pause(strand, std::chrono::milliseconds(50));
+        co_await pause.async_wait(kTuple);
+      }
+      continue;
+    }
+    if (count() >= options.max_connections) {
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    boost::system::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    auto conn = std::make_shared<ConnState>(socket.get_executor());
+    {
+      std::lock_guard lock(mu);
+      conns.insert(conn);
+    }
+    auto ex = conn->strand;
+    auto& slot_owner = *conn;
+    asio::co_spawn(ex, serve_connection(self, conn, std::move(socket)),
+                   asio::bind_cancellation_slot(slot_owner.cancel.slot(), [conn](std::exception_ptr e) {
+      if (!e) return;
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& x) {
+        spdlog::error("net: connection ended with an exception: {}", x.what());
+      }
+    }));
+  }
+}
+
+Task<void> ServerState::do_shutdown() {
+  auto self = shared_from_this();
+  stopping.store(true);
+  boost::system::error_code ignored;
+  acceptor.close(ignored);
+  close_connections(true);
+  auto wait_until = [&](std::chrono::steady_clock::time_point deadline) -> Task<void> {
+    while (count() > 0 && std::chrono::steady_clock::now() < deadline) {
+      drained.expires_at(deadline);
+      co_await drained.async_wait(kTuple);
+    }
+  };
+  co_await wait_until(std::chrono::steady_clock::now() + options.drain_timeout);
+  if (count() > 0) {
+    spdlog::warn("net: drain deadline passed with {} connection(s) open; closing them", count());
+    close_connections(false);
+    co_await wait_until(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  }
+}
+
+Server::Server(Executor executor, ServerOptions options, std::shared_ptr<const Router> router)
+    : impl_(std::make_shared<Impl>(executor, std::move(options), std::move(router))) {}
+
+Server::~Server() {
+  impl_->stopping.store(true);
+  asio::post(impl_->strand, [impl = impl_] {
+    boost::system::error_code ignored;
+    impl->acceptor.close(ignored);
+    impl->close_connections(false);
+  });
+}
+
+Result<void> Server::listen() {
+  auto& o = impl_->options;
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(o.host == "localhost" ? "127.0.0.1" : o.host, ec);
+  if (ec) return Error::invalid("invalid listen address '" + o.host + "': " + ec.message());
+  if (!o.tls_cert_file.empty() || !o.tls_key_file.empty()) {
+    if (o.tls_cert_file.empty() || o.tls_key_file.empty())
+      return Error::invalid("TLS needs both tls_cert_file and tls_key_file");
+    auto& ctx = impl_->tls.emplace(ssl::context::tls_server);
+    ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                    ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    ctx.use_certificate_chain_file(o.tls_cert_file, ec);
+    if (ec) return Error::invalid("cannot load TLS certificate '" + o.tls_cert_file + "': " + ec.message());
+    ctx.use_private_key_file(o.tls_key_file, ssl::context::pem, ec);
+    if (ec) return Error::invalid("cannot load TLS key '" + o.tls_key_file + "': " + ec.message());
+    if (!o.tls_client_ca_file.empty()) {
+      ctx.load_verify_file(o.tls_client_ca_file, ec);
+      if (ec) return Error::invalid("cannot load client CA '" + o.tls_client_ca_file + "': " + ec.message());
+      ctx.set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+    }
+  }
+  tcp::endpoint endpoint(address, o.port);
+  auto& acc = impl_->acceptor;
+  acc.open(endpoint.protocol(), ec);
+  if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acc.bind(endpoint, ec);
+  if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    acc.close();
+    return Error::io("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + ec.message());
+  }
+  impl_->port = acc.local_endpoint(ec).port();
+  return {};
+}
+
+std::uint16_t Server::port() const { return impl_->port; }
+
+void Server::start() {
+  asio::co_spawn(impl_->strand, impl_->accept_loop(), [](std::exception_ptr e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& x) {
+      spdlog::error("net: accept loop ended with an exception: {}", x.what());
+    }
+  });
+}
+
+Task<void> Server::shutdown() {
+  auto impl = impl_;
+  co_await asio::co_spawn(impl->strand, impl->do_shutdown(), asio::use_awaitable);
+}
+
+std::size_t Server::connection_count() const { return impl_->count(); }
+
+}  // namespace kaos::net
