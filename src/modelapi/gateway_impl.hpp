@@ -1,0 +1,126 @@
+#pragma once
+// Gateway internals shared by the handler files (chat.cpp, embeddings.cpp, the providers).
+// Not part of the module's interface.
+#include <boost/json/monotonic_resource.hpp>
+
+#include <memory>
+#include <string>
+
+#include "modelapi/gateway.hpp"
+#include "modelapi/gateway_metrics.hpp"
+#include "modelapi/model_router.hpp"
+#include "net/http.hpp"
+#include "protocol/openai/chat.hpp"
+
+namespace kaos::modelapi::detail {
+
+namespace po = protocol::openai;
+
+/// OpenAI-shaped error response.
+net::Response error_response(int status, std::string_view message, std::string_view type, std::string_view param = {},
+                             std::string_view code = {});
+
+/// One request's accounting: metrics once at the end (for streams, when the stream ends),
+/// in-flight gauges. Shared with a stream body when the response streams.
+class RequestScope {
+ public:
+  RequestScope(GatewayMetrics& metrics, std::string model);
+  ~RequestScope();
+  RequestScope(const RequestScope&) = delete;
+  RequestScope& operator=(const RequestScope&) = delete;
+  /// Records the outcome (first call wins).
+  void finish(int status, std::string_view error_type = {});
+  void add_usage(const po::Usage& u) {
+    usage_ = u;
+    has_usage_ = true;
+  }
+  const std::string& model() const { return model_; }
+
+ private:
+  GatewayMetrics& metrics_;
+  std::string model_;
+  Clock::time_point start_;
+  po::Usage usage_;
+  bool has_usage_ = false;
+  bool finished_ = false;
+};
+
+/// Counts a request against a deployment (least-busy routing) for its lifetime.
+class DeploymentLease {
+ public:
+  explicit DeploymentLease(DeploymentState& s) : s_(&s) { s_->in_flight.fetch_add(1, std::memory_order_relaxed); }
+  ~DeploymentLease() {
+    if (s_) s_->in_flight.fetch_sub(1, std::memory_order_relaxed);
+  }
+  DeploymentLease(const DeploymentLease&) = delete;
+  DeploymentLease& operator=(const DeploymentLease&) = delete;
+
+ private:
+  DeploymentState* s_;
+};
+
+/// A parsed, validated chat request on its way to a provider.
+struct ChatCall {
+  json::value body;  ///< parsed request (owned by the handler's arena)
+  std::string raw;   ///< the request body as received
+  po::ChatRequestInfo info;
+  std::shared_ptr<RequestScope> scope;
+  std::shared_ptr<DeploymentLease> lease;  ///< the current attempt's; streams keep it until they end
+};
+
+/// What one provider attempt produced. `failover` asks the caller to try another deployment
+/// of the group (nothing reached the client yet).
+struct Attempt {
+  net::Response response;
+  bool failover = false;
+  std::string_view error_type;  ///< metrics label for a failure ("" on success)
+};
+
+/// Shared gateway state; handlers hold it by shared_ptr.
+class Gateway : public std::enable_shared_from_this<Gateway> {
+ public:
+  Gateway(GatewayOptions options, net::Executor executor);
+
+  net::Task<net::Response> chat(net::Request& req);
+  net::Task<net::Response> embeddings(net::Request& req);
+  net::Response models() const;
+  net::Response metrics_text() const;
+  /// 401 response when the master key is configured and missing/wrong; nullopt when allowed.
+  std::optional<net::Response> check_auth(const net::Request& req) const;
+
+  // Providers (one file each).
+  net::Task<Attempt> openai_chat(const Target& t, ChatCall& call);
+  net::Task<Attempt> anthropic_chat(const Target& t, ChatCall& call);
+  net::Task<Attempt> mock_chat(const Target& t, ChatCall& call);
+  net::Task<Attempt> openai_embeddings(const Target& t, const json::value& body, std::string& raw,
+                                       std::string_view model, RequestScope& scope);
+
+  /// Records an upstream failure of a deployment (cooldown bookkeeping + metrics).
+  void deployment_failed(std::size_t d);
+  void deployment_ok(std::size_t d) { router_.record_success(d); }
+  /// Maps a net client error to 502/504 (499 when cancelled) and records the deployment failure.
+  Attempt upstream_error(const Error& e, const Target& t, std::string_view model);
+  /// An upstream answered with an error status: counts 429/5xx against the deployment,
+  /// passes the answer through (failover allowed for 429/5xx).
+  Attempt upstream_status(const Target& t, int status, net::Response response);
+  /// The client request for upstream `url`, with the deployment's deadline and retry policy.
+  net::ClientRequest upstream_request(const Target& t, std::string url, std::string body) const;
+
+  const ModelRouter& router() const { return router_; }
+  GatewayMetrics& metrics() { return metrics_; }
+  net::HttpClient& client() { return client_; }
+  std::string not_found_message(std::string_view model) const;
+
+ private:
+  ModelRouter router_;
+  GatewayMetrics metrics_;
+  net::HttpClient client_;
+  std::vector<std::string> bearer_;  // per deployment: "Bearer <api_key>" (empty when no key)
+  std::string models_json_;
+  std::string patterns_list_;
+};
+
+/// Parses a request body into `sp`'s arena; the error says where parsing stopped.
+Result<json::value> parse_body(std::string_view text, json::storage_ptr sp);
+
+}  // namespace kaos::modelapi::detail
