@@ -44,16 +44,16 @@ if [[ " ${missing[*]:-} " == *" nginx-light "* ]]; then
   "${SUDO[@]}" service nginx stop >/dev/null 2>&1 || true
 fi
 
-# Node-based conformance tests (official SDK clients), pinned by the lockfile.
-if [[ -f "$here/tests/conformance/package-lock.json" ]]; then
-  lock="$here/tests/conformance/package-lock.json"
-  stamp="$here/tests/conformance/node_modules/.lock-hash"
+# Node-based conformance suites (official SDK clients, a CEL implementation), each folder of
+# tests/conformance/ pinned by its own lockfile.
+for lock in "$here"/tests/conformance/*/package-lock.json; do
+  [[ -f $lock ]] || continue
+  dir=$(dirname "$lock")
+  stamp="$dir/node_modules/.lock-hash"
   hash=$(sha256sum "$lock" | cut -d' ' -f1)
-  if [[ ! -f "$stamp" || $(cat "$stamp") != "$hash" ]]; then
-    echo "install-deps: npm ci in tests/conformance"
-    (cd "$here/tests/conformance" && npm ci --no-audit --no-fund --loglevel=error)
+  if [[ ! -f $stamp || $(cat "$stamp") != "$hash" ]]; then
+    echo "install-deps: npm ci in tests/conformance/$(basename "$dir")"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
     echo "$hash" > "$stamp"
-  else
-    echo "install-deps: npm packages present"
   fi
-fi
+done

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# make bench: runs every benchmark scenario and prints one table per scenario.
+# Usage: bench/run.sh [KAOS_BINARY]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+kaos=$(realpath "${1:-$here/../build/bin/kaos}")
+mkdir -p "$here/results"
+"$here/modelapi/run.sh" "$kaos" | tee "$here/results/modelapi.md"
