@@ -44,12 +44,12 @@ Task<Result<std::unique_ptr<ClientExchange>>> open_with_retries(std::shared_ptr<
         if (!started) co_return started.error();
         co_return std::move(exchange);
       }
-      exchange.reset();  // closes a connection whose body we will not read
       auto delay = backoff_delay(req.retry, attempt);
-      if (Clock::now() + delay >= deadline) {
+      if (Clock::now() + delay >= deadline) {  // no time left to retry: the last answer stands
         if (!started) co_return started.error();
-        co_return Error::timeout("request deadline passed while waiting to retry");
+        co_return std::move(exchange);
       }
+      exchange.reset();  // closes a connection whose body we will not read
       asio::steady_timer pause(ex, delay);
       auto [ec] = co_await pause.async_wait(kTuple);
       if (ec) co_return cancelled_error();
