@@ -126,7 +126,7 @@ model_list:
   - model_name: fast-model
     litellm_params: {model: mock/fast-model, mock_chunks: 16}
 YAML
-LOG_LEVEL=WARNING taskset -c 0 "$kaos" modelapi --config "$work/sse-up.yaml" --port "$sse_up_port" --host 127.0.0.1 --threads 1 >/dev/null & pids+=($!)
+LOG_LEVEL=WARNING taskset -c 0 "$kaos" modelapi --config "$work/sse-up.yaml" --port "$sse_up_port" --host 127.0.0.1 --threads 1 >/dev/null & pids+=($!); sse_up_pid=$!
 cat > "$work/sse-gw.yaml" <<YAML
 model_list:
   - model_name: paced-model
@@ -134,22 +134,25 @@ model_list:
   - model_name: fast-model
     litellm_params: {model: openai/fast-model, api_base: "http://127.0.0.1:$sse_up_port/v1", api_key: k}
 YAML
-LOG_LEVEL=WARNING taskset -c 1 "$kaos" modelapi --config "$work/sse-gw.yaml" --port "$sse_gw_port" --host 127.0.0.1 --threads 1 >/dev/null & pids+=($!)
+LOG_LEVEL=WARNING taskset -c 1 "$kaos" modelapi --config "$work/sse-gw.yaml" --port "$sse_gw_port" --host 127.0.0.1 --threads 1 >/dev/null & pids+=($!); sse_gw_pid=$!
 wait_http "http://127.0.0.1:$sse_up_port/health"; wait_http "http://127.0.0.1:$sse_gw_port/health"
-sse() { taskset -c 0 "$bin/kaos-bench-sse" "$@" | tr ' ' '\n'; }
+sse() { local cpu=$1; shift; taskset -c "$cpu" "$bin/kaos-bench-sse" "$@" | tr ' ' '\n'; }
 get() { grep "^$1=" | cut -d= -f2; }
-sse --port "$sse_up_port" --model fast-model --streams 50 >/dev/null  # warm-up
-sse --port "$sse_gw_port" --model fast-model --streams 50 >/dev/null
-direct=$(sse --port "$sse_up_port" --model fast-model --streams 1000 --concurrency 1)
-via=$(sse --port "$sse_gw_port" --model fast-model --streams 1000 --concurrency 1)
-row "path (c=1, 1000 sequential streams)" "time to first chunk p50 µs" "p99 µs" "failed"
+# Time to first chunk at c=1: client, gateway and upstream share CPU1 (same reason as above).
+pin_tree 1 "$sse_up_pid"
+sse 1 --port "$sse_up_port" --model fast-model --streams 50 >/dev/null  # warm-up
+sse 1 --port "$sse_gw_port" --model fast-model --streams 50 >/dev/null
+direct=$(sse 1 --port "$sse_up_port" --model fast-model --streams 1000 --concurrency 1)
+via=$(sse 1 --port "$sse_gw_port" --model fast-model --streams 1000 --concurrency 1)
+pin_tree 0 "$sse_up_pid"
+row "path (c=1 on CPU1, 1000 sequential streams)" "time to first chunk p50 µs" "p99 µs" "failed"
 row "---" "---" "---" "---"
 row "direct to mock upstream (baseline)" "$(get ttfc_p50_us <<<"$direct")" "$(get ttfc_p99_us <<<"$direct")" "$(get streams_failed <<<"$direct")"
 row "kaos modelapi" "$(get ttfc_p50_us <<<"$via")" "$(get ttfc_p99_us <<<"$via")" "$(get streams_failed <<<"$via")"
 row "**added**" "$(python3 -c "print($(get ttfc_p50_us <<<"$via")-$(get ttfc_p50_us <<<"$direct"))")" "$(python3 -c "print($(get ttfc_p99_us <<<"$via")-$(get ttfc_p99_us <<<"$direct"))")" ""
 echo
-direct=$(sse --port "$sse_up_port" --model paced-model --streams 512 --concurrency 512 --expect-chunks 64 --stall-ms 100)
-via=$(sse --port "$sse_gw_port" --model paced-model --streams 512 --concurrency 512 --expect-chunks 64 --stall-ms 100)
+direct=$(sse 0 --port "$sse_up_port" --model paced-model --streams 512 --concurrency 512 --expect-chunks 64 --stall-ms 100)
+via=$(sse 0 --port "$sse_gw_port" --model paced-model --streams 512 --concurrency 512 --expect-chunks 64 --stall-ms 100)
 row "512 concurrent streams × 64 chunks @ 20 ms" "streams ok / failed / short" "chunk gap p50 / p99 / max ms" "stalls (gap > 100 ms)"
 row "---" "---" "---" "---"
 for name in direct via; do

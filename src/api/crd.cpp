@@ -29,33 +29,13 @@ json::value number_value(double d) {
   return d;
 }
 
-std::string_view openapi_type(SchemaType t) {
-  switch (t) {
-    case SchemaType::Object:
-      return "object";
-    case SchemaType::Array:
-      return "array";
-    case SchemaType::String:
-      return "string";
-    case SchemaType::Integer:
-      return "integer";
-    case SchemaType::Number:
-      return "number";
-    case SchemaType::Boolean:
-      return "boolean";
-    case SchemaType::IntOrString:
-      return "";
-  }
-  return "";
-}
-
 json::object openapi_object(const Schema& s) {
   json::object o;
   if (s.type == SchemaType::IntOrString) {
     o["anyOf"] = json::array{json::object{{"type", "integer"}}, json::object{{"type", "string"}}};
     o["x-kubernetes-int-or-string"] = true;
   } else {
-    o["type"] = openapi_type(s.type);
+    o["type"] = schema_type_name(s.type);
   }
   if (!s.description.empty()) o["description"] = s.description;
   if (!s.format.empty()) o["format"] = s.format;

@@ -13,18 +13,9 @@ std::string type_text(const Schema& s) {
       return s.additional_properties ? "map[string]string" : "object";
     case SchemaType::Array:
       return "[]" + (s.items ? type_text(*s.items) : std::string("any"));
-    case SchemaType::String:
-      return "string";
-    case SchemaType::Integer:
-      return "integer";
-    case SchemaType::Number:
-      return "number";
-    case SchemaType::Boolean:
-      return "boolean";
-    case SchemaType::IntOrString:
-      return "int-or-string";
+    default:
+      return std::string(schema_type_name(s.type));
   }
-  return "";
 }
 
 std::string cell(std::string_view s) {

@@ -91,4 +91,17 @@ const json::object* object_at(const json::object& o, std::string_view key) {
   return v && v->is_object() ? &v->get_object() : nullptr;
 }
 
+std::string_view schema_type_name(SchemaType t) {
+  switch (t) {
+    case SchemaType::Object: return "object";
+    case SchemaType::Array: return "array";
+    case SchemaType::String: return "string";
+    case SchemaType::Integer: return "integer";
+    case SchemaType::Number: return "number";
+    case SchemaType::Boolean: return "boolean";
+    case SchemaType::IntOrString: return "int-or-string";
+  }
+  return "value";
+}
+
 }  // namespace kaos::api

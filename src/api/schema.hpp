@@ -28,6 +28,10 @@ struct CelRule {
 
 enum class SchemaType { Object, Array, String, Integer, Number, Boolean, IntOrString };
 
+/// The OpenAPI type name ("object", "integer", ...); IntOrString has none (it is an anyOf) and
+/// gives "int-or-string".
+std::string_view schema_type_name(SchemaType t);
+
 struct Schema;
 struct Property;
 

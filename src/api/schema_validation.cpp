@@ -45,26 +45,6 @@ void apply_defaults(json::value& value, const Schema& schema) {
 
 namespace {
 
-std::string_view type_name(SchemaType t) {
-  switch (t) {
-    case SchemaType::Object:
-      return "object";
-    case SchemaType::Array:
-      return "array";
-    case SchemaType::String:
-      return "string";
-    case SchemaType::Integer:
-      return "integer";
-    case SchemaType::Number:
-      return "number";
-    case SchemaType::Boolean:
-      return "boolean";
-    case SchemaType::IntOrString:
-      return "integer or string";
-  }
-  return "value";
-}
-
 std::string_view got_name(const json::value& v) {
   if (v.is_double() && !as_int64(v)) return "number";
   if (v.is_number()) return "integer";
@@ -148,7 +128,7 @@ struct Walker {
                              (v.is_uint64() ? std::to_string(v.get_uint64()) : format_number(v.get_double())));
         return;
       }
-      structural(path, "expected " + std::string(type_name(s.type)) + ", got " + std::string(got_name(v)));
+      structural(path, "expected " + (s.type == SchemaType::IntOrString ? std::string("integer or string") : std::string(schema_type_name(s.type))) + ", got " + std::string(got_name(v)));
       return;
     }
     switch (s.type) {
