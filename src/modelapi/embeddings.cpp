@@ -7,10 +7,10 @@
 namespace kaos::modelapi::detail {
 
 net::Task<net::Response> Gateway::embeddings(net::Request& req) {
-  json::monotonic_resource arena(2048);
-  json::value body;
+  RequestArena arena;
+  json::value body(json::storage_ptr(&arena.resource));  // same storage: the parse moves in
   {
-    auto parsed = parse_body(req.body, json::storage_ptr(&arena));
+    auto parsed = parse_body(req.body, json::storage_ptr(&arena.resource));
     if (!parsed) {
       metrics_.record_request("", 400, "invalid_request", 0);
       co_return error_response(400, parsed.error().message, po::kInvalidRequest, {}, "invalid_json");

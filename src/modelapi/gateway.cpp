@@ -17,11 +17,33 @@ net::Response error_response(int status, std::string_view message, std::string_v
   return net::Response::json(status, po::error_json(message, type, param, code));
 }
 
+namespace {
+thread_local std::vector<std::unique_ptr<unsigned char[]>> arena_blocks;
+constexpr std::size_t kCachedBlocks = 16;
+}  // namespace
+
+ArenaBlock::ArenaBlock() {
+  if (arena_blocks.empty()) {
+    block_.reset(new unsigned char[kSize]);
+  } else {
+    block_ = std::move(arena_blocks.back());
+    arena_blocks.pop_back();
+  }
+}
+
+ArenaBlock::~ArenaBlock() {
+  if (block_ && arena_blocks.size() < kCachedBlocks) arena_blocks.push_back(std::move(block_));
+}
+
 Result<json::value> parse_body(std::string_view text, json::storage_ptr sp) {
   json::parse_options opts;
   opts.max_depth = 64;
   boost::system::error_code ec;
-  json::stream_parser p(sp, opts);
+  // The parser's working stack lives here, not on the heap, for any ordinary body; the value
+  // goes to `sp` (a stream_parser's constructor storage is only for its temporaries).
+  unsigned char scratch[4096];
+  json::stream_parser p({}, opts, scratch, sizeof scratch);
+  p.reset(std::move(sp));
   std::size_t consumed = p.write_some(text.data(), text.size(), ec);
   if (!ec && consumed < text.size() && text.substr(consumed).find_first_not_of(" \t\r\n") != std::string_view::npos)
     ec = json::make_error_code(json::error::extra_data);
@@ -100,6 +122,7 @@ net::ClientRequest Gateway::upstream_request(const Target& t, std::string url, s
   r.method = "POST";
   r.url = std::move(url);
   r.body = std::move(body);
+  r.headers.reserve(3);
   r.headers.add("Content-Type", "application/json");
   r.timeout = dep.timeout;
   r.retryable = true;

@@ -61,6 +61,8 @@ class DeploymentLease {
 
 /// A parsed, validated chat request on its way to a provider.
 struct ChatCall {
+  /// `body` is created on the handler's arena: assigning to it later would keep its storage.
+  explicit ChatCall(json::storage_ptr arena) : body(std::move(arena)) {}
   json::value body;  ///< parsed request (owned by the handler's arena)
   std::string raw;   ///< the request body as received
   po::ChatRequestInfo info;
@@ -88,7 +90,8 @@ class Gateway : public std::enable_shared_from_this<Gateway> {
   /// 401 response when the master key is configured and missing/wrong; nullopt when allowed.
   std::optional<net::Response> check_auth(const net::Request& req) const;
 
-  // Providers (one file each).
+  // Providers (one file each); provider_chat picks the one serving `t`.
+  net::Task<Attempt> provider_chat(const Target& t, ChatCall& call);
   net::Task<Attempt> openai_chat(const Target& t, ChatCall& call);
   net::Task<Attempt> anthropic_chat(const Target& t, ChatCall& call);
   net::Task<Attempt> mock_chat(const Target& t, ChatCall& call);
@@ -120,7 +123,32 @@ class Gateway : public std::enable_shared_from_this<Gateway> {
   std::string patterns_list_;
 };
 
-/// Parses a request body into `sp`'s arena; the error says where parsing stopped.
+/// The first block of a request's JSON arena, from a small per-thread cache. A chat body
+/// parses into a few KiB: more than malloc's per-thread fast path serves, so a fresh block
+/// would cost a slow allocate/free pair on every request. Larger bodies spill into blocks the
+/// arena allocates itself. May be released on another thread (it then joins that cache).
+class ArenaBlock {
+ public:
+  static constexpr std::size_t kSize = 8 * 1024;
+  ArenaBlock();
+  ~ArenaBlock();
+  ArenaBlock(const ArenaBlock&) = delete;
+  ArenaBlock& operator=(const ArenaBlock&) = delete;
+  unsigned char* data() { return block_.get(); }
+
+ private:
+  std::unique_ptr<unsigned char[]> block_;
+};
+
+/// A monotonic JSON arena starting in an ArenaBlock.
+struct RequestArena {
+  ArenaBlock block;
+  json::monotonic_resource resource{block.data(), ArenaBlock::kSize};
+};
+
+/// Parses a request body into `sp`'s arena; the error says where parsing stopped. Move the
+/// result only into a value constructed with the same storage: moving a json::value into one
+/// with other storage copies it.
 Result<json::value> parse_body(std::string_view text, json::storage_ptr sp);
 
 }  // namespace kaos::modelapi::detail

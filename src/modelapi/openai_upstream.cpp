@@ -47,36 +47,44 @@ net::Task<void> pump_openai_stream(std::shared_ptr<Gateway> gw, std::shared_ptr<
     }
   }
 }
+
+/// A streamed chat: the upstream's SSE body is forwarded event by event.
+net::Task<Attempt> openai_chat_stream(Gateway& gw, const Target& t, ChatCall& call, net::ClientRequest creq) {
+  creq.headers.add("Accept", "text/event-stream");
+  auto opened = co_await gw.client().open(std::move(creq));
+  if (!opened) co_return gw.upstream_error(opened.error(), t, call.scope->model());
+  std::shared_ptr<net::ResponseStream> stream(std::move(*opened));
+  if (stream->status() != 200) {
+    auto body = co_await stream->read_all();
+    co_return gw.upstream_status(
+        t, stream->status(), passthrough(stream->status(), body ? std::move(*body) : std::string(), stream->headers()));
+  }
+  gw.deployment_ok(t.deployment);
+  auto out = net::sse_response(200);
+  out.stream = [gw = gw.shared_from_this(), stream, scope = call.scope, lease = call.lease,
+                d = t.deployment](net::BodyWriter& w) { return pump_openai_stream(gw, stream, scope, d, w); };
+  co_return Attempt{std::move(out), false, {}};
+}
+
+/// The outcome of a non-streamed chat from the upstream's answer. A plain function: its
+/// temporaries stay off openai_chat's coroutine frame (see chat.cpp on frame size).
+Attempt openai_chat_answer(Gateway& gw, const Target& t, ChatCall& call, net::ClientResponse& res) {
+  const int status = res.status;
+  auto out = passthrough(status, std::move(res.body), res.headers);
+  if (status < 200 || status >= 300) return gw.upstream_status(t, status, std::move(out));
+  gw.deployment_ok(t.deployment);
+  if (auto u = po::extract_usage(out.body)) call.scope->add_usage(*u);
+  return Attempt{std::move(out), false, {}};
+}
 }  // namespace
 
 net::Task<Attempt> Gateway::openai_chat(const Target& t, ChatCall& call) {
   auto creq = upstream_request(t, t.api_base + "/chat/completions",
                                upstream_body(call.body, call.raw, call.info.model, t.upstream_model));
-  if (!call.info.stream) {
-    auto res = co_await client_.send(std::move(creq));
-    if (!res) co_return upstream_error(res.error(), t, call.scope->model());
-    const int status = res->status;
-    auto out = passthrough(status, std::move(res->body), res->headers);
-    if (status < 200 || status >= 300) co_return upstream_status(t, status, std::move(out));
-    deployment_ok(t.deployment);
-    if (auto u = po::extract_usage(out.body)) call.scope->add_usage(*u);
-    co_return Attempt{std::move(out), false, {}};
-  }
-
-  creq.headers.add("Accept", "text/event-stream");
-  auto opened = co_await client_.open(std::move(creq));
-  if (!opened) co_return upstream_error(opened.error(), t, call.scope->model());
-  std::shared_ptr<net::ResponseStream> stream(std::move(*opened));
-  if (stream->status() != 200) {
-    auto body = co_await stream->read_all();
-    co_return upstream_status(
-        t, stream->status(), passthrough(stream->status(), body ? std::move(*body) : std::string(), stream->headers()));
-  }
-  deployment_ok(t.deployment);
-  auto out = net::sse_response(200);
-  out.stream = [gw = shared_from_this(), stream, scope = call.scope, lease = call.lease,
-                d = t.deployment](net::BodyWriter& w) { return pump_openai_stream(gw, stream, scope, d, w); };
-  co_return Attempt{std::move(out), false, {}};
+  if (call.info.stream) co_return co_await openai_chat_stream(*this, t, call, std::move(creq));
+  auto res = co_await client_.send(std::move(creq));
+  if (!res) co_return upstream_error(res.error(), t, call.scope->model());
+  co_return openai_chat_answer(*this, t, call, *res);
 }
 
 net::Task<Attempt> Gateway::openai_embeddings(const Target& t, const json::value& body, std::string& raw,

@@ -26,10 +26,24 @@ std::chrono::milliseconds backoff_delay(const RetryPolicy& p, int attempt) {
   return std::chrono::milliseconds(std::uniform_int_distribution<long long>(0, cap)(rng));
 }
 
+/// `text` parsed, from a small per-thread cache: a gateway sends request after request to the
+/// same few URLs, and parsing one (Boost.URL, several strings) cost more than the rest of the
+/// client's per-request bookkeeping. Shared, so a suspended caller keeps its copy alive.
+Result<std::shared_ptr<const ParsedUrl>> parsed_url(const std::string& text) {
+  thread_local std::unordered_map<std::string, std::shared_ptr<const ParsedUrl>> cache;
+  if (auto it = cache.find(text); it != cache.end()) return it->second;
+  auto url = parse_url(text);
+  if (!url) return url.error();
+  auto parsed = std::make_shared<const ParsedUrl>(ParsedUrl{*url, url->origin()});
+  if (cache.size() >= 64) cache.clear();  // bounded: callers with ever-changing URLs just miss
+  cache.emplace(text, parsed);
+  return parsed;
+}
+
 /// Opens an exchange, retrying per the request's policy. Any failure is a value.
 Task<Result<std::unique_ptr<ClientExchange>>> open_with_retries(std::shared_ptr<ClientState> state,
                                                                 const ClientRequest& req) {
-  auto url = parse_url(req.url);
+  auto url = parsed_url(req.url);
   if (!url) co_return url.error();
   auto ex = co_await asio::this_coro::executor;
   const auto deadline = Clock::now() + req.timeout;
@@ -37,7 +51,7 @@ Task<Result<std::unique_ptr<ClientExchange>>> open_with_retries(std::shared_ptr<
   try {
     for (int attempt = 1;; ++attempt) {
       auto exchange = std::make_unique<ClientExchange>(state, ex, deadline);
-      auto started = co_await exchange->start(*url, req);
+      auto started = co_await exchange->start(**url, req);
       bool again = attempt < attempts &&
                    (started ? retryable_status(exchange->status()) : started.error().code == "connect");
       if (!again) {
@@ -83,7 +97,7 @@ Task<Result<ClientResponse>> HttpClient::send(ClientRequest request) {
     auto& exchange = **opened;
     ClientResponse res;
     res.status = exchange.status();
-    res.headers = exchange.headers();
+    res.headers = exchange.take_headers();
     auto body = co_await exchange.read_body(res.body);
     if (!body) co_return body.error();
     co_return res;

@@ -1,5 +1,7 @@
 // One HTTP exchange: write the request, read the head, stream the body, return to the pool.
 #include "net/detail/client_impl.hpp"
+#include "net/detail/http_read.hpp"
+#include "net/detail/http_write.hpp"
 
 namespace kaos::net::detail {
 namespace {
@@ -29,7 +31,7 @@ ClientExchange::~ClientExchange() {
   timer_.cancel();
 }
 
-Task<Result<void>> ClientExchange::start(const Url& url, const ClientRequest& req) {
+Task<Result<void>> ClientExchange::start(const ParsedUrl& url, const ClientRequest& req) {
   bool stale = false;
   auto r = co_await attempt(url, req, stale);
   if (!r && stale) {
@@ -39,10 +41,11 @@ Task<Result<void>> ClientExchange::start(const Url& url, const ClientRequest& re
   co_return r;
 }
 
-Task<Result<void>> ClientExchange::attempt(const Url& url, const ClientRequest& req, bool& stale) {
+Task<Result<void>> ClientExchange::attempt(const ParsedUrl& parsed, const ClientRequest& req, bool& stale) {
+  const Url& url = parsed.url;
   bool retry_ok = !stale;
   stale = false;
-  conn_ = retry_ok ? state_->acquire(url.origin()) : nullptr;
+  conn_ = retry_ok ? state_->acquire(parsed.origin) : nullptr;
   bool reused = conn_ != nullptr;
   if (!conn_) {
     auto c = co_await connect(url);
@@ -54,8 +57,54 @@ Task<Result<void>> ClientExchange::attempt(const Url& url, const ClientRequest& 
   }
   watchdog_->conn = conn_.get();
 
-  http::request<http::span_body<const char>> msg;
   auto verb = http::string_to_verb(req.method);
+  boost::system::error_code wec;
+  if (plain_fields(req.headers) && !req.method.empty() && req.method.find(' ') == std::string::npos &&
+      !has_line_break(req.method)) {
+    // The head Beast would build (request line, Host unless given, the fields in order,
+    // Content-Length), formatted into the connection's scratch string directly.
+    auto& head = conn_->head;
+    head.clear();
+    head.append(req.method).append(" ").append(url.target).append(" HTTP/1.1\r\n");
+    if (!req.headers.has("Host")) append_field(head, "Host", host_header(url));
+    for (const auto& f : req.headers.fields()) append_field(head, f.name, f.value);
+    if (!req.body.empty() || verb == http::verb::post || verb == http::verb::put || verb == http::verb::patch) {
+      head.append("Content-Length: ");
+      append_decimal(head, req.body.size());
+      head.append("\r\n");
+    }
+    head.append("\r\n");
+    wec = co_await conn_->with_stream([&](auto& s) { return write_head_body(s, head, req.body); });
+  } else {
+    wec = co_await write_with_beast(url, req, verb);
+  }
+
+  if (wec) {
+    stale = reused && retry_ok && !watchdog_->fired && is_stale_error(wec);
+    co_return io_error(wec, "sending request");
+  }
+  parser_.emplace();
+  parser_->body_limit(boost::none);
+  parser_->header_limit(64 * 1024);
+  if (verb == http::verb::head) parser_->skip(true);
+  auto rec = co_await conn_->with_stream([&](auto& s) {
+    return parse_until(s, conn_->buffer, *parser_, [p = &*parser_] { return p->is_header_done(); });
+  });
+  if (rec) {
+    stale = reused && retry_ok && !watchdog_->fired && !parser_->got_some() && is_stale_error(rec);
+    co_return io_error(rec, "reading response");
+  }
+  auto& head = parser_->get();
+  status_ = static_cast<int>(head.result_int());
+  headers_.reserve(static_cast<std::size_t>(std::distance(head.begin(), head.end())));
+  for (const auto& f : head) headers_.add(f.name_string(), f.value());
+  if (parser_->is_done()) finish();
+  co_return Result<void>{};
+}
+
+Task<boost::system::error_code> ClientExchange::write_with_beast(const Url& url, const ClientRequest& req,
+                                                                 http::verb verb) {
+  http::request<http::span_body<const char>> msg;
   if (verb == http::verb::unknown)
     msg.method_string(req.method);
   else
@@ -69,26 +118,8 @@ Task<Result<void>> ClientExchange::attempt(const Url& url, const ClientRequest& 
     msg.content_length(req.body.size());
   msg.keep_alive(true);
 
-  auto [wec, wn] = co_await conn_->with_stream([&](auto& s) { return http::async_write(s, msg, kTuple); });
-  if (wec) {
-    stale = reused && retry_ok && !watchdog_->fired && is_stale_error(wec);
-    co_return io_error(wec, "sending request");
-  }
-  parser_.emplace();
-  parser_->body_limit(boost::none);
-  parser_->header_limit(64 * 1024);
-  if (verb == http::verb::head) parser_->skip(true);
-  auto [rec, rn] = co_await conn_->with_stream(
-      [&](auto& s) { return http::async_read_header(s, conn_->buffer, *parser_, kTuple); });
-  if (rec) {
-    stale = reused && retry_ok && !watchdog_->fired && !parser_->got_some() && is_stale_error(rec);
-    co_return io_error(rec, "reading response");
-  }
-  auto& head = parser_->get();
-  status_ = static_cast<int>(head.result_int());
-  for (const auto& f : head) headers_.add(f.name_string(), f.value());
-  if (parser_->is_done()) finish();
-  co_return Result<void>{};
+  co_return co_await conn_->with_stream(
+      [&](auto& s) { return write_message(s, msg, std::string_view(req.body), conn_->head); });
 }
 
 void ClientExchange::drop_conn() {
@@ -116,8 +147,10 @@ Task<Result<std::size_t>> ClientExchange::read_some(char* data, std::size_t size
     auto& body = parser_->get().body();
     body.data = data;
     body.size = size;
-    auto [ec, n] = co_await conn_->with_stream(
-        [&](auto& s) { return http::async_read_some(s, conn_->buffer, *parser_, kTuple); });
+    // Until some body bytes landed in [data, data+size) or the message ended.
+    auto ec = co_await conn_->with_stream([&](auto& s) {
+      return parse_until(s, conn_->buffer, *parser_, [p = &*parser_, size] { return p->is_done() || p->get().body().size < size; });
+    });
     if (ec == http::error::need_buffer) ec = {};
     if (ec) {
       auto err = io_error(ec, "reading response body");
@@ -152,7 +185,11 @@ Task<Result<void>> ClientExchange::read_body(std::string& out) {
   try {
     while (!done_) {
       std::size_t before = out.size();
-      std::size_t room = std::max<std::size_t>(kPiece, out.capacity() - before);
+      // A known length is read in place (a 16 KiB piece would turn a small answer into a
+      // large allocation); otherwise in pieces.
+      auto remaining = parser_->content_length_remaining();
+      std::size_t room = remaining && *remaining > 0 ? static_cast<std::size_t>(*remaining)
+                                                     : std::max<std::size_t>(kPiece, out.capacity() - before);
       if (before + room > limit + 1) room = limit + 1 - before;
       out.resize(before + room);
       auto r = co_await read_some(out.data() + before, room);

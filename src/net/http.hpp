@@ -27,6 +27,7 @@ class Headers {
   /// Appends a field (duplicates allowed, e.g. Set-Cookie).
   void add(std::string_view name, std::string_view value);
   void erase(std::string_view name);
+  void reserve(std::size_t n) { fields_.reserve(n); }
   const std::vector<Field>& fields() const { return fields_; }
   bool empty() const { return fields_.empty(); }
 

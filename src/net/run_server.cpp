@@ -15,6 +15,7 @@ int run_server(ServerOptions options, unsigned threads,
                std::function<void(std::uint16_t)> on_listening) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   asio::io_context ioc(static_cast<int>(threads));
+  options.single_thread = threads == 1;
   int exit_code = 0;
   {
     auto router = make_router(ioc.get_executor());

@@ -40,7 +40,9 @@ void ServerState::close_connections(bool only_idle) {
 Task<void> ServerState::accept_loop() {
   auto self = shared_from_this();
   for (;;) {
-    auto [ec, socket] = co_await acceptor.async_accept(Executor(asio::make_strand(executor)), kTuple);
+    // One thread: the executor itself serializes a connection's work (see single_thread).
+    Executor conn_ex = options.single_thread ? executor : Executor(asio::make_strand(executor));
+    auto [ec, socket] = co_await acceptor.async_accept(conn_ex, kTuple);
     if (ec) {
       if (stopping.load() || !acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
       spdlog::warn("net: accept failed: {}", ec.message());

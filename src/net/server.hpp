@@ -27,6 +27,10 @@ struct ServerOptions {
   std::chrono::milliseconds drain_timeout{10'000}; ///< graceful shutdown deadline
   std::chrono::milliseconds write_timeout{60'000}; ///< per response write (head, body, one chunk)
   std::size_t max_connections = 10'000;
+  /// Set when exactly one thread runs the executor's io_context (run_server does for
+  /// threads == 1): connections then run on the executor itself instead of a strand of their
+  /// own, which with one thread only adds a queue hop and executor copies to every completion.
+  bool single_thread = false;
   /// TLS: when both are set the server speaks HTTPS only (PEM files; chain allowed).
   std::string tls_cert_file;
   std::string tls_key_file;

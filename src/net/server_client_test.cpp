@@ -138,5 +138,28 @@ TEST(ServerClient, HandlerExceptionBecomes500Json) {
   EXPECT_EQ(again->status, 200);
 }
 
+// One event-loop thread: connections run on the executor itself, without strands.
+TEST(ServerClient, SingleThreadServerKeepsAliveAndPipelines) {
+  Loop loop(1);
+  ServerOptions options;
+  options.single_thread = true;
+  TestServer srv(loop, echo_router(), options);
+  HttpClient client(loop.executor());
+  for (int i = 0; i < 3; ++i) {
+    auto res = loop.run(client.send(request("POST", srv.url("/echo"), std::string(50'000, 'x'))));
+    ASSERT_TRUE(res.has_value()) << res.error().message;
+    EXPECT_EQ(res->body.size(), 50'000u);
+  }
+  EXPECT_EQ(client.stats().connections_opened, 1u);
+  RawSocket s(srv.port());
+  s.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+         "Connection: close\r\n\r\nhi");
+  auto out = s.read_until_close();
+  auto first = out.find("HTTP/1.1 200 OK");
+  ASSERT_NE(first, std::string::npos) << out;
+  EXPECT_NE(out.find("HTTP/1.1 200 OK", first + 1), std::string::npos) << out;
+  EXPECT_TRUE(out.ends_with("hi")) << out;
+}
+
 }  // namespace
 }  // namespace kaos::net

@@ -1,11 +1,10 @@
 // One HTTP/1.1 connection: read requests, run handlers (watching for the client to vanish),
 // write plain or chunked responses, keep-alive, limits.
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
-
-#include <cerrno>
 #include <cstdio>
 
+#include "net/detail/http_read.hpp"
+#include "net/detail/http_write.hpp"
 #include "net/detail/server_impl.hpp"
 #include "net/url.hpp"
 
@@ -54,24 +53,19 @@ bool is_quiet_close(const boost::system::error_code& ec) {
          ec == asio::error::bad_descriptor || ec == asio::error::broken_pipe || ec == ssl::error::stream_truncated;
 }
 
-/// Plain TCP: waits for readability while a handler runs; EOF or an error means the client
-/// left, and the session coroutine gets terminal cancellation. Consumes no bytes, so it may
-/// stay pending across requests (it then just completes when the next request arrives).
+/// Plain TCP: peeks at one byte while a handler runs; EOF or an error means the client left,
+/// and the session coroutine gets terminal cancellation. Consumes no bytes, so it may stay
+/// pending across requests (it then just completes when the next request arrives). A peeking
+/// receive rather than a readiness wait: Asio re-registers the descriptor with epoll
+/// (epoll_ctl) for every readiness wait, but queues a receive that would block for free.
 void watch_disconnect(const std::shared_ptr<ConnState>& c) {
   if (c->watch_pending || !c->socket) return;
   c->watch_pending = true;
-  c->socket->async_wait(tcp::socket::wait_read, [c](const boost::system::error_code& ec) {
+  c->socket->async_receive(asio::buffer(&c->peek_byte, 1), tcp::socket::message_peek,
+                           [c](const boost::system::error_code& ec, std::size_t n) {
     c->watch_pending = false;
     if (!c->in_handler || c->gone) return;
-    if (!ec && c->socket) {
-      char byte;
-      ssize_t n = ::recv(c->socket->native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-      if (n > 0) return;  // pipelined bytes: stop watching; a failed write will tell
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-        watch_disconnect(c);
-        return;
-      }
-    }
+    if (!ec && n > 0) return;  // pipelined bytes: stop watching; a failed write will tell
     c->gone = true;
     c->cancel.emit(asio::cancellation_type::terminal);
   });
@@ -146,6 +140,7 @@ class Session {
   Stream& stream_;
   std::string remote_;
   beast::flat_buffer buffer_;
+  std::string head_;  // serialized response head, reused across requests
   bool gone_ = false;  // the TLS watcher saw the client leave
 };
 
@@ -157,6 +152,7 @@ Request to_request(http::request<http::string_body>& msg, const std::string& rem
   auto q = t.find('?');
   r.path = percent_decode(t.substr(0, q));
   if (q != std::string_view::npos) r.query = std::string(t.substr(q + 1));
+  r.headers.reserve(static_cast<std::size_t>(std::distance(msg.begin(), msg.end())));
   for (const auto& f : msg) r.headers.add(f.name_string(), f.value());
   r.body = std::move(msg.body());
   r.remote_address = remote;
@@ -180,7 +176,7 @@ Task<void> Session<Stream>::run() {
     parser.header_limit(static_cast<std::uint32_t>(opts().header_limit));
     parser.body_limit(opts().body_limit);
     set_deadline(conn_, Clock::now() + opts().read_timeout);
-    auto [ec, header_bytes] = co_await http::async_read_header(stream_, buffer_, parser, kTuple);
+    auto ec = co_await parse_until(stream_, buffer_, parser, [&parser] { return parser.is_header_done(); });
     if (!ec && !parser.is_done()) {
       auto expect = parser.get()[http::field::expect];
       if (iequals(expect, "100-continue")) {
@@ -188,7 +184,7 @@ Task<void> Session<Stream>::run() {
         auto [wec, wn] = co_await asio::async_write(stream_, asio::buffer(kContinue), kTuple);
         if (wec) break;
       }
-      std::tie(ec, std::ignore) = co_await http::async_read(stream_, buffer_, parser, kTuple);
+      ec = co_await parse_until(stream_, buffer_, parser, [&parser] { return parser.is_done(); });
     }
     if (ec) {
       if (ec == http::error::header_limit)
@@ -276,6 +272,20 @@ Task<bool> Session<Stream>::respond(Request& req, unsigned version, bool keep_al
 
 template <class Stream>
 Task<bool> Session<Stream>::write_plain(Response& res, unsigned version, bool keep_alive, bool head) {
+  if (plain_fields(res.headers) && res.status >= 100 && res.status <= 999 && version >= 10 && version <= 19) {
+    // The head Beast builds below (start line, the fields in order, then Connection as
+    // keep_alive() sets it, then Content-Length as prepare_payload() sets it), formatted
+    // directly: Beast's field container costs an allocation and a tree insert per field.
+    const bool no_body = res.status < 200 || res.status == 204 || res.status == 304;
+    if (no_body) res.body.clear();
+    // HEAD: the length the body would have had.
+    format_response_head(head_, res.status, version, res.headers, keep_alive && !impl_->stopping.load(),
+                         !no_body || head, res.body.size());
+    set_deadline(conn_, Clock::now() + opts().write_timeout);
+    auto ec = co_await write_head_body(stream_, head_, head ? std::string_view() : std::string_view(res.body));
+    set_deadline(conn_, Clock::time_point::max());
+    co_return !ec;
+  }
   http::response<http::string_body> msg{static_cast<http::status>(res.status), version};
   for (const auto& f : res.headers.fields()) msg.insert(f.name, f.value);
   msg.body() = std::move(res.body);
@@ -288,7 +298,7 @@ Task<bool> Session<Stream>::write_plain(Response& res, unsigned version, bool ke
     msg.content_length(size);
   }
   set_deadline(conn_, Clock::now() + opts().write_timeout);
-  auto [ec, n] = co_await http::async_write(stream_, msg, kTuple);
+  auto ec = co_await write_message(stream_, msg, msg.body(), head_);
   set_deadline(conn_, Clock::time_point::max());
   co_return !ec;
 }

@@ -113,6 +113,19 @@ TEST(Cancellation, ClientDisconnectCancelsLongHandler) {
   EXPECT_TRUE(up.gate.cancelled().wait());
 }
 
+TEST(Cancellation, ClientDisconnectCancelsLongHandlerOnASingleThreadServer) {
+  Loop loop(1);
+  Upstream up;
+  ServerOptions options;
+  options.single_thread = true;
+  TestServer srv(loop, up.router, options);
+  RawSocket s(srv.port());
+  s.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(up.gate.entered().wait());
+  s.close();
+  EXPECT_TRUE(up.gate.cancelled().wait());
+}
+
 TEST(Cancellation, MidStreamDisconnectCancelsUpstreamWorkThroughAProxy) {
   Loop loop(2);
   Upstream up;

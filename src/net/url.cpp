@@ -82,6 +82,9 @@ int hex_value(char c) {
 }  // namespace
 
 std::string percent_decode(std::string_view s, bool plus_as_space) {
+  // Nothing to decode (every request path of an API client): one copy, no per-char appends.
+  if (s.find('%') == std::string_view::npos && (!plus_as_space || s.find('+') == std::string_view::npos))
+    return std::string(s);
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {

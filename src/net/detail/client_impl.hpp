@@ -28,6 +28,7 @@ struct ClientConn {
   tcp::socket plain;
   std::unique_ptr<ssl::stream<tcp::socket>> tls;  ///< set for https (owns its own socket)
   beast::flat_buffer buffer;
+  std::string head;  ///< serialized request head, reused across requests
   std::string origin;
   Clock::time_point idle_since{};
 };
@@ -64,6 +65,12 @@ struct ClientState : std::enable_shared_from_this<ClientState> {
   std::size_t idle_count();
 };
 
+/// A request URL as the client uses it: parsed, with its pool key.
+struct ParsedUrl {
+  Url url;
+  std::string origin;  ///< url.origin()
+};
+
 /// One request on one connection, then its response body as a stream.
 class ClientExchange final : public ResponseStream {
  public:
@@ -72,16 +79,20 @@ class ClientExchange final : public ResponseStream {
 
   /// Connects or reuses, writes the request and reads the response head. Retries once on a
   /// fresh connection when a reused one turns out to be stale.
-  Task<Result<void>> start(const Url& url, const ClientRequest& req);
+  Task<Result<void>> start(const ParsedUrl& url, const ClientRequest& req);
   int status() const override { return status_; }
   const Headers& headers() const override { return headers_; }
+  /// Moves the response headers out (HttpClient::send, which owns the exchange).
+  Headers take_headers() { return std::move(headers_); }
   Task<Result<std::optional<std::string>>> next() override;
   /// Appends the rest of the body to `out` (bounded by max_response_body).
   Task<Result<void>> read_body(std::string& out);
 
  private:
-  Task<Result<void>> attempt(const Url& url, const ClientRequest& req, bool& stale);
+  Task<Result<void>> attempt(const ParsedUrl& url, const ClientRequest& req, bool& stale);
   Task<Result<std::unique_ptr<ClientConn>>> connect(const Url& url);
+  /// Writes the request through a Beast message (headers the fast path leaves to Beast).
+  Task<boost::system::error_code> write_with_beast(const Url& url, const ClientRequest& req, http::verb verb);
   /// Reads body bytes into [data, data+size); returns how many arrived (0 at the end).
   Task<Result<std::size_t>> read_some(char* data, std::size_t size);
   void arm(Clock::time_point when);

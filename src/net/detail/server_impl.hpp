@@ -11,7 +11,8 @@
 namespace kaos::net::detail {
 
 /// One accepted connection as the server sees it. Everything here is touched only on
-/// `strand` (the connection's own strand); registry membership is guarded by the server's mutex.
+/// `strand` (the connection's own strand, or the server's executor when it runs on one
+/// thread); registry membership is guarded by the server's mutex.
 struct ConnState {
   using Clock = std::chrono::steady_clock;
   explicit ConnState(Executor ex) : strand(ex), timer(ex) {}
@@ -31,6 +32,7 @@ struct ConnState {
   asio::cancellation_signal cancel;
   bool in_handler = false;
   bool watch_pending = false;
+  char peek_byte = 0;  ///< target of the watch's peeking receive (never consumed)
   bool gone = false;
 };
 

@@ -89,7 +89,11 @@ std::optional<Usage> extract_usage(std::string_view text) {
   if (pos >= text.size() || text[pos] != '{') return std::nullopt;
   unsigned char buf[1024];
   json::monotonic_resource mr(buf, sizeof buf);
-  json::stream_parser p(&mr);
+  // The value goes to `mr` (reset), the parser's working stack to `scratch`: no heap use for a
+  // usage object (a stream_parser's constructor storage is only for its temporaries).
+  unsigned char scratch[512];
+  json::stream_parser p({}, {}, scratch, sizeof scratch);
+  p.reset(&mr);
   boost::system::error_code ec;
   p.write_some(text.data() + pos, text.size() - pos, ec);
   if (ec || !p.done()) return std::nullopt;
