@@ -14,10 +14,11 @@
 
 namespace kaos::net::detail {
 
-/// Bytes to ask the socket for: Beast's read_size policy (at least 512, at most 64 KiB,
+/// Bytes to ask the socket for: Beast's read_size policy with a 4 KiB floor (a streamed body
+/// then arrives in a few reads rather than one per 512 bytes), at most 64 KiB,
 /// otherwise what the buffer already has room for).
 inline std::size_t read_size(const beast::flat_buffer& b) {
-  return std::min<std::size_t>(std::max<std::size_t>(512, b.capacity() - b.size()),
+  return std::min<std::size_t>(std::max<std::size_t>(4096, b.capacity() - b.size()),
                                std::min<std::size_t>(65536, b.max_size() - b.size()));
 }
 
