@@ -116,6 +116,10 @@ class Family final : public FamilyBase {
   void render(std::string& out) const override;
 
  private:
+  /// One `name{labels} value` line per child: the shape counters and gauges share
+  /// (defined in prometheus.cpp, the only place it is instantiated).
+  void render_samples(std::string& out) const;
+
   struct Child {
     std::vector<std::string> values;
     std::unique_ptr<T> metric;

@@ -107,8 +107,8 @@ void append_header(std::string& out, const FamilyBase& f) {
 
 }  // namespace detail
 
-template <>
-void Family<Counter>::render(std::string& out) const {
+template <class T>
+void Family<T>::render_samples(std::string& out) const {
   detail::append_header(out, *this);
   std::shared_lock lock(mutex_);
   for (const Child* c : order_) {
@@ -121,16 +121,13 @@ void Family<Counter>::render(std::string& out) const {
 }
 
 template <>
+void Family<Counter>::render(std::string& out) const {
+  render_samples(out);
+}
+
+template <>
 void Family<Gauge>::render(std::string& out) const {
-  detail::append_header(out, *this);
-  std::shared_lock lock(mutex_);
-  for (const Child* c : order_) {
-    out += name_;
-    detail::append_labels(out, label_names_, c->values);
-    out += ' ';
-    detail::append_number(out, c->metric->value());
-    out += '\n';
-  }
+  render_samples(out);
 }
 
 template <>
