@@ -6,6 +6,13 @@ find_package(yaml-cpp REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
+# Embedded Python for the python-string worker (src/mcp/python/worker): Debian's python3.11,
+# never the python3 first on PATH (a pyenv build there has other paths and no libpython-dev).
+if(NOT DEFINED Python3_EXECUTABLE AND EXISTS /usr/bin/python3.11)
+  set(Python3_EXECUTABLE /usr/bin/python3.11 CACHE FILEPATH "Python the python-string worker embeds")
+endif()
+find_package(Python3 3.11 REQUIRED COMPONENTS Interpreter Development.Embed)
+find_package(pybind11 CONFIG REQUIRED)             # after Python3: uses its targets
 if(KAOS_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

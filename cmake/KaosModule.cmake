@@ -19,7 +19,8 @@ function(kaos_module name)
 
   if(KAOS_BUILD_TESTS)
     file(GLOB tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*_test.cpp
-                                      ${CMAKE_CURRENT_SOURCE_DIR}/*/*_test.cpp)
+                                      ${CMAKE_CURRENT_SOURCE_DIR}/*/*_test.cpp
+                                      ${CMAKE_CURRENT_SOURCE_DIR}/*/*/*_test.cpp)
     if(tests)
       add_executable(${name}_unit_tests ${tests})
       target_link_libraries(${name}_unit_tests PRIVATE kaos_${name} kaos_warnings

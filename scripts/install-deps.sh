@@ -13,6 +13,7 @@ APT_PACKAGES=(
   build-essential g++ cmake ninja-build ccache pkg-config git
   # libraries (DESIGN.md §11)
   libboost1.81-dev libssl-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
+  libpython3.11-dev pybind11-dev      # embedded Python of the python-string MCP worker
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev openssl curl ca-certificates
   python3 wrk nginx-light util-linux procps

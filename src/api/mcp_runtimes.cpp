@@ -27,6 +27,16 @@ McpRuntimeRegistry builtin_mcp_runtimes(const McpRuntimeImages& images) {
   r.runtimes["slack"] = {
       "slack", "nodejs", images.slack, "Slack messaging integration",       {"--transport", "http", "--port", "8000"},
       {},      "",       "http",       {"SLACK_BOT_TOKEN", "SLACK_TEAM_ID"}};
+  r.runtimes["stdio"] = {"stdio",
+                         "stdio",
+                         "",
+                         "any stdio MCP server, bridged to Streamable HTTP by `kaos mcp --runtime stdio`; the command "
+                         "comes from spec.container.command/args",
+                         {},
+                         {},
+                         "",
+                         "stdio",
+                         {}};
   return r;
 }
 

@@ -21,7 +21,9 @@ struct McpRuntime {
   std::vector<std::string> command;
   std::vector<std::string> args;
   std::string params_env_var;  ///< env var receiving MCPServer spec.params (e.g. MCP_TOOLS_STRING)
-  std::string transport;       ///< "http" (streamable HTTP); stdio-only servers are not supported
+  /// "http": the image serves Streamable HTTP itself. "stdio": a stdio MCP server, served over
+  /// Streamable HTTP by `kaos mcp --runtime stdio -- COMMAND ARGS...` (docs/mcp-stdio.md).
+  std::string transport;
   std::vector<std::string> required_env;
   template <class S, class V>
   static void fields(S& s, V& v) {
@@ -50,7 +52,10 @@ struct McpRuntimeImages {
 };
 
 /// python-string (MCP_TOOLS_STRING, http), kubernetes (go, --port 8000), slack (nodejs,
-/// SLACK_BOT_TOKEN/SLACK_TEAM_ID) — the entries KAOS's Helm chart ships.
+/// SLACK_BOT_TOKEN/SLACK_TEAM_ID) — the entries KAOS's Helm chart ships — and stdio (any stdio
+/// MCP server bridged by `kaos mcp --runtime stdio`; no image of its own: the command comes
+/// from the MCPServer's spec.container.command/args). "custom" is not an entry: it keeps
+/// meaning an image that serves HTTP itself.
 McpRuntimeRegistry builtin_mcp_runtimes(const McpRuntimeImages& images = {});
 
 /// Parses the `runtimes.yaml` text strictly: unknown fields and wrong types are errors naming

@@ -13,6 +13,12 @@ TEST(McpRuntimes, Builtins) {
   EXPECT_EQ(r.find("kubernetes")->args, (std::vector<std::string>{"--port", "8000"}));
   EXPECT_EQ(r.find("slack")->required_env, (std::vector<std::string>{"SLACK_BOT_TOKEN", "SLACK_TEAM_ID"}));
   EXPECT_EQ(r.find("slack")->command, (std::vector<std::string>{"--transport", "http", "--port", "8000"}));
+  ASSERT_NE(r.find("stdio"), nullptr);
+  EXPECT_EQ(r.find("stdio")->type, "stdio");
+  EXPECT_EQ(r.find("stdio")->transport, "stdio");
+  EXPECT_TRUE(r.find("stdio")->image.empty()) << "the MCPServer's container supplies the stdio server";
+  EXPECT_NE(r.find("stdio")->description.find("kaos mcp --runtime stdio"), std::string::npos);
+  EXPECT_EQ(r.runtimes.size(), 4u);
   EXPECT_EQ(r.find("custom"), nullptr);
 }
 
@@ -41,7 +47,7 @@ TEST(McpRuntimes, ParsesRegistryText) {
   ASSERT_NE(r->find("bare"), nullptr);
 
   auto merged = merge_mcp_runtimes(builtin_mcp_runtimes(), *r);
-  EXPECT_EQ(merged.runtimes.size(), 5u);
+  EXPECT_EQ(merged.runtimes.size(), 6u);  // 4 built-ins + echo + bare
   EXPECT_EQ(to_json(merged).at("runtimes").at("echo").at("paramsEnvVar"), "ECHO_PARAMS");
 }
 

@@ -11,8 +11,7 @@ namespace kaos::net {
 using namespace detail;
 
 int run_server(ServerOptions options, unsigned threads,
-               std::function<std::shared_ptr<const Router>(Executor)> make_router,
-               std::function<void(std::uint16_t)> on_listening) {
+               std::function<std::shared_ptr<const Router>(Executor)> make_router, ServerHooks hooks) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   asio::io_context ioc(static_cast<int>(threads));
   options.single_thread = threads == 1;
@@ -20,18 +19,48 @@ int run_server(ServerOptions options, unsigned threads,
   {
     auto router = make_router(ioc.get_executor());
     Server server(ioc.get_executor(), options, std::move(router));
-    if (auto r = server.listen(); !r) {
-      spdlog::error("{}", r.error().message);
-      return 1;
-    }
-    asio::signal_set signals(ioc, SIGINT, SIGTERM);  // before on_listening: a signal right after is handled
-    server.start();
-    if (on_listening) on_listening(server.port());
+    asio::signal_set signals(ioc, SIGINT, SIGTERM);  // before listening: a signal right after is handled
+    bool stopping = false;
     signals.async_wait([&](const boost::system::error_code& ec, int signo) {
       if (ec) return;
+      stopping = true;
       spdlog::info("net: signal {} received, shutting down", signo);
+      if (hooks.on_shutdown) hooks.on_shutdown();
       asio::co_spawn(ioc, server.shutdown(), [&](std::exception_ptr) { ioc.stop(); });
     });
+    // Startup and listening run on the io_context so a startup step can use its executor.
+    asio::co_spawn(
+        ioc,
+        [&]() -> Task<void> {
+          if (hooks.startup) {
+            auto started = co_await hooks.startup();
+            if (!started) {
+              spdlog::error("{}", started.error().message);
+              exit_code = 1;
+              ioc.stop();
+              co_return;
+            }
+          }
+          if (stopping) co_return;
+          if (auto r = server.listen(); !r) {
+            spdlog::error("{}", r.error().message);
+            exit_code = 1;
+            ioc.stop();
+            co_return;
+          }
+          server.start();
+          if (hooks.on_listening) hooks.on_listening(server.port());
+        },
+        [&](std::exception_ptr e) {
+          if (!e) return;
+          try {
+            std::rethrow_exception(e);
+          } catch (const std::exception& ex) {
+            spdlog::error("net: startup failed: {}", ex.what());
+          }
+          exit_code = 1;
+          ioc.stop();
+        });
     std::vector<std::thread> pool;
     pool.reserve(threads - 1);
     for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
@@ -43,6 +72,10 @@ int run_server(ServerOptions options, unsigned threads,
       exit_code = 1;
     }
     for (auto& t : pool) t.join();
+    // Release what the hooks and the router factory captured while the io_context still
+    // exists: their destructors may still touch its executor (cancel timers, post cleanup).
+    hooks = {};
+    make_router = nullptr;
   }
   return exit_code;
 }

@@ -62,12 +62,29 @@ class Server {
   std::shared_ptr<Impl> impl_;
 };
 
+/// Optional steps of a server process's life (run_server).
+struct ServerHooks {
+  /// Runs on the io_context before the port is bound (e.g. loading tools); an error is logged
+  /// and the process exits with 1 without ever listening.
+  std::function<Task<Result<void>>()> startup;
+  /// Called with the bound port once listening.
+  std::function<void(std::uint16_t)> on_listening;
+  /// Called when SIGINT/SIGTERM arrives, before the graceful drain (e.g. to end long-lived
+  /// streams that would otherwise hold the drain until its deadline).
+  std::function<void()> on_shutdown;
+};
+
 /// Runs a server process: creates an io_context with `threads` threads (0 = hardware cores),
 /// builds the router with `make_router` (which may create clients on the same executor),
-/// listens, calls `on_listening` with the bound port, serves until SIGINT/SIGTERM, then shuts
-/// down gracefully. Returns 0, or 1 when listening failed (after logging why).
+/// runs hooks.startup, listens, calls hooks.on_listening with the bound port, serves until
+/// SIGINT/SIGTERM, then shuts down gracefully. Returns 0, or 1 when startup or listening
+/// failed (after logging why).
 int run_server(ServerOptions options, unsigned threads,
-               std::function<std::shared_ptr<const Router>(Executor)> make_router,
-               std::function<void(std::uint16_t)> on_listening = {});
+               std::function<std::shared_ptr<const Router>(Executor)> make_router, ServerHooks hooks);
+inline int run_server(ServerOptions options, unsigned threads,
+                      std::function<std::shared_ptr<const Router>(Executor)> make_router,
+                      std::function<void(std::uint16_t)> on_listening = {}) {
+  return run_server(std::move(options), threads, std::move(make_router), ServerHooks{{}, std::move(on_listening), {}});
+}
 
 }  // namespace kaos::net
