@@ -28,68 +28,14 @@
 #include <vector>
 
 #include "net/task.hpp"
+#include "net/testing.hpp"
 
 namespace kaos::clients::mcp::test {
 namespace asio = boost::asio;
+using net::testing::Flag;
+using net::testing::Loop;
 
-class Loop {
- public:
-  Loop() : guard_(asio::make_work_guard(ioc_)), thread_([this] { ioc_.run(); }) {}
-  ~Loop() {
-    guard_.reset();
-    ioc_.stop();
-    thread_.join();
-  }
-  net::Executor executor() { return ioc_.get_executor(); }
-  asio::io_context& context() { return ioc_; }
-  /// Runs `task` on the loop and waits (bounded) for its result.
-  void run(net::Task<void> task, std::chrono::seconds limit = std::chrono::seconds(60)) {
-    auto fut = asio::co_spawn(ioc_, std::move(task), asio::use_future);
-    if (fut.wait_for(limit) != std::future_status::ready) {
-      ADD_FAILURE() << "coroutine did not finish in time";
-      std::abort();
-    }
-    fut.get();
-  }
-  template <class T>
-  T run(net::Task<T> task, std::chrono::seconds limit = std::chrono::seconds(60)) {
-    auto fut = start(std::move(task));
-    if (fut.wait_for(limit) != std::future_status::ready) {
-      ADD_FAILURE() << "coroutine did not finish in time";
-      std::abort();
-    }
-    return std::move(*fut.get());
-  }
-  /// Starts `task` on the loop; the future holds its result.
-  template <class T>
-  std::future<std::optional<T>> start(net::Task<T> task) {
-    auto wrap = [](net::Task<T> t) -> net::Task<std::optional<T>> { co_return co_await std::move(t); };
-    return asio::co_spawn(ioc_, wrap(std::move(task)), asio::use_future);
-  }
 
- private:
-  asio::io_context ioc_;
-  asio::executor_work_guard<asio::io_context::executor_type> guard_;
-  std::thread thread_;
-};
-
-class Flag {
- public:
-  void set() {
-    std::lock_guard lock(mu_);
-    set_ = true;
-    cv_.notify_all();
-  }
-  bool wait(std::chrono::seconds limit = std::chrono::seconds(20)) {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, limit, [&] { return set_; });
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool set_ = false;
-};
 
 /// A port nothing listens on (bound, read, closed).
 inline std::uint16_t unused_port() {

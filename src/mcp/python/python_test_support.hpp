@@ -13,37 +13,12 @@
 #include <thread>
 
 #include "mcp/python/python_runtime.hpp"
+#include "net/testing.hpp"
 
 namespace kaos::mcp::python_test {
 namespace asio = boost::asio;
+using net::testing::Loop;
 
-class Loop {
- public:
-  Loop() : guard_(asio::make_work_guard(ioc_)), thread_([this] { ioc_.run(); }) {}
-  ~Loop() {
-    guard_.reset();
-    ioc_.stop();
-    thread_.join();
-  }
-  net::Executor executor() { return ioc_.get_executor(); }
-
-  /// Runs `task` to completion; a hang fails the test instead of blocking the suite.
-  template <class T>
-  T run(net::Task<T> task, std::chrono::seconds limit = std::chrono::seconds(60)) {
-    auto wrap = [](net::Task<T> t) -> net::Task<std::optional<T>> { co_return co_await std::move(t); };
-    auto fut = asio::co_spawn(ioc_, wrap(std::move(task)), asio::use_future);
-    if (fut.wait_for(limit) != std::future_status::ready) {
-      ADD_FAILURE() << "coroutine did not finish within " << limit.count() << " s";
-      std::abort();
-    }
-    return std::move(*fut.get());
-  }
-
- private:
-  asio::io_context ioc_;
-  asio::executor_work_guard<asio::io_context::executor_type> guard_;
-  std::thread thread_;
-};
 
 inline PythonRuntimeOptions options(std::string source) {
   PythonRuntimeOptions o;

@@ -17,28 +17,16 @@
 #include <vector>
 
 #include "mcp/stdio/stdio_bridge.hpp"
+#include "net/testing.hpp"
 
 namespace kaos::mcp::stdio_test {
 namespace asio = boost::asio;
 
-/// An io_context run by two threads (so the bridge's strands matter) until destruction.
-class Loop {
- public:
-  Loop() : guard_(asio::make_work_guard(ioc_)) {
-    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { ioc_.run(); });
-  }
-  ~Loop() {
-    guard_.reset();
-    ioc_.stop();
-    for (auto& t : threads_) t.join();
-  }
-  net::Executor executor() { return ioc_.get_executor(); }
-
- private:
-  asio::io_context ioc_;
-  asio::executor_work_guard<asio::io_context::executor_type> guard_;
-  std::vector<std::thread> threads_;
+/// Two threads, so the bridge's strands matter.
+struct Loop : net::testing::Loop {
+  Loop() : net::testing::Loop(2) {}
 };
+
 
 /// One thing the bridge handed to the transport.
 struct Sent {

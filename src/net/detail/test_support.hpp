@@ -13,10 +13,13 @@
 #include "net/client.hpp"
 #include "net/detail/beast.hpp"
 #include "net/server.hpp"
+#include "net/testing.hpp"
 
 namespace kaos::net::test {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+using kaos::net::testing::Flag;
+using kaos::net::testing::Loop;
 
 inline ClientRequest request(std::string method, std::string url, std::string body = {}) {
   ClientRequest r;
@@ -26,75 +29,7 @@ inline ClientRequest request(std::string method, std::string url, std::string bo
   return r;
 }
 
-/// An io_context run by `threads` background threads until destruction.
-class Loop {
- public:
-  explicit Loop(int threads = 1) : guard_(asio::make_work_guard(ioc_)) {
-    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { ioc_.run(); });
-  }
-  ~Loop() {
-    guard_.reset();
-    ioc_.stop();
-    for (auto& t : threads_) t.join();
-  }
-  Executor executor() { return ioc_.get_executor(); }
-  asio::io_context& context() { return ioc_; }
 
-  /// Runs `task` on a fresh strand and waits (bounded) for its result.
-  template <class T>
-  T run(Task<T> task, std::chrono::seconds limit = std::chrono::seconds(30)) {
-    if constexpr (std::is_void_v<T>) {
-      wait(asio::co_spawn(asio::make_strand(ioc_), std::move(task), asio::use_future), limit);
-    } else {
-      auto wrap = [](Task<T> t) -> Task<std::optional<T>> { co_return co_await std::move(t); };
-      auto fut = asio::co_spawn(asio::make_strand(ioc_), wrap(std::move(task)), asio::use_future);
-      wait(fut, limit);
-      return std::move(*fut.get());
-    }
-  }
-
- private:
-  template <class F>
-  static void wait(F& fut, std::chrono::seconds limit) {
-    if (fut.wait_for(limit) != std::future_status::ready) {
-      ADD_FAILURE() << "coroutine did not finish in time";
-      std::abort();
-    }
-  }
-  template <class F>
-  static void wait(F&& fut, std::chrono::seconds limit) {
-    F f = std::move(fut);
-    wait(f, limit);
-    f.get();
-  }
-
-  asio::io_context ioc_;
-  asio::executor_work_guard<asio::io_context::executor_type> guard_;
-  std::vector<std::thread> threads_;
-};
-
-/// A one-shot event set from any thread; tests wait on it with a generous bound.
-class Flag {
- public:
-  void set() {
-    std::lock_guard lock(mu_);
-    set_ = true;
-    cv_.notify_all();
-  }
-  bool wait(std::chrono::seconds limit = std::chrono::seconds(10)) {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, limit, [&] { return set_; });
-  }
-  bool is_set() {
-    std::lock_guard lock(mu_);
-    return set_;
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool set_ = false;
-};
 
 /// Suspends a handler until the test opens it (or the handler is cancelled). Returns true
 /// when opened, false when the wait was cancelled.

@@ -5,15 +5,13 @@
 // Run: KAOS_BIN=build/bin/kaos node --test python_string.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { KAOS, exited, spawnMcp, startMcp } from './lib/kaos.mjs';
 
-const KAOS = process.env.KAOS_BIN;
 const TOOLS = `
 import os
 from typing import Literal, Optional
@@ -45,11 +43,7 @@ let proc;
 let client;
 
 function startKaos(paramsFile, env = {}) {
-  return spawn(KAOS, ['mcp', '--runtime', 'python-string', '--host', '127.0.0.1', '--port', '0',
-    '--params-file', paramsFile], {
-    env: { ...process.env, LOG_LEVEL: 'WARNING', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return spawnMcp(['--runtime', 'python-string', '--params-file', paramsFile], { env, stderr: 'pipe' });
 }
 
 before(async () => {
@@ -57,28 +51,13 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kaos-pystr-'));
   const file = join(dir, 'tools.py');
   writeFileSync(file, TOOLS);
-  proc = startKaos(file, { MCP_TOOL_TIMEOUT_SECONDS: '1' });
-  proc.stderr.pipe(process.stderr);
-  const lines = createInterface({ input: proc.stdout });
-  const url = await new Promise((resolve, reject) => {
-    proc.once('exit', (code) => reject(new Error(`kaos mcp exited with ${code} before listening`)));
-    lines.on('line', (line) => {
-      const m = line.match(/listening on (http:\/\/\S+)/);
-      if (m) resolve(m[1]);
-    });
-  });
+  const server = await startMcp(['--runtime', 'python-string', '--params-file', file],
+    { env: { MCP_TOOL_TIMEOUT_SECONDS: '1' } });
+  proc = server.proc;
+  const url = server.url;
   client = new Client({ name: 'kaos-conformance', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`)));
 });
-
-// Resolves with the exit code, or null (after SIGKILL) when the process outlives `ms`.
-function exited(child, ms) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(null); }, ms);
-    child.once('exit', (code) => { clearTimeout(timer); resolve(code); });
-  });
-}
 
 after(async () => {
   await client?.close();

@@ -5,16 +5,14 @@
 // Run: KAOS_BIN=build/bin/kaos node --test stdio_bridge.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { KAOS, exited, spawnMcp, startMcp } from './lib/kaos.mjs';
 
-const KAOS = process.env.KAOS_BIN;
 const here = dirname(fileURLToPath(import.meta.url));
 const EVERYTHING = join(here, 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
 const FILESYSTEM = join(here, 'node_modules', '@modelcontextprotocol', 'server-filesystem', 'dist', 'index.js');
@@ -25,21 +23,9 @@ let dir;
 // Starts `kaos mcp --runtime stdio` in front of `command` and resolves with its base URL once
 // it prints its listening line.
 async function startBridge(command) {
-  const proc = spawn(KAOS, ['mcp', '--runtime', 'stdio', '--host', '127.0.0.1', '--port', '0', '--', ...command], {
-    env: { ...process.env, LOG_LEVEL: 'WARNING' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  started.push(proc);
-  proc.stderr.pipe(process.stderr);
-  const lines = createInterface({ input: proc.stdout });
-  const url = await new Promise((resolve, reject) => {
-    proc.once('exit', (code) => reject(new Error(`kaos mcp exited with ${code} before listening`)));
-    lines.on('line', (line) => {
-      const m = line.match(/listening on (http:\/\/\S+)/);
-      if (m) resolve(m[1]);
-    });
-  });
-  return { proc, url };
+  const server = await startMcp(['--runtime', 'stdio', '--', ...command]);
+  started.push(server.proc);
+  return { proc: server.proc, url: server.url };
 }
 
 async function connect(url) {
@@ -50,15 +36,6 @@ async function connect(url) {
 
 function text(result) {
   return (result.content ?? []).filter((c) => c.type === 'text').map((c) => c.text).join('\n');
-}
-
-// Resolves with the exit code, or null (after SIGKILL) when the process outlives `ms`.
-function exited(child, ms) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(null); }, ms);
-    child.once('exit', (code) => { clearTimeout(timer); resolve(code); });
-  });
 }
 
 before(() => {
@@ -144,8 +121,7 @@ test('server-filesystem through the bridge: reads inside its directory, refuses 
 });
 
 test('a command that does not exist stops kaos before it listens, naming the program', async () => {
-  const proc = spawn(KAOS, ['mcp', '--runtime', 'stdio', '--host', '127.0.0.1', '--port', '0', '--',
-    'kaos-no-such-stdio-server'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawnMcp(['--runtime', 'stdio', '--', 'kaos-no-such-stdio-server'], { stderr: 'pipe' });
   started.push(proc);
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
