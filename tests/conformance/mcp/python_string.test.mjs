@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -41,6 +42,7 @@ def crash():
 let dir;
 let proc;
 let client;
+let baseUrl;
 
 function startKaos(paramsFile, env = {}) {
   return spawnMcp(['--runtime', 'python-string', '--params-file', paramsFile], { env, stderr: 'pipe' });
@@ -55,6 +57,7 @@ before(async () => {
     { env: { MCP_TOOL_TIMEOUT_SECONDS: '1' } });
   proc = server.proc;
   const url = server.url;
+  baseUrl = url;
   client = new Client({ name: 'kaos-conformance', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`)));
 });
@@ -140,4 +143,27 @@ test('a syntax error makes kaos mcp exit non-zero naming the line', async () => 
   assert.notEqual(code, 0);
   assert.match(stderr, /line 4: invalid syntax/);
   assert.doesNotMatch(stdout, /listening on/);
+});
+
+// Our own client (kaos mcp-call) against the same server: the listing, a structured result,
+// and a tool exception turning into exit code 1 with the message.
+test('kaos mcp-call lists and calls the python-string tools', () => {
+  const call = (...args) => spawnSync(KAOS, ['mcp-call', baseUrl, ...args], { encoding: 'utf8', timeout: 30000 });
+  const list = call('--list', '-o', 'json');
+  assert.equal(list.status, 0, list.stderr);
+  const names = JSON.parse(list.stdout).map((t) => t.name).sort();
+  assert.deepEqual(names, ['add', 'crash', 'describe', 'fail', 'spin']);
+  const add = call('add', '--args', '{"a": 40}');
+  assert.equal(add.status, 0, add.stderr);
+  assert.equal(add.stdout.trim(), '42');
+  const described = call('describe', '--args', '{"name": "x", "tags": ["t"]}', '-o', 'json');
+  assert.equal(described.status, 0, described.stderr);
+  assert.deepEqual(JSON.parse(described.stdout).structuredContent,
+    { name: 'x', tags: ['t'], mode: 'short', limit: null });
+  const failed = call('fail', '--args', '{"reason": "no way"}');
+  assert.equal(failed.status, 1);
+  assert.match(failed.stdout + failed.stderr, /RuntimeError: no way/);
+  const invalid = call('add', '--args', '{"a": "forty"}');
+  assert.equal(invalid.status, 1);
+  assert.match(invalid.stdout + invalid.stderr, /a: expected integer, got string/);
 });
