@@ -22,6 +22,12 @@ std::shared_ptr<const Prompt> Catalog::find_prompt(std::string_view name) const 
 
 void Catalog::add_session(const std::shared_ptr<NativeSession>& s) {
   std::lock_guard lock(sessions_mu);
+  // Ended sessions leave expired entries; sweep them whenever the list doubles, so a server
+  // that never broadcasts (the usual case) still keeps the list at most twice the live count.
+  if (sessions.size() >= sweep_at) {
+    std::erase_if(sessions, [](const auto& w) { return w.expired(); });
+    sweep_at = std::max<std::size_t>(64, sessions.size() * 2);
+  }
   sessions.push_back(s);
 }
 

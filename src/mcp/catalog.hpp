@@ -32,6 +32,7 @@ struct Catalog {
   // Live sessions, for list_changed and resources/updated notifications.
   std::mutex sessions_mu;
   std::vector<std::weak_ptr<NativeSession>> sessions;
+  std::size_t sweep_at = 64;
   void add_session(const std::shared_ptr<NativeSession>& s);
   /// Calls `f` on every live session (pruning dead ones).
   void for_each_session(const std::function<void(NativeSession&)>& f);

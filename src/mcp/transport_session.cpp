@@ -10,13 +10,20 @@ namespace {
 // Finished streams kept for resumption after their consumer went away.
 constexpr std::size_t kRetainedStreams = 32;
 
+/// The protocolVersion of an initialize answer. A scan rather than a parse: this runs once per
+/// session on the hot path of short sessions, and the value is a plain date string.
 std::optional<std::string> initialize_version(std::string_view message) {
-  auto parsed = parse_json(message);
-  if (!parsed || !parsed->is_object()) return std::nullopt;
-  const auto* result = parsed->get_object().if_contains("result");
-  if (result == nullptr || !result->is_object()) return std::nullopt;
-  auto v = string_field(result->get_object(), "protocolVersion");
-  return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
+  constexpr std::string_view kKey = "\"protocolVersion\"";
+  auto at = message.find(kKey);
+  if (at == std::string_view::npos || message.find("\"result\"") == std::string_view::npos) return std::nullopt;
+  auto rest = message.substr(at + kKey.size());
+  auto colon = rest.find_first_not_of(" \t\r\n");
+  if (colon == std::string_view::npos || rest[colon] != ':') return std::nullopt;
+  auto open = rest.find_first_not_of(" \t\r\n", colon + 1);
+  if (open == std::string_view::npos || rest[open] != '"') return std::nullopt;
+  auto close = rest.find('"', open + 1);
+  if (close == std::string_view::npos || close - open > 32) return std::nullopt;
+  return std::string(rest.substr(open + 1, close - open - 1));
 }
 
 }  // namespace

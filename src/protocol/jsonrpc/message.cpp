@@ -99,20 +99,22 @@ IncomingBatch parse(std::string_view body, std::size_t max_batch) {
   return out;
 }
 
+// The envelopes are written around the serialized parts instead of building a JSON object
+// that would deep-copy `params`/`result` first (tool results and lists can be large).
 std::string request_json(const json::value& id, std::string_view method, const json::value& params) {
-  json::object o{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}};
-  if (!params.is_null()) o["params"] = params;
-  return json::serialize(o);
+  std::string out = R"({"jsonrpc":"2.0","id":)" + json::serialize(id) + R"(,"method":)" + json::serialize(json::string_view(method));
+  if (!params.is_null()) out += R"(,"params":)" + json::serialize(params);
+  return out + "}";
 }
 
 std::string notification_json(std::string_view method, const json::value& params) {
-  json::object o{{"jsonrpc", "2.0"}, {"method", method}};
-  if (!params.is_null()) o["params"] = params;
-  return json::serialize(o);
+  std::string out = R"({"jsonrpc":"2.0","method":)" + json::serialize(json::string_view(method));
+  if (!params.is_null()) out += R"(,"params":)" + json::serialize(params);
+  return out + "}";
 }
 
 std::string result_json(const json::value& id, const json::value& result) {
-  return json::serialize(json::object{{"jsonrpc", "2.0"}, {"id", id}, {"result", result}});
+  return R"({"jsonrpc":"2.0","id":)" + json::serialize(id) + R"(,"result":)" + json::serialize(result) + "}";
 }
 
 json::object error_object(const json::value& id, const ErrorObject& error) {
