@@ -6,3 +6,5 @@ here=$(cd "$(dirname "$0")" && pwd)
 kaos=$(realpath "${1:-$here/../build/bin/kaos}")
 mkdir -p "$here/results"
 "$here/modelapi/run.sh" "$kaos" | tee "$here/results/modelapi.md"
+echo
+"$here/mcp/run.sh" "$kaos" | tee "$here/results/mcp.md"

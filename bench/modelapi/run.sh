@@ -17,14 +17,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() {  # wait_http URL: until it answers (bounded, 10 s)
-  for _ in $(seq 1 1000); do curl -fs -o /dev/null "$1" && return 0; sleep 0.01; done
-  echo "not ready: $1" >&2; return 1
-}
-pin() { taskset -a -p -c "$1" "$2" >/dev/null; }  # pin every thread of a pid
-cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }  # utime+stime in clock ticks
-ticks_per_s=$(getconf CLK_TCK)
+# free_port, wait_http, pin, pin_tree, worker_of, cpu_ticks, ticks_per_s, parse_wrk
+source "$here/../lib/common.sh"
 
 up_port=$(free_port); gw_port=$(free_port); px_port=$(free_port)
 sse_up_port=$(free_port); sse_gw_port=$(free_port)
@@ -65,14 +59,12 @@ YAML
 LOG_LEVEL=WARNING "$kaos" modelapi --config "$work/gw.yaml" --port "$gw_port" --host 127.0.0.1 --threads 1 >/dev/null & pids+=($!); gw_pid=$!
 
 wait_http "http://127.0.0.1:$up_port/"; wait_http "http://127.0.0.1:$px_port/"; wait_http "http://127.0.0.1:$gw_port/health"
-# nginx forks its worker: pin the whole process tree by pid of each worker as well.
-pin_tree() { local cpu=$1 root=$2; pin "$cpu" "$root"; for c in $(pgrep -P "$root"); do pin "$cpu" "$c"; done; }
-worker_of() { pgrep -P "$1" | head -1; }
+# nginx forks its worker: pin_tree pins the worker as well.
 
 run_wrk() {  # run_wrk CPU CONNS URL → "rps p50_us p99_us"
   local out
   out=$(taskset -c "$1" wrk -t1 -c"$2" -d"$duration" --latency -s "$here/chat.lua" "$3/v1/chat/completions")
-  echo "$out" | python3 "$here/parse_wrk.py"
+  echo "$out" | parse_wrk
 }
 
 row() { printf '| %s | %s | %s | %s |\n' "$@"; }
