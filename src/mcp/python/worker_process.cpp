@@ -181,6 +181,10 @@ net::Task<ToolResult> WorkerProcess::call(const std::string& name, const json::o
   auto cpu_seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout).count() + 5;
   json::object request{
       {"type", "call"}, {"id", id}, {"name", name}, {"arguments", arguments}, {"cpu_seconds", cpu_seconds}};
+  // Unhealthy until a well-formed answer arrives: a call abandoned half-way (cancellation can
+  // surface as an exception at any co_await) must not hand a still-running worker to the next
+  // call; the pool replaces an unhealthy worker on release.
+  healthy_ = false;
   if (auto sent = co_await process_->write(to_json(request) + "\n"); !sent) {
     healthy_ = false;
     co_return ToolResult::error("tool '" + name + "' could not run: its Python worker " + co_await exit_description() +
@@ -206,6 +210,7 @@ net::Task<ToolResult> WorkerProcess::call(const std::string& name, const json::o
     healthy_ = false;
     co_return ToolResult::error("tool '" + name + "' failed: the Python worker answered with a malformed result");
   }
+  healthy_ = true;
   ToolResult result;
   result.content = content->as_array();
   if (auto* structured = find_field(m, "structuredContent"); structured && structured->is_object()) {
