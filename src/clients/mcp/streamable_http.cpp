@@ -26,10 +26,7 @@ class StreamableWire final : public Wire {
   net::Task<Result<jsonrpc::Message>> request(std::string body, std::int64_t id, Deadline deadline,
                                               int* http_status) override {
     if (http_status != nullptr) *http_status = 0;
-    auto req = make_request("POST", deadline);
-    req.headers.set("Content-Type", "application/json");
-    req.headers.set("Accept", "application/json, text/event-stream");
-    req.body = std::move(body);
+    auto req = make_post(std::move(body), deadline);
     const bool sent_session = !session_id_.empty();
     auto opened = co_await ctx_.http->open(std::move(req));
     if (!opened) co_return opened.error();
@@ -64,10 +61,7 @@ class StreamableWire final : public Wire {
   }
 
   net::Task<Result<void>> send(std::string body, Deadline deadline) override {
-    auto req = make_request("POST", deadline);
-    req.headers.set("Content-Type", "application/json");
-    req.headers.set("Accept", "application/json, text/event-stream");
-    req.body = std::move(body);
+    auto req = make_post(std::move(body), deadline);
     const bool sent_session = !session_id_.empty();
     auto opened = co_await ctx_.http->open(std::move(req));
     if (!opened) co_return opened.error();
@@ -99,6 +93,15 @@ class StreamableWire final : public Wire {
   Transport kind() const override { return Transport::streamable_http; }
 
  private:
+  /// A POST of JSON-RPC: the Accept header lists both answer types, as the specification asks.
+  net::ClientRequest make_post(std::string body, Deadline deadline) const {
+    auto req = make_request("POST", deadline);
+    req.headers.set("Content-Type", "application/json");
+    req.headers.set("Accept", "application/json, text/event-stream");
+    req.body = std::move(body);
+    return req;
+  }
+
   net::ClientRequest make_request(std::string method, Deadline deadline) const {
     auto req = base_request(*ctx_.options, std::move(method), url_, deadline);
     if (!session_id_.empty()) req.headers.set(mcp::kSessionHeader, session_id_);
