@@ -137,6 +137,9 @@ void add_mcp_command(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--session-idle-timeout", flags->session_idle_timeout,
                   "End a session after this long without requests or open streams")
       ->capture_default_str();
+  cmd->add_option("--page-size", flags->runtime.page_size,
+                  "Entries per tools/list, resources/list and prompts/list page (nextCursor beyond)")
+      ->capture_default_str();
   cmd->add_option("--body-limit", flags->body_limit, "Largest request body in bytes (larger: 413)")->capture_default_str();
   cmd->add_option("command", flags->runtime.command, "stdio runtime: the MCP server command and its arguments (after --)");
   cmd->footer(

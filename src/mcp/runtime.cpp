@@ -21,6 +21,7 @@ class EverythingRuntime final : public McpRuntime {
     info.version = std::string(version());
     info.instructions = "A test and demo server: every MCP capability has a tool, resource or prompt here.";
     server_ = std::make_unique<McpServer>(executor, info, transport);
+    server_->set_page_size(config_.page_size);
     add_everything_toolset(*server_);
     server_->mount(router);
   }
@@ -40,6 +41,7 @@ std::vector<std::string> runtime_names() { return {"everything", "python-string"
 
 Result<std::shared_ptr<McpRuntime>> make_runtime(RuntimeConfig config) {
   if (config.name.empty()) config.name = "kaos-" + config.runtime;
+  if (config.page_size == 0) return Error{"invalid", "--page-size must be at least 1"};
   if (config.runtime != "stdio" && !config.command.empty()) {
     return Error{"invalid", "a command after -- is only used by --runtime stdio"};
   }

@@ -18,6 +18,8 @@ struct RuntimeConfig {
   std::vector<std::string> command;     ///< stdio: the server command and its arguments
   /// --max-sessions when given (0: the runtime's default; stdio defaults to 64 children).
   std::size_t max_sessions = 0;
+  /// Entries per tools/list, resources/list and prompts/list page (native runtimes).
+  std::size_t page_size = 100;
 };
 
 class McpRuntime {

@@ -4,6 +4,7 @@
 
 #include "mcp/catalog.hpp"
 #include "mcp/native_session.hpp"
+#include "mcp/probes.hpp"
 #include "protocol/mcp/mcp.hpp"
 #include "telemetry/metrics.hpp"
 
@@ -108,16 +109,11 @@ void McpServer::set_ready(bool ready, std::string reason) {
 
 void McpServer::mount(net::Router& router) {
   impl_->transport->mount(router);
-  router.get("/health", [](net::Request&) -> Task<net::Response> {
-    co_return net::Response::json(200, R"({"status":"healthy"})");
-  });
   auto impl = impl_;
-  router.get("/ready", [impl](net::Request&) -> Task<net::Response> {
+  mount_probes(router, [impl]() -> std::optional<std::string> {
     std::lock_guard lock(impl->ready_mu);
-    if (!impl->ready) {
-      co_return net::Response::json(503, to_json(json::object{{"status", "not ready"}, {"reason", impl->not_ready_reason}}));
-    }
-    co_return net::Response::json(200, R"({"status":"ready"})");
+    if (impl->ready) return std::nullopt;
+    return impl->not_ready_reason;
   });
   router.get("/metrics", [impl](net::Request&) -> Task<net::Response> {
     co_return net::Response::text(200, impl->catalog->metrics.render(impl->transport->stats()),
@@ -127,13 +123,6 @@ void McpServer::mount(net::Router& router) {
 
 void McpServer::close() {
   if (impl_ && impl_->transport) impl_->transport->close_all();
-}
-
-std::vector<std::string> McpServer::tool_names() const {
-  std::shared_lock lock(impl_->catalog->mu);
-  std::vector<std::string> names;
-  for (const auto& t : impl_->catalog->tools) names.push_back(t->name);
-  return names;
 }
 
 }  // namespace kaos::mcp

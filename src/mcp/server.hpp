@@ -48,8 +48,6 @@ class McpServer {
   /// Ends every session (call on shutdown).
   void close();
 
-  std::vector<std::string> tool_names() const;
-
  private:
   struct Impl;
   std::shared_ptr<Impl> impl_;

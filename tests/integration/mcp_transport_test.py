@@ -202,11 +202,28 @@ class TransportTest(unittest.TestCase):
 
     def test_pagination_walks_every_tool_once(self):
         sid, _ = self.server.initialize()
-        _, raw = self.server.call(sid, {"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
-        all_tools = [t["name"] for t in json.loads(raw)["result"]["tools"]]
-        self.assertIn("echo", all_tools)
         _, raw = self.server.call(sid, {"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {"cursor": "x"}})
         self.assertEqual(json.loads(raw)["error"]["code"], -32602)
+        paged = Server("--page-size", "4")
+        try:
+            psid, _ = paged.initialize()
+            names, cursor, pages = [], None, 0
+            while True:
+                params = {"cursor": cursor} if cursor else {}
+                _, raw = paged.call(psid, {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": params})
+                result = json.loads(raw)["result"]
+                self.assertLessEqual(len(result["tools"]), 4)
+                names += [t["name"] for t in result["tools"]]
+                pages += 1
+                cursor = result.get("nextCursor")
+                if not cursor:
+                    break
+            self.assertGreater(pages, 2)
+            self.assertEqual(len(names), len(set(names)), "a tool was listed twice")
+            _, raw = self.server.call(sid, {"jsonrpc": "2.0", "id": 3, "method": "tools/list"})
+            self.assertEqual(sorted(names), sorted(t["name"] for t in json.loads(raw)["result"]["tools"]))
+        finally:
+            paged.stop()
 
     def test_cancellation_stops_the_call_without_an_answer(self):
         sid, _ = self.server.initialize()

@@ -19,6 +19,7 @@ class PythonStringRuntime final : public McpRuntime {
     info.title = "KAOS python-string tools";
     info.version = std::string(version());
     server_ = std::make_unique<McpServer>(executor, info, transport);
+    server_->set_page_size(config_.page_size);
     server_->set_ready(false, "loading the Python tools");
     server_->mount(router);
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "mcp/probes.hpp"
 #include "telemetry/metrics.hpp"
 
 namespace kaos::mcp {
@@ -61,12 +62,7 @@ class StdioRuntime final : public McpRuntime {
     t.max_sessions = std::min(t.max_sessions, bridge_.max_sessions);
     transport_ = std::make_shared<StreamableHttpTransport>(executor, t, make_stdio_bridge(executor, bridge_, stats_));
     transport_->mount(router);
-    router.get("/health", [](net::Request&) -> Task<net::Response> {
-      co_return net::Response::json(200, R"({"status":"healthy"})");
-    });
-    router.get("/ready", [](net::Request&) -> Task<net::Response> {
-      co_return net::Response::json(200, R"({"status":"ready"})");
-    });
+    mount_probes(router);  // ready once listening: each session starts its own child
     router.get("/metrics",
                [stats = stats_, metrics = metrics_, transport = transport_](net::Request&) -> Task<net::Response> {
                  co_return net::Response::text(200, metrics->render(*stats, transport->stats()),
