@@ -14,9 +14,10 @@ APT_PACKAGES=(
   # libraries (DESIGN.md §11)
   libboost1.81-dev libssl-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
   libpython3.11-dev pybind11-dev      # embedded Python of the python-string MCP worker
+  libhiredis-dev                      # RESP framing of the Redis client (agent memory)
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev openssl curl ca-certificates
-  python3 wrk nginx-light util-linux procps
+  python3 wrk nginx-light util-linux procps redis-server
 )
 # Node.js may come from elsewhere (NodeSource's nodejs ships npm and conflicts with Debian's
 # npm package): only ask Debian for what is missing.
@@ -43,6 +44,10 @@ fi
 # default site that the package starts on install is stopped again.
 if [[ " ${missing[*]:-} " == *" nginx-light "* ]]; then
   "${SUDO[@]}" service nginx stop >/dev/null 2>&1 || true
+fi
+# redis-server likewise: tests start their own instances on free ports.
+if [[ " ${missing[*]:-} " == *" redis-server "* ]]; then
+  "${SUDO[@]}" service redis-server stop >/dev/null 2>&1 || true
 fi
 
 # Node-based conformance suites (official SDK clients, a CEL implementation), each folder of

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   kaos::cli::add_modelapi_command(app, ctx);
   kaos::cli::add_mcp_command(app, ctx);
   kaos::cli::add_mcp_call_command(app, ctx);
+  kaos::cli::add_agent_command(app, ctx);
 
   try {
     app.parse(argc, argv);

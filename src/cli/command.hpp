@@ -15,5 +15,6 @@ void add_crds_command(CLI::App& app, CommandContext& ctx);      // crds_command.
 void add_modelapi_command(CLI::App& app, CommandContext& ctx);  // modelapi_command.cpp
 void add_mcp_command(CLI::App& app, CommandContext& ctx);       // mcp_command.cpp
 void add_mcp_call_command(CLI::App& app, CommandContext& ctx);  // mcp_call_command.cpp
+void add_agent_command(CLI::App& app, CommandContext& ctx);     // agent_command.cpp
 
 }  // namespace kaos::cli
