@@ -69,7 +69,9 @@ net::Task<Result<std::string>> Delegator::delegate(std::size_t peer, std::string
     }
   }
   if (st.card && st.card->supports_jsonrpc) {
-    std::string url = st.card->jsonrpc_url.empty() ? ref.url + "/" : st.card->jsonrpc_url;
+    // KAOS posts to the configured URL, not the card's: a card's own URL may name an address
+    // only the peer itself can reach (KAOS's runtime wrote http://localhost:<port>).
+    std::string url = ref.url + "/";
     json::object metadata;
     metadata["delegation"] = true;
     metadata["context"] = context;

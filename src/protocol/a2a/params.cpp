@@ -136,7 +136,9 @@ Result<ListParams> parse_list_params(const json::value& params) {
   if (out.context_id.empty()) out.context_id = string_or_empty(p, "sessionId");
   for (std::string_view key : {"status", "state"}) {
     auto name = string_field(p, key);
-    if (!name || name->empty() || *name == "TASK_STATE_UNSPECIFIED") continue;
+    // The official JS SDK 1.x sends "UNRECOGNIZED" for listTasks({}) (its protobuf writer
+    // serializes the unset enum that way): like UNSPECIFIED, it means no filter.
+    if (!name || name->empty() || *name == "TASK_STATE_UNSPECIFIED" || *name == "UNRECOGNIZED") continue;
     auto st = parse_state(*name);
     if (!st) return Error::invalid("Unknown task state '" + std::string(*name) + "'");
     out.state = st;
