@@ -154,6 +154,8 @@ net::Task<ToolOutcome> ToolBox::call(const ToolEntry& tool, const std::string& a
     auto& server = *servers_[tool.owner];
     clients::mcp::CallOptions options;
     options.timeout = config_.tool_timeout;
+    options.headers = ctx.headers;  // traceparent and the caller's Authorization
+    options.headers.erase(kDelegationDepthHeader);
     auto r = co_await server.client.call_tool(tool.name, std::move(parsed->get_object()), std::move(options));
     if (!r) {
       outcome = {fmt::format("Tool '{}' failed: {}", tool.name, r.error().message), true};

@@ -56,7 +56,7 @@ json::object tool_call_params(const std::string& name, json::object arguments) {
 }  // namespace
 
 net::Task<Result<json::value>> McpClient::Impl::call(std::string method, json::value params, Deadline deadline,
-                                                     ProgressCallback on_progress) {
+                                                     ProgressCallback on_progress, net::Headers headers) {
   const auto budget = detail::remaining(deadline);
   for (int attempt = 0;; ++attempt) {
     auto w = co_await ensure_connected(deadline);
@@ -69,7 +69,8 @@ net::Task<Result<json::value>> McpClient::Impl::call(std::string method, json::v
       meta.as_object()["progressToken"] = id;
       progress[id] = on_progress;
     }
-    auto answer = co_await (*w)->request(jsonrpc::request_json(id, method, params), id, deadline);
+    auto answer = co_await (*w)->request(jsonrpc::request_json(id, method, params), id, deadline, nullptr,
+                                         headers.empty() ? nullptr : &headers);
     progress.erase(id);
     if (!answer) {
       const auto& code = answer.error().code;
@@ -156,7 +157,7 @@ net::Task<Result<json::object>> McpClient::call_tool(std::string name, json::obj
   try {
     const auto deadline = Clock::now() + options.timeout.value_or(self->options.request_timeout);
     auto got = co_await self->call("tools/call", tool_call_params(name, std::move(arguments)), deadline,
-                                   std::move(options.on_progress));
+                                   std::move(options.on_progress), std::move(options.headers));
     if (!got) co_return got.error();
     if (!got->is_object())
       co_return Error{"protocol", "tools/call '" + name + "' answer from " + self->options.url + " is not an object"};
@@ -182,7 +183,7 @@ net::Task<Result<json::value>> McpClient::request(std::string method, json::valu
   try {
     co_return co_await self->call(std::move(method), std::move(params),
                                   Clock::now() + options.timeout.value_or(self->options.request_timeout),
-                                  std::move(options.on_progress));
+                                  std::move(options.on_progress), std::move(options.headers));
   } catch (const boost::system::system_error&) {
     co_return cancelled();
   }

@@ -98,6 +98,9 @@ struct ServerInfo {
 struct CallOptions {
   std::optional<std::chrono::milliseconds> timeout;  ///< default: request_timeout
   ProgressCallback on_progress;                      ///< set: the call asks for progress
+  /// Added to this call's HTTP request (e.g. the caller's traceparent); McpClientOptions.headers
+  /// still apply, these win on a clash.
+  net::Headers headers;
 };
 
 class McpClient {

@@ -42,7 +42,7 @@ struct McpClient::Impl : std::enable_shared_from_this<McpClient::Impl> {
   // client.cpp
   /// One request with reconnect-and-retry on session expiry; the result or an Error.
   net::Task<Result<json::value>> call(std::string method, json::value params, detail::Deadline deadline,
-                                      ProgressCallback on_progress);
+                                      ProgressCallback on_progress, net::Headers headers = {});
 
   net::Task<Result<json::array>> list_tools(detail::Deadline deadline);
 

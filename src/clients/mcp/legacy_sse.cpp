@@ -84,13 +84,13 @@ class LegacyWire final : public Wire {
   }
 
   net::Task<Result<jsonrpc::Message>> request(std::string body, std::int64_t id, Deadline deadline,
-                                              int* http_status) override {
+                                              int* http_status, const net::Headers* extra_headers) override {
     if (http_status != nullptr) *http_status = 0;
     if (dead_) co_return Error{"gone", "the SSE stream from " + ctx_.options->url + " has ended"};
     auto pending = std::make_shared<Pending>(ex_);
     pending->timer.expires_at(deadline);
     pending_[id] = pending;
-    auto sent = co_await post(std::move(body), deadline, http_status);
+    auto sent = co_await post(std::move(body), deadline, http_status, extra_headers);
     if (!sent) {
       pending_.erase(id);
       co_return sent.error();
@@ -123,8 +123,11 @@ class LegacyWire final : public Wire {
   Transport kind() const override { return Transport::sse; }
 
  private:
-  net::Task<Result<void>> post(std::string body, Deadline deadline, int* http_status) {
+  net::Task<Result<void>> post(std::string body, Deadline deadline, int* http_status,
+                               const net::Headers* extra_headers = nullptr) {
     auto req = base_request(*ctx_.options, "POST", endpoint_, deadline);
+    if (extra_headers)
+      for (const auto& f : extra_headers->fields()) req.headers.set(f.name, f.value);
     req.headers.set("Content-Type", "application/json");
     req.body = std::move(body);
     auto res = co_await ctx_.http->send(std::move(req));

@@ -24,9 +24,11 @@ class StreamableWire final : public Wire {
   explicit StreamableWire(WireContext context) : ctx_(std::move(context)), url_(ctx_.options->url) {}
 
   net::Task<Result<jsonrpc::Message>> request(std::string body, std::int64_t id, Deadline deadline,
-                                              int* http_status) override {
+                                              int* http_status, const net::Headers* extra_headers) override {
     if (http_status != nullptr) *http_status = 0;
     auto req = make_post(std::move(body), deadline);
+    if (extra_headers)
+      for (const auto& f : extra_headers->fields()) req.headers.set(f.name, f.value);
     const bool sent_session = !session_id_.empty();
     auto opened = co_await ctx_.http->open(std::move(req));
     if (!opened) co_return opened.error();

@@ -40,7 +40,8 @@ class Wire : public std::enable_shared_from_this<Wire> {
   /// message answering it. `http_status`, when given, receives the status of the POST (0 when
   /// none arrived): the automatic transport choice looks at it.
   virtual net::Task<Result<jsonrpc::Message>> request(std::string body, std::int64_t id, Deadline deadline,
-                                                      int* http_status = nullptr) = 0;
+                                                      int* http_status = nullptr,
+                                                      const net::Headers* extra_headers = nullptr) = 0;
   /// Sends a notification or a reply to a server request (no answer expected).
   virtual net::Task<Result<void>> send(std::string body, Deadline deadline) = 0;
   /// Ends the session on the server, best effort.
