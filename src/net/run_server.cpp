@@ -1,6 +1,8 @@
 // run_server: io_context + worker threads + signals → graceful shutdown.
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+
 #include <thread>
 
 #include "net/detail/beast.hpp"
@@ -10,8 +12,21 @@ namespace kaos::net {
 
 using namespace detail;
 
+namespace {
+// A server holds a descriptor per client plus its upstream connections; the common soft limit
+// of 1024 would cap it near 500 streaming clients. Raise the soft limit to the hard one, as
+// nginx's worker_rlimit_nofile does; failing to is not fatal.
+void raise_open_file_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max) return;
+  lim.rlim_cur = lim.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &lim) != 0) spdlog::warn("net: could not raise the open-file limit");
+}
+}  // namespace
+
 int run_server(ServerOptions options, unsigned threads,
                std::function<std::shared_ptr<const Router>(Executor)> make_router, ServerHooks hooks) {
+  raise_open_file_limit();
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   asio::io_context ioc(static_cast<int>(threads));
   options.single_thread = threads == 1;
