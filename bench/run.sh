@@ -8,3 +8,5 @@ mkdir -p "$here/results"
 "$here/modelapi/run.sh" "$kaos" | tee "$here/results/modelapi.md"
 echo
 "$here/mcp/run.sh" "$kaos" | tee "$here/results/mcp.md"
+echo
+"$here/agent/run.sh" "$kaos" | tee "$here/results/agent.md"

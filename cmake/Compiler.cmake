@@ -6,10 +6,7 @@ if(CCACHE_PROGRAM)
 endif()
 
 add_library(kaos_warnings INTERFACE)
-# -Wmismatched-new-delete: GCC 12 reports every asio::awaitable frame freed by Asio's sized
-# operator delete as mismatched (a known false positive of its coroutine lowering); with
-# coroutines in every server the real warnings drowned in it.
-target_compile_options(kaos_warnings INTERFACE -Wall -Wextra -Wno-unused-parameter -Wno-mismatched-new-delete)
+target_compile_options(kaos_warnings INTERFACE -Wall -Wextra -Wno-unused-parameter)
 
 # Boost.Asio: no deprecated API, and one definition of the standard-library coroutine support.
 # The recycling cache: Asio keeps freed coroutine frames and operation blocks per thread for

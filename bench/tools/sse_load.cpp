@@ -4,8 +4,11 @@
 // code under test so the same client measures the gateway and the direct baseline.
 //
 // Usage: kaos-bench-sse --port P --model M [--streams N] [--concurrency C] [--stall-ms S]
-//                       [--expect-chunks K] [--words W]
-// Prints one line of key=value figures.
+//                       [--expect-chunks K] [--words W] [--prompt TEXT] [--session-prefix P]
+// --prompt replaces the generated user message (TEXT is inserted into the JSON string as is, so
+// quote characters must come escaped); --session-prefix sends `X-Session-ID: P<n>`, a distinct
+// session per stream (the agent's sessions). Prints one line of key=value figures, among them
+// the whole-stream time (request sent → [DONE]) percentiles.
 #include <boost/asio.hpp>
 
 #include <algorithm>
@@ -27,6 +30,8 @@ struct Options {
   double stall_ms = 100;
   int expect_chunks = -1;  // content chunks each stream must deliver (-1: don't check)
   int words = 80;          // words in the user message (the mock's reply echoes them)
+  std::string prompt;      // the user message instead of the generated words
+  std::string session_prefix;  // X-Session-ID: <prefix><stream number> when set
 };
 
 struct StreamResult {
@@ -34,12 +39,14 @@ struct StreamResult {
   bool done = false;
   int chunks = 0;
   double ttfc_us = -1;  // request sent → first content chunk
+  double total_ms = -1;  // request sent → [DONE]
   std::vector<double> gaps_ms;
 };
 
 struct Totals {
   std::vector<double> ttfc_us;
   std::vector<double> gaps_ms;
+  std::vector<double> total_ms;
   int ok = 0, failed = 0, missing_done = 0, short_streams = 0;
   long chunks = 0;
 };
@@ -76,7 +83,7 @@ struct Dechunker {
   }
 };
 
-asio::awaitable<StreamResult> one_stream(const Options& o) {
+asio::awaitable<StreamResult> one_stream(const Options& o, int number) {
   StreamResult r;
   auto ex = co_await asio::this_coro::executor;
   tcp::socket sock(ex);
@@ -85,13 +92,16 @@ asio::awaitable<StreamResult> one_stream(const Options& o) {
                               asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return r;
   sock.set_option(tcp::no_delay(true));
-  std::string text;
-  for (int w = 0; w < o.words; ++w) text += (w ? " word" : "word") + std::to_string(w);
+  std::string text = o.prompt;
+  if (text.empty())
+    for (int w = 0; w < o.words; ++w) text += (w ? " word" : "word") + std::to_string(w);
   std::string body = R"({"model":")" + o.model +
                      R"(","stream":true,"messages":[{"role":"system","content":"You are a benchmark."},)"
                      R"({"role":"user","content":")" + text + R"("}]})";
   std::string req = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+                    "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n" +
+                    (o.session_prefix.empty() ? std::string() : "X-Session-ID: " + o.session_prefix + std::to_string(number) + "\r\n") +
+                    "\r\n" + body;
   auto sent = Clock::now();
   co_await asio::async_write(sock, asio::buffer(req), asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return r;
@@ -129,6 +139,7 @@ asio::awaitable<StreamResult> one_stream(const Options& o) {
       auto now = Clock::now();
       if (ev.find("data: [DONE]") != std::string_view::npos) {
         r.done = true;
+        r.total_ms = std::chrono::duration<double, std::milli>(now - sent).count();
       } else if (ev.find("\"content\"") != std::string_view::npos || ev.find("\"tool_calls\"") != std::string_view::npos) {
         if (r.chunks == 0) r.ttfc_us = std::chrono::duration<double, std::micro>(now - sent).count();
         else r.gaps_ms.push_back(std::chrono::duration<double, std::milli>(now - last).count());
@@ -145,13 +156,14 @@ asio::awaitable<StreamResult> one_stream(const Options& o) {
 
 asio::awaitable<void> worker(const Options& o, int& next, Totals& t) {
   while (next < o.streams) {
-    ++next;
-    StreamResult r = co_await one_stream(o);
+    int number = next++;
+    StreamResult r = co_await one_stream(o, number);
     if (!r.ok) { ++t.failed; if (!r.done) ++t.missing_done; continue; }
     ++t.ok;
     t.chunks += r.chunks;
     if (o.expect_chunks >= 0 && r.chunks < o.expect_chunks) ++t.short_streams;
     if (r.ttfc_us >= 0) t.ttfc_us.push_back(r.ttfc_us);
+    if (r.total_ms >= 0) t.total_ms.push_back(r.total_ms);
     t.gaps_ms.insert(t.gaps_ms.end(), r.gaps_ms.begin(), r.gaps_ms.end());
   }
 }
@@ -173,10 +185,12 @@ int main(int argc, char** argv) {
     else if (a == "--stall-ms") o.stall_ms = std::atof(argv[i + 1]);
     else if (a == "--expect-chunks") o.expect_chunks = std::atoi(argv[i + 1]);
     else if (a == "--words") o.words = std::atoi(argv[i + 1]);
+    else if (a == "--prompt") o.prompt = argv[i + 1];
+    else if (a == "--session-prefix") o.session_prefix = argv[i + 1];
     else { std::fprintf(stderr, "unknown argument %s\n", a.c_str()); return 2; }
   }
   if (o.port <= 0) {
-    std::fprintf(stderr, "usage: kaos-bench-sse --port P --model M [--streams N] [--concurrency C] [--stall-ms S] [--expect-chunks K] [--words W]\n");
+    std::fprintf(stderr, "usage: kaos-bench-sse --port P --model M [--streams N] [--concurrency C] [--stall-ms S] [--expect-chunks K] [--words W] [--prompt TEXT] [--session-prefix P]\n");
     return 2;
   }
   asio::io_context ctx(1);
@@ -189,8 +203,9 @@ int main(int argc, char** argv) {
   long stalls = std::count_if(t.gaps_ms.begin(), t.gaps_ms.end(), [&](double g) { return g > o.stall_ms; });
   double gap_max = t.gaps_ms.empty() ? -1 : *std::max_element(t.gaps_ms.begin(), t.gaps_ms.end());
   std::printf("streams_ok=%d streams_failed=%d missing_done=%d short_streams=%d chunks=%ld chunks_per_s=%.0f "
-              "ttfc_p50_us=%.0f ttfc_p99_us=%.0f gap_p50_ms=%.2f gap_p99_ms=%.2f gap_max_ms=%.2f stalls=%ld secs=%.2f\n",
+              "ttfc_p50_us=%.0f ttfc_p99_us=%.0f gap_p50_ms=%.2f gap_p99_ms=%.2f gap_max_ms=%.2f stalls=%ld total_p50_ms=%.1f total_p99_ms=%.1f total_max_ms=%.1f secs=%.2f\n",
               t.ok, t.failed, t.missing_done, t.short_streams, t.chunks, t.chunks / secs, pct(t.ttfc_us, 50),
-              pct(t.ttfc_us, 99), pct(t.gaps_ms, 50), pct(t.gaps_ms, 99), gap_max, stalls, secs);
+              pct(t.ttfc_us, 99), pct(t.gaps_ms, 50), pct(t.gaps_ms, 99), gap_max, stalls, pct(t.total_ms, 50), pct(t.total_ms, 99),
+              t.total_ms.empty() ? -1.0 : *std::max_element(t.total_ms.begin(), t.total_ms.end()), secs);
   return t.failed == 0 ? 0 : 1;
 }

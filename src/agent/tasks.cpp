@@ -277,9 +277,13 @@ net::Task<void> TaskManager::run_autonomous(std::shared_ptr<Entry> e, a2a::Budge
 net::Task<void> TaskManager::run_continuous(std::shared_ptr<Entry> e, std::string goal) {
   using namespace asio::experimental::awaitable_operators;
   auto session = loop_.new_model_session();
+  // Later iterations say "continue toward the goal" and rely on memory for what the goal is.
+  // A run writes memory only when it finishes, so until one iteration has finished (the first
+  // may time out or fail) the goal itself is sent again; otherwise it would be lost for good.
+  bool goal_recorded = false;
   for (std::int64_t iteration = 0; !a2a::is_terminal(e->task.state); ++iteration) {
     std::string prompt =
-        iteration == 0 ? goal
+        !goal_recorded ? goal
                        : fmt::format("Continue working toward the goal. This is iteration {}. Review your progress "
                                      "and decide next steps.",
                                      iteration);
@@ -291,12 +295,14 @@ net::Task<void> TaskManager::run_continuous(std::shared_ptr<Entry> e, std::strin
         auto outcome = co_await (loop_.run(std::move(r)) || limit.async_wait(asio::use_awaitable));
         if (outcome.index() == 0) {
           e->task.output = std::get<0>(outcome).text;
+          goal_recorded = true;
         } else {
           spdlog::warn("autonomous iteration {} timed out after {} s", iteration,
                        config_.autonomous_max_iter_runtime_seconds);
         }
       } else {
         e->task.output = (co_await loop_.run(std::move(r))).text;
+        goal_recorded = true;
       }
       notify(*e);
     } catch (const boost::system::system_error& ex) {
