@@ -154,6 +154,9 @@ net::Task<ToolOutcome> ToolBox::call(const ToolEntry& tool, const std::string& a
     auto& server = *servers_[tool.owner];
     clients::mcp::CallOptions options;
     options.timeout = config_.tool_timeout;
+    // The run's outbound headers (traceparent, the caller's Authorization) go on tool calls
+    // too, as on model and peer calls: without them the trace broke at every MCP hop.
+    options.headers = ctx.headers;
     options.headers = ctx.headers;  // traceparent and the caller's Authorization
     options.headers.erase(kDelegationDepthHeader);
     auto r = co_await server.client.call_tool(tool.name, std::move(parsed->get_object()), std::move(options));

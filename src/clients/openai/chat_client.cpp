@@ -90,7 +90,9 @@ net::Task<Result<ChatReply>> ChatClient::complete(const json::object& body, cons
   req.headers = headers;
   req.headers.set("Content-Type", "application/json");
   req.headers.set("Accept", "application/json");
-  if (!api_key_.empty() && !req.headers.has("Authorization")) req.headers.set("Authorization", "Bearer " + api_key_);
+  // A configured key is the agent's own credential for its model and wins; without one the
+  // caller's Authorization (propagated by the agent, KAOS §2.12) reaches the ModelAPI gateway.
+  if (!api_key_.empty()) req.headers.set("Authorization", "Bearer " + api_key_);
   req.body = to_json(body);
   req.timeout = timeout;
   auto res = co_await http_.send(std::move(req));

@@ -43,7 +43,8 @@ std::string chat_base_url(std::string_view model_api_url);
 
 class ChatClient {
  public:
-  /// `base_url` as chat_base_url returns it. `api_key` is sent as a Bearer token when set.
+  /// `base_url` as chat_base_url returns it. `api_key`, when set, is sent as the Bearer token
+  /// (replacing an Authorization header given per call).
   ChatClient(net::HttpClient& http, std::string base_url, std::string api_key = {});
 
   /// Sends `body` (model, messages, tools, ...) and parses the answer. `headers` are added
