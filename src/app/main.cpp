@@ -22,6 +22,15 @@ int main(int argc, char** argv) {
   kaos::cli::add_mcp_command(app, ctx);
   kaos::cli::add_mcp_call_command(app, ctx);
   kaos::cli::add_agent_command(app, ctx);
+  kaos::cli::add_chat_command(app, ctx);
+  kaos::cli::add_invoke_command(app, ctx);
+  kaos::cli::add_tasks_command(app, ctx);
+  kaos::cli::add_memory_command(app, ctx);
+  kaos::cli::add_tools_command(app, ctx);
+  kaos::cli::add_models_command(app, ctx);
+  kaos::cli::add_up_commands(app, ctx);
+  kaos::cli::add_status_commands(app, ctx);
+  kaos::cli::add_secret_commands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,238 @@
+// `kaos up`, `apply`, `down`, `delete` and the hidden `__supervisor`: the local runtime's
+// lifecycle (docs/local.md). The same manifests a cluster takes run here as processes.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <thread>
+
+#include "api/manifest.hpp"
+#include "cli/command.hpp"
+#include "cli/local_runtime.hpp"
+#include "cli/manifest_files.hpp"
+#include "cli/output.hpp"
+#include "core/log.hpp"
+#include "local/control_api.hpp"
+#include "local/supervisor_main.hpp"
+
+namespace kaos::cli {
+
+namespace {
+
+struct UpFlags {
+  std::vector<std::string> paths;
+  bool detach = false;
+  int timeout_s = 120;
+};
+
+// Validates locally first, so a bad set is reported in full before anything starts.
+bool load_and_check(const std::vector<std::string>& paths, std::vector<std::pair<std::string, std::string>>& sources) {
+  if (!read_sources(paths, sources)) return false;
+  auto set = api::load_manifests(sources);
+  bool ok = true;
+  Style err(stderr);
+  for (const auto& e : set.entries)
+    for (const auto& d : e.diagnostics.items())
+      if (d.severity == api::Severity::Error) {
+        std::cerr << err.red("error") << ": " << e.format(d) << "\n";
+        ok = false;
+      }
+  if (!ok) std::cerr << "nothing was started: fix the errors above (`kaos validate -f` checks without running)\n";
+  return ok;
+}
+
+void print_next_steps(local::ControlClient& client) {
+  auto res = client.get("/v1/resources");
+  if (!res || !res->body.is_array()) return;
+  std::cout << "\n";
+  print_status_table(res->body.get_array(), false);
+  for (const auto& v : res->body.get_array()) {
+    const auto& r = v.get_object();
+    if (r.at("kind").get_string() != "Agent" || r.at("phase").get_string() != "Ready") continue;
+    auto ns = std::string(r.at("namespace").get_string());
+    std::cout << "\nchat with it:  kaos chat " << value_text(r.at("name")) << (ns == "default" ? "" : " -n " + ns)
+              << " \"Hello\"\n";
+    break;
+  }
+}
+
+int run_up(const UpFlags& f) {
+  std::vector<std::pair<std::string, std::string>> sources;
+  if (!load_and_check(f.paths, sources)) return 1;
+  auto state = local::StateDir::resolve();
+  int started_pid = 0;
+  if (!local::read_supervisor(state)) {
+    auto pid = start_supervisor(state, f.detach, std::chrono::seconds(10));
+    if (!pid) {
+      std::cerr << "kaos up: " << pid.error().message << "\n";
+      return 1;
+    }
+    started_pid = *pid;
+  }
+  auto client = local::ControlClient::connect(state);
+  if (!client) {
+    std::cerr << "kaos up: " << client.error().message << "\n";
+    return 1;
+  }
+  // Ctrl-C while we wait must stop the foreground runtime cleanly, not kill this waiter
+  // first: the supervisor (same process group) gets the signal too and stops its workloads.
+  if (started_pid && !f.detach) ::signal(SIGINT, SIG_IGN);
+  if (!apply_sources(*client, sources, /*prune=*/true)) return 1;
+  bool ok = wait_settled(*client, std::chrono::seconds(f.timeout_s));
+  print_next_steps(*client);
+  if (!started_pid || f.detach) {
+    if (f.detach && started_pid)
+      std::cout << "\nthe local runtime runs in the background (pid " << started_pid << "); `kaos down` stops it\n";
+    return ok ? 0 : 1;
+  }
+  std::cout << "\nrunning in the foreground: Ctrl-C stops everything (or `kaos down` from another terminal)\n"
+            << std::flush;
+  int status = 0;
+  while (::waitpid(started_pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  std::cout << "stopped\n";
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+int run_apply(const std::vector<std::string>& paths, int timeout_s) {
+  std::vector<std::pair<std::string, std::string>> sources;
+  if (!load_and_check(paths, sources)) return 1;
+  auto client = local::ControlClient::connect();
+  if (!client) {
+    std::cerr << "kaos apply: " << client.error().message << "\n";
+    return 1;
+  }
+  if (!apply_sources(*client, sources, /*prune=*/false)) return 1;
+  return wait_settled(*client, std::chrono::seconds(timeout_s)) ? 0 : 1;
+}
+
+int run_down(int timeout_s) {
+  auto state = local::StateDir::resolve();
+  auto client = local::ControlClient::connect(state);
+  if (!client) {
+    std::cout << "no local runtime is running\n";
+    return 0;
+  }
+  const int pid = client->supervisor().pid;
+  auto res = client->post("/v1/shutdown", json::object{});
+  if (!res) ::kill(pid, SIGTERM);  // its API is gone: ask the process directly
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  while (::kill(pid, 0) == 0) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      std::cerr << "kaos down: the local runtime (pid " << pid << ") did not stop in " << timeout_s
+                << " s; killing it (its workloads die with it)\n";
+      ::kill(pid, SIGKILL);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  local::remove_supervisor(state);
+  std::cout << "stopped the local runtime (pid " << pid << ") and every workload\n";
+  return 0;
+}
+
+int run_delete(const std::vector<std::string>& paths, const std::vector<std::string>& words, const std::string& ns) {
+  auto client = local::ControlClient::connect();
+  if (!client) {
+    std::cerr << "kaos delete: " << client.error().message << "\n";
+    return 1;
+  }
+  json::object body;
+  if (!paths.empty()) {
+    std::vector<std::pair<std::string, std::string>> sources;
+    if (!read_sources(paths, sources)) return 1;
+    json::array list;
+    for (auto& [name, text] : sources) {
+      json::object s;
+      s["name"] = name;
+      s["text"] = text;
+      list.push_back(std::move(s));
+    }
+    body["sources"] = std::move(list);
+  } else {
+    if (words.size() != 2) {
+      std::cerr << "kaos delete: give -f PATH or KIND NAME (e.g. kaos delete agent assistant)\n";
+      return 2;
+    }
+    if (local::canonical_kind(words[0]).empty()) {
+      std::cerr << "kaos delete: unknown kind '" << words[0] << "' (agent, modelapi, mcpserver)\n";
+      return 2;
+    }
+    json::object r;
+    r["kind"] = words[0];
+    r["namespace"] = ns;
+    r["name"] = words[1];
+    json::array list;
+    list.push_back(std::move(r));
+    body["resources"] = std::move(list);
+  }
+  auto res = client->post("/v1/delete", body);
+  if (!res || res->status != 200) {
+    std::cerr << "kaos delete: " << (res ? to_json(res->body) : res.error().message) << "\n";
+    return 1;
+  }
+  const auto& deleted = res->body.at("deleted").get_array();
+  if (deleted.empty()) {
+    std::cerr << "kaos delete: nothing matched (see `kaos status`)\n";
+    return 1;
+  }
+  for (const auto& id : deleted) std::cout << value_text(id) << " deleted\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_up_commands(CLI::App& app, CommandContext& ctx) {
+  auto up = std::make_shared<UpFlags>();
+  auto* cmd = app.add_subcommand(
+      "up",
+      "Run KAOS manifests on this machine: every ModelAPI, MCPServer and Agent becomes a local process on a\n"
+      "free loopback port, started in dependency order, restarted when it crashes, logged to one file each.\n"
+      "Everything is validated first: any error is printed and nothing starts. Re-running `kaos up` with\n"
+      "changed manifests restarts only what changed and stops what was removed. See docs/local.md.");
+  cmd->add_option("-f,--filename", up->paths, "Manifest file or directory (recursive); '-' reads stdin. Repeatable.")
+      ->required();
+  cmd->add_flag("-d,--detach", up->detach, "Run in the background (stop with `kaos down`)");
+  cmd->add_option("--timeout", up->timeout_s, "Seconds to wait for every resource to be ready")->capture_default_str();
+  cmd->callback([up, &ctx] { ctx.exit_code = run_up(*up); });
+
+  auto apply_paths = std::make_shared<std::vector<std::string>>();
+  auto apply_timeout = std::make_shared<int>(120);
+  auto* apply = app.add_subcommand("apply",
+                                   "Add or update resources in the running local runtime (others stay as they are;\n"
+                                   "`kaos up` replaces the whole set). Only workloads whose plan changed restart.");
+  apply->add_option("-f,--filename", *apply_paths, "Manifest file or directory; '-' reads stdin. Repeatable.")
+      ->required();
+  apply->add_option("--timeout", *apply_timeout, "Seconds to wait for readiness")->capture_default_str();
+  apply->callback([apply_paths, apply_timeout, &ctx] { ctx.exit_code = run_apply(*apply_paths, *apply_timeout); });
+
+  auto down_timeout = std::make_shared<int>(30);
+  auto* down = app.add_subcommand("down", "Stop the local runtime and every workload it started (no process is left).");
+  down->add_option("--timeout", *down_timeout, "Seconds to wait before killing it")->capture_default_str();
+  down->callback([down_timeout, &ctx] { ctx.exit_code = run_down(*down_timeout); });
+
+  struct DeleteFlags {
+    std::vector<std::string> paths, words;
+    std::string ns = "default";
+  };
+  auto del = std::make_shared<DeleteFlags>();
+  auto* delc = app.add_subcommand("delete", "Stop and remove resources: `kaos delete -f PATH` or `kaos delete KIND NAME`.");
+  delc->add_option("-f,--filename", del->paths, "Manifests naming the resources to remove");
+  delc->add_option("words", del->words, "KIND NAME (kind: agent, modelapi, mcpserver)");
+  delc->add_option("-n,--namespace", del->ns, "Namespace")->capture_default_str();
+  delc->callback([del, &ctx] { ctx.exit_code = run_delete(del->paths, del->words, del->ns); });
+
+  // The supervisor process itself, started by `kaos up`; not for direct use.
+  auto* sup = app.add_subcommand("__supervisor", "");
+  sup->group("");
+  sup->callback([&ctx] {
+    auto settings = log_settings_from_env();
+    init_logging(settings ? *settings : LogSettings{}, "local");
+    local::SupervisorOptions o;
+    o.kaos_binary = self_executable();
+    ctx.exit_code = local::run_supervisor(std::move(o));
+  });
+}
+
+}  // namespace kaos::cli

@@ -1,0 +1,156 @@
+// Agent → workload (KAOS agent_controller.go reconcile + constructEnvVars; KAOS-REFERENCE §1.1).
+// The environment is the contract between the operator and the agent runtime: our
+// `kaos agent` reads exactly these names (src/agent/config.cpp).
+#include <set>
+
+#include "api/model_match.hpp"
+#include "plan/internal.hpp"
+
+namespace kaos::plan::detail {
+
+namespace {
+
+// PEER_AGENT_<NAME>_CARD_URL: KAOS upper-cases and turns '-' into '_'. Our runtime
+// (agent::peer_env_name) also turns '.' into '_' — a dot is legal in an Agent name but not in
+// a shell-friendly variable — so we write what our runtime reads; identical for names
+// without dots.
+std::string peer_env_name(std::string_view peer) {
+  std::string out(peer);
+  for (auto& c : out) {
+    if (c == '-' || c == '.') c = '_';
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+bool exposed(const api::Agent& a) {
+  return !a.spec.agent_network || a.spec.agent_network->expose.value_or(true);
+}
+
+template <class T>
+std::string num(T n) {
+  return std::to_string(n);
+}
+
+void add_memory_env(EnvBuilder& env, const api::MemoryConfig& memory, const SetIndex& index, const std::string& ns) {
+  if (memory.enabled) env.set("MEMORY_ENABLED", *memory.enabled ? "true" : "false");
+  if (memory.tools) env.set("MEMORY_TOOLS", std::string(api::enum_name(*memory.tools)));
+  if (memory.failure_mode) env.set("MEMORY_FAILURE_MODE", std::string(api::enum_name(*memory.failure_mode)));
+  if (memory.client_params) {
+    if (memory.client_params->token_budget)
+      env.set("MEMORY_SHORT_TERM_TOKEN_BUDGET", num(*memory.client_params->token_budget));
+    if (memory.client_params->rolling_summary)
+      env.set("MEMORY_ROLLING_SUMMARY", *memory.client_params->rolling_summary ? "true" : "false");
+  }
+  if (!memory.memory_store.empty()) {
+    // The scope is resolvable from the set (Agent → MemoryStore → session). The store's
+    // endpoint is not: MemoryStores plan no workload yet, so MEMORY_STORE_ENDPOINT stays
+    // unset and the runtime keeps its local memory (KAOS's MemoryDegraded: keep serving).
+    const auto* store = SetIndex::find(index.memorystores, ns, memory.memory_store);
+    auto scope = api::resolve_default_read_scope(memory, store ? store->spec.default_read_scope : std::nullopt);
+    env.set("MEMORY_SCOPE", std::string(api::enum_name(scope)));
+  }
+}
+
+}  // namespace
+
+Workload plan_agent(const api::Agent& a, const SetIndex& index, const Addressing& addressing,
+                    const PlanOptions& options) {
+  const auto& spec = a.spec;
+  const std::string& ns = a.metadata.namespace_;
+  const std::string& name = a.metadata.name;
+  Workload w;
+  w.ref = {"Agent", ns, name};
+  w.role = "agent";
+  w.port = addressing.listen_port(w.ref);
+  w.image = spec.container && !spec.container->image.empty() ? spec.container->image : options.agent_image;
+  w.command = {"kaos", "agent", "--host", options.bind_host, "--port", std::to_string(w.port)};
+  w.liveness = {ProbePlan::Type::http, "/health", 5, 10, 3, 3};
+  w.readiness = {ProbePlan::Type::http, "/ready", 3, 5, 3, 2};
+  w.wait_for_dependencies = spec.wait_for_dependencies.value_or(true);
+
+  EnvBuilder env;
+  env.set("AGENT_NAME", name);
+  if (spec.config) {
+    const auto& c = *spec.config;
+    if (!c.description.empty()) env.set("AGENT_DESCRIPTION", c.description);
+    if (!c.instructions.empty()) env.set("AGENT_INSTRUCTIONS", c.instructions);
+    if (!c.system_prompt.empty()) env.set("AGENT_SYSTEM_PROMPT", c.system_prompt);
+    if (c.reasoning_loop_max_steps) env.set("AGENTIC_LOOP_MAX_STEPS", num(*c.reasoning_loop_max_steps));
+    if (c.tool_call_mode) env.set("TOOL_CALL_MODE", std::string(api::enum_name(*c.tool_call_mode)));
+    if (c.memory) add_memory_env(env, *c.memory, index, ns);
+    if (api::is_autonomous(spec)) {
+      const auto& au = *c.autonomous;
+      env.set("AUTONOMOUS_GOAL", au.goal);
+      if (au.interval_seconds) env.set("AUTONOMOUS_INTERVAL_SECONDS", num(*au.interval_seconds));
+      if (au.max_iter_runtime_seconds)
+        env.set("AUTONOMOUS_MAX_ITER_RUNTIME_SECONDS", num(*au.max_iter_runtime_seconds));
+    }
+    if (c.task_config) {
+      const auto& t = *c.task_config;
+      if (t.max_iterations) env.set("TASK_MAX_ITERATIONS", num(*t.max_iterations));
+      if (t.max_runtime_seconds) env.set("TASK_MAX_RUNTIME_SECONDS", num(*t.max_runtime_seconds));
+      if (t.max_tool_calls) env.set("TASK_MAX_TOOL_CALLS", num(*t.max_tool_calls));
+    }
+  }
+  env.set("MODEL_NAME", spec.model);
+  env.set("AGENT_IDENTITY", "kaos://agent/" + ns + "/" + name);
+
+  // KAOS's reconcile order decides which message wins: ModelAPI missing (Waiting), model not
+  // supported (Failed), MCPServer missing (Waiting). Failed beats Waiting in plan_resources.
+  std::optional<std::string> waiting;
+  if (const auto* modelapi = SetIndex::find(index.modelapis, ns, spec.model_api)) {
+    WorkloadRef ref{"ModelAPI", ns, spec.model_api};
+    env.set("MODEL_API_URL", addressing.endpoint(ref));
+    w.dependencies.push_back(ref);
+    if (auto e = api::check_agent_model(spec.model, spec.model_api, modelapi->spec)) w.failure = *e;
+  } else {
+    waiting = "ModelAPI " + spec.model_api + " not found";
+  }
+
+  // MCP servers: sorted and de-duplicated (KAOS sorts to keep its pod hash stable).
+  std::string mcp_list;
+  for (const auto& server : std::set<std::string>(spec.mcp_servers.begin(), spec.mcp_servers.end())) {
+    if (!SetIndex::find(index.mcpservers, ns, server)) {
+      if (!waiting) waiting = "MCPServer " + server + " not found";
+      continue;
+    }
+    WorkloadRef ref{"MCPServer", ns, server};
+    env.set("MCP_SERVER_" + server + "_URL", addressing.endpoint(ref));  // name verbatim, as KAOS
+    w.dependencies.push_back(ref);
+    mcp_list += (mcp_list.empty() ? "" : ",") + server;
+  }
+  if (!mcp_list.empty()) env.set("MCP_SERVERS", mcp_list);
+
+  // Peers are not start-up dependencies. KAOS skips a peer it cannot find and one without an
+  // endpoint (not exposed) silently; the agent picks it up when a later plan has it.
+  if (spec.agent_network) {
+    std::string peer_list;
+    for (const auto& peer :
+         std::set<std::string>(spec.agent_network->access.begin(), spec.agent_network->access.end())) {
+      const auto* p = SetIndex::find(index.agents, ns, peer);
+      if (!p || !exposed(*p)) continue;
+      env.set("PEER_AGENT_" + peer_env_name(peer) + "_CARD_URL", addressing.endpoint({"Agent", ns, peer}));
+      peer_list += (peer_list.empty() ? "" : ",") + peer;
+    }
+    if (!peer_list.empty()) env.set("PEER_AGENTS", peer_list);
+  }
+
+  if (auto telemetry = effective_telemetry(spec.config ? spec.config->telemetry : std::nullopt, options))
+    add_otel_env(env, *telemetry, name, ns);
+  if (spec.container) env.merge_user(spec.container->env);  // the user wins
+  env.set_default("LOG_LEVEL", options.log_level);
+  // Not user-overridable: the port is the substrate's choice and `--port` above decides it;
+  // a different AGENT_PORT would only misinform.
+  env.set("AGENT_PORT", std::to_string(w.port));
+  w.env = env.sorted();
+
+  if (spec.harness) {
+    w.failure = "harness agents need a cluster: spec.harness runs the coding-harness runtime \"" +
+                spec.harness->runtime + "\" from its container image, which kaos cannot run locally";
+  }
+  if (!w.failure) w.waiting = waiting;
+  return w;
+}
+
+}  // namespace kaos::plan::detail

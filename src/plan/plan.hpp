@@ -1,0 +1,130 @@
+#pragma once
+// The one interpretation of a manifest set: resources → workloads. For each ModelAPI,
+// MCPServer and Agent: its command (our `kaos` roles or the user's command), its environment
+// exactly as KAOS's operator builds it (KAOS-REFERENCE §1.1–§1.3; sorted, deterministic), its
+// port, probes, dependencies, the model-support check (§4) and the status the plan alone
+// implies (Failed / Waiting with KAOS's messages). Pure: no I/O. The local runtime (src/local)
+// runs workloads as processes; the operator will render them as Deployments.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/mcp_runtimes.hpp"
+#include "api/resource.hpp"
+
+namespace kaos::plan {
+
+/// Identifies a workload: kind is "Agent", "ModelAPI" or "MCPServer".
+struct WorkloadRef {
+  std::string kind;
+  std::string namespace_;
+  std::string name;
+  /// "agent/<ns>/<name>", "modelapi/<ns>/<name>", "mcpserver/<ns>/<name>" (KAOS's logical
+  /// identity without the scheme); stable, used as the key everywhere.
+  std::string id() const;
+  bool operator==(const WorkloadRef&) const = default;
+};
+
+/// How the substrate addresses workloads: in a cluster, service DNS names and port 8000
+/// (11434 for Ollama); locally, loopback and an allocated port per workload.
+struct Addressing {
+  /// Base URL others use to reach `ref` (no trailing slash), e.g. http://127.0.0.1:41234 or
+  /// http://agent-x.ns.svc.cluster.local:8000. Agents' PEER_AGENT_*_CARD_URL,
+  /// MCP_SERVER_*_URL and MODEL_API_URL are built from it.
+  std::function<std::string(const WorkloadRef&)> endpoint;
+  /// The port `ref` must listen on.
+  std::function<std::uint16_t(const WorkloadRef&)> listen_port;
+};
+
+/// One environment variable: a literal value, or a reference the substrate resolves
+/// (secretKeyRef / configMapKeyRef: the cluster does it; the local runtime reads Secret and
+/// ConfigMap documents of the set or its local secret store).
+struct EnvVarPlan {
+  std::string name;
+  std::string value;
+  std::optional<api::EnvVarSource> value_from;
+  /// Not defaulted: api::EnvVarSource has no operator== (value_from compares by its JSON form).
+  bool operator==(const EnvVarPlan&) const;
+};
+
+struct ProbePlan {
+  enum class Type { http, tcp } type = Type::http;
+  std::string path;  ///< http only
+  int initial_delay_seconds = 0;
+  int period_seconds = 10;
+  int timeout_seconds = 1;
+  int failure_threshold = 3;
+  bool operator==(const ProbePlan&) const = default;
+};
+
+struct Workload {
+  WorkloadRef ref;
+  /// "agent", "mcp", "modelapi" (our gateway), "ollama" (Hosted ModelAPI), "custom" (the
+  /// user's image/command).
+  std::string role;
+  /// argv. argv[0] == "kaos" means this program (the local runtime substitutes its own path;
+  /// the operator uses the KAOS image's entrypoint). Empty when the workload cannot run
+  /// locally (custom runtime with only an image): then `failure` says so.
+  std::vector<std::string> command;
+  std::string image;  ///< container image for the cluster (informational locally)
+  /// Sorted by name; the user's container.env is merged last and wins on a clash.
+  std::vector<EnvVarPlan> env;
+  std::uint16_t port = 0;
+  ProbePlan readiness;
+  ProbePlan liveness;
+  /// Files the workload reads, relative name → content (e.g. the gateway's "config.yaml");
+  /// `command` names them as "{files}/<name>", which the substrate replaces with the directory
+  /// where it wrote them (a ConfigMap mount in the cluster).
+  std::map<std::string, std::string> files;
+  /// Run after the process is ready (e.g. `ollama pull <model>` for a Hosted ModelAPI).
+  std::vector<std::vector<std::string>> post_start;
+  /// Workloads that must be Ready before this one starts when wait_for_dependencies.
+  std::vector<WorkloadRef> dependencies;
+  bool wait_for_dependencies = true;
+  /// Set when the plan alone decides the status: Failed with this message (e.g. `model "X"
+  /// not supported by ModelAPI "Y" (supported: [...])`, a custom runtime without a local
+  /// command) ...
+  std::optional<std::string> failure;
+  /// ... or Waiting with this message (e.g. `ModelAPI X not found` when the dependency is not
+  /// in the set).
+  std::optional<std::string> waiting;
+  /// Hash of everything that affects the running process (command, env, files, port, ...):
+  /// a changed fingerprint means restart; an unchanged one means leave it running.
+  std::string fingerprint;
+};
+
+struct PlanOptions {
+  api::McpRuntimeRegistry mcp_runtimes = api::builtin_mcp_runtimes();
+  std::string log_level = "INFO";  ///< LOG_LEVEL injected unless the user sets it
+  /// Image of our roles (agent, mcp, modelapi gateway) in a cluster: one `kaos` binary.
+  std::string agent_image = "ghcr.io/kaos/kaos:latest";
+  std::string ollama_image = "alpine/ollama:latest";  ///< Hosted ModelAPIs (KAOS DEFAULT_OLLAMA_IMAGE)
+  /// Address our roles and Ollama listen on: every interface in a pod; the local runtime sets
+  /// 127.0.0.1 so nothing is reachable from outside the machine.
+  std::string bind_host = "0.0.0.0";
+  /// KAOS's Helm-wide telemetry default (DEFAULT_TELEMETRY_ENABLED/_ENDPOINT), merged with
+  /// each resource's own telemetry as KAOS's MergeTelemetryConfig does: the resource's
+  /// `enabled` wins, its endpoint wins when set.
+  std::optional<api::TelemetryConfig> default_telemetry;
+};
+
+struct Plan {
+  /// Every ModelAPI, MCPServer and Agent of the set, ModelAPIs first, then MCPServers, then
+  /// Agents, each group sorted by namespace/name (a deterministic dependency order).
+  std::vector<Workload> workloads;
+  const Workload* find(const std::string& id) const;
+};
+
+/// Plans every workload of `resources` (Secrets, ConfigMaps, Namespaces and MemoryStores are
+/// read where needed but produce no workload here).
+Plan plan_resources(const std::vector<api::Resource>& resources, const Addressing& addressing,
+                    const PlanOptions& options = {});
+
+/// Topological check: the ids of workloads whose dependencies form a cycle (agents peering
+/// each other do not count: peers are not start-up dependencies).
+std::vector<std::string> dependency_cycles(const Plan& plan);
+
+}  // namespace kaos::plan
