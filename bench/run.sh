@@ -10,3 +10,5 @@ echo
 "$here/mcp/run.sh" "$kaos" | tee "$here/results/mcp.md"
 echo
 "$here/agent/run.sh" "$kaos" | tee "$here/results/agent.md"
+echo
+"$here/local/run.sh" "$kaos" | tee "$here/results/local.md"

@@ -35,7 +35,10 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version are "errors" that exit 0; every usage mistake exits 2, as the
+    // commands document (CLI11's own codes, 105-120, would be meaningless to scripts).
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
   }
   return ctx.exit_code;
 }

@@ -268,23 +268,34 @@ net::Task<int> tasks(net::HttpClient& http, const TasksFlags& f, std::string url
     co_return 0;
   }
 
-  auto answer = f.cancel ? co_await client.cancel_task(rpc, f.task_id, {}, timeout, a2a::Dialect::kaos)
-                         : co_await client.get_task(rpc, f.task_id, {}, timeout, a2a::Dialect::kaos);
+  auto answer = co_await client.get_task(rpc, f.task_id, {}, timeout, a2a::Dialect::kaos);
   if (!answer) co_return fail(answer.error());
   if (!answer->is_object()) {
     std::cerr << "kaos tasks: agent '" << f.agent << "' answered a task that is not a JSON object\n";
     co_return 1;
   }
-  if (f.output == "json") {
-    print_json(*answer);
-    co_return 0;
-  }
   if (f.cancel) {
-    const auto state = task_state(answer->as_object());
-    if (state == "canceled")
+    // Looked at first, so a finished task is reported as such (KAOS's tasks/cancel returns it
+    // unchanged, which alone does not tell "just canceled" from "was canceled before").
+    auto before = a2a::parse_state(task_state(answer->as_object()));
+    const bool finished = before && a2a::is_terminal(*before);
+    if (!finished) {
+      answer = co_await client.cancel_task(rpc, f.task_id, {}, timeout, a2a::Dialect::kaos);
+      if (!answer) co_return fail(answer.error());
+    }
+    if (f.output == "json") {
+      print_json(*answer);
+      co_return 0;
+    }
+    const auto state = answer->is_object() ? task_state(answer->as_object()) : std::string("unknown");
+    if (!finished && state == "canceled")
       std::cout << "Canceled task " << f.task_id << ".\n";
     else
       std::cout << "Task " << f.task_id << " is already " << state << "; nothing to cancel.\n";
+    co_return 0;
+  }
+  if (f.output == "json") {
+    print_json(*answer);
     co_return 0;
   }
   print_task_details(answer->as_object(), style);

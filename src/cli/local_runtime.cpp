@@ -99,7 +99,9 @@ bool settled(const json::object& r) {
   auto phase = r.at("phase").get_string();
   if (phase == "Ready" || phase == "Failed") return true;
   auto msg = std::string(r.at("message").get_string());
-  return phase == "Waiting" && msg.ends_with("not found");
+  // Waiting for something absent or Failed (see Supervisor::dependencies_ready) will not
+  // change by itself: settled, so `kaos up` reports it instead of waiting out its timeout.
+  return phase == "Waiting" && (msg.ends_with("not found") || msg.ends_with(" failed"));
 }
 }  // namespace
 

@@ -47,13 +47,16 @@ void print_next_steps(local::ControlClient& client) {
   if (!res || !res->body.is_array()) return;
   std::cout << "\n";
   print_status_table(res->body.get_array(), false);
+  std::vector<std::string> agents;
   for (const auto& v : res->body.get_array()) {
     const auto& r = v.get_object();
     if (r.at("kind").get_string() != "Agent" || r.at("phase").get_string() != "Ready") continue;
     auto ns = std::string(r.at("namespace").get_string());
-    std::cout << "\nchat with it:  kaos chat " << value_text(r.at("name")) << (ns == "default" ? "" : " -n " + ns)
-              << " \"Hello\"\n";
-    break;
+    agents.push_back(value_text(r.at("name")) + (ns == "default" ? "" : " -n " + ns));
+  }
+  if (!agents.empty()) {
+    std::cout << "\nchat with an agent:\n";
+    for (const auto& a : agents) std::cout << "  kaos chat " << a << " \"Hello\"\n";
   }
 }
 
