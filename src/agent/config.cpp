@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "api/env_contract.hpp"
 #include "clients/redis/redis_client.hpp"
 #include "core/env.hpp"
 #include "core/json.hpp"
@@ -106,15 +107,6 @@ EnvLookup process_env() {
   return [](std::string_view name) { return env_string(name); };
 }
 
-std::string peer_env_name(std::string_view peer) {
-  std::string out(peer);
-  for (auto& c : out) {
-    if (c == '-' || c == '.') c = '_';
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
-
 std::vector<std::string> parse_mock_responses(std::string_view raw) {
   auto parsed = parse_json(raw);
   if (!parsed) return {std::string(raw)};
@@ -156,7 +148,7 @@ Result<AgentConfig> load_agent_config(const EnvLookup& env) {
 
   if (auto v = r.str("MCP_SERVERS")) {
     for (auto& name : split_list(*v)) {
-      auto var = "MCP_SERVER_" + name + "_URL";  // name verbatim, as KAOS's operator writes it
+      auto var = api::mcp_server_url_var(name);
       auto url = r.str(var);
       if (!url) {
         r.fail(fmt::format("MCP_SERVERS lists '{}' but {} is not set", name, var));
@@ -188,7 +180,7 @@ Result<AgentConfig> load_agent_config(const EnvLookup& env) {
     }
   } else if (auto peers = r.str("PEER_AGENTS")) {
     for (auto& name : split_list(*peers)) {
-      auto var = "PEER_AGENT_" + peer_env_name(name) + "_CARD_URL";
+      auto var = api::peer_card_url_var(name);
       auto url = r.str(var);
       if (!url) {
         r.fail(fmt::format("PEER_AGENTS lists '{}' but {} is not set", name, var));

@@ -84,7 +84,5 @@ Result<AgentConfig> load_agent_config(const EnvLookup& env);
 /// serialized), any other JSON value is one item, invalid JSON is the raw string.
 std::vector<std::string> parse_mock_responses(std::string_view raw);
 
-/// PEER_AGENT_<NAME>_CARD_URL's <NAME>: upper case, '-' and '.' → '_'.
-std::string peer_env_name(std::string_view peer);
 
 }  // namespace kaos::agent

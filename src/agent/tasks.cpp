@@ -88,6 +88,16 @@ void TaskManager::transition(Entry& e, a2a::TaskState to, std::string message) {
   notify(e);
 }
 
+void TaskManager::complete(Entry& e) {
+  a2a::Message reply;
+  reply.role = "agent";
+  reply.text = e.task.output;
+  reply.context_id = e.task.context_id;
+  reply.task_id = e.task.id;
+  e.task.history.push_back(std::move(reply));
+  transition(e, a2a::TaskState::completed);
+}
+
 void TaskManager::evict_if_full() {
   if (tasks_.size() < options_.max_tasks) return;
   std::size_t want = std::max<std::size_t>(1, options_.max_tasks / 10);
@@ -190,13 +200,7 @@ net::Task<void> TaskManager::run_interactive(std::shared_ptr<Entry> e, net::Head
       transition(*e, a2a::TaskState::failed, result.error);
     } else {
       e->task.output = result.text;
-      a2a::Message reply;
-      reply.role = "agent";
-      reply.text = result.text;
-      reply.context_id = e->task.context_id;
-      reply.task_id = e->task.id;
-      e->task.history.push_back(std::move(reply));
-      transition(*e, a2a::TaskState::completed);
+      complete(*e);
     }
   } catch (const std::exception& ex) {
     if (!a2a::is_terminal(e->task.state)) transition(*e, a2a::TaskState::failed, ex.what());
@@ -261,13 +265,7 @@ net::Task<void> TaskManager::run_autonomous(std::shared_ptr<Entry> e, a2a::Budge
         co_await pause.async_wait(asio::use_awaitable);
       }
     }
-    a2a::Message reply;
-    reply.role = "agent";
-    reply.text = e->task.output;
-    reply.context_id = e->task.context_id;
-    reply.task_id = e->task.id;
-    e->task.history.push_back(std::move(reply));
-    transition(*e, a2a::TaskState::completed);
+    complete(*e);
   } catch (const std::exception& ex) {
     if (!a2a::is_terminal(e->task.state)) transition(*e, a2a::TaskState::failed, ex.what());
   }

@@ -66,6 +66,8 @@ class TaskManager {
   Entry* find(const std::string& id) const;
   void transition(Entry& e, a2a::TaskState to, std::string message = {});
   void event(Entry& e, std::string type, json::object data);
+  /// The output becomes the agent's history message; the task completes.
+  void complete(Entry& e);
   void notify(Entry& e);
   void evict_if_full();
   net::Task<void> run_interactive(std::shared_ptr<Entry> e, net::Headers headers, int depth);

@@ -81,7 +81,15 @@ int run_up(const UpFlags& f) {
   // Ctrl-C while we wait must stop the foreground runtime cleanly, not kill this waiter
   // first: the supervisor (same process group) gets the signal too and stops its workloads.
   if (started_pid && !f.detach) ::signal(SIGINT, SIG_IGN);
-  if (!apply_sources(*client, sources, /*prune=*/true)) return 1;
+  if (!apply_sources(*client, sources, /*prune=*/true)) {
+    // The runtime rejected the set: a runtime this command just started would otherwise stay
+    // behind with nothing in it ("nothing is started" must hold for server-side errors too).
+    if (started_pid) {
+      (void)client->post("/v1/shutdown", json::object{});
+      if (!f.detach) ::waitpid(started_pid, nullptr, 0);
+    }
+    return 1;
+  }
   bool ok = wait_settled(*client, std::chrono::seconds(f.timeout_s));
   print_next_steps(*client);
   if (!started_pid || f.detach) {
@@ -121,7 +129,7 @@ int run_down(int timeout_s) {
   auto res = client->post("/v1/shutdown", json::object{});
   if (!res) ::kill(pid, SIGTERM);  // its API is gone: ask the process directly
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
-  while (::kill(pid, 0) == 0) {
+  while (local::pid_running(pid)) {  // not kill(pid, 0): a zombie left unreaped is stopped too
     if (std::chrono::steady_clock::now() >= deadline) {
       std::cerr << "kaos down: the local runtime (pid " << pid << ") did not stop in " << timeout_s
                 << " s; killing it (its workloads die with it)\n";

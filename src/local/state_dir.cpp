@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "core/env.hpp"
@@ -88,6 +89,18 @@ Result<std::string> read_file(const std::string& path) {
   return ss.str();
 }
 
+bool pid_running(int pid) {
+  if (pid <= 0) return false;
+  if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
+  // A zombie (exited, not yet reaped: e.g. a detached supervisor under an init that does not
+  // reap) answers kill(pid, 0) too, but is gone.
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text;
+  if (!stat || !std::getline(stat, text)) return true;  // no /proc: trust kill()
+  auto paren = text.rfind(')');
+  return paren == std::string::npos || paren + 2 >= text.size() || (text[paren + 2] != 'Z' && text[paren + 2] != 'X');
+}
+
 std::optional<SupervisorInfo> read_supervisor(const StateDir& dir) {
   auto text = read_file(dir.supervisor_file());
   if (!text) return std::nullopt;
@@ -99,7 +112,15 @@ std::optional<SupervisorInfo> read_supervisor(const StateDir& dir) {
   info.control_url = std::string(string_field(o, "control_url").value_or(""));
   info.started_at = std::string(string_field(o, "started_at").value_or(""));
   if (info.pid <= 0 || info.control_url.empty()) return std::nullopt;
-  if (::kill(info.pid, 0) != 0 && errno == ESRCH) return std::nullopt;  // it died without cleaning up
+  if (!pid_running(info.pid)) return std::nullopt;  // it died without cleaning up
+  // The pid alone is no proof: after a crash (kill -9) or a reboot the recorded pid may belong to
+  // an unrelated process, and every command then failed with "did not answer" until the user
+  // deleted supervisor.json by hand. A supervisor's command line is `kaos __supervisor`.
+  std::ifstream cmdline("/proc/" + std::to_string(info.pid) + "/cmdline", std::ios::binary);
+  if (cmdline) {
+    std::string args((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+    if (args.find(std::string("\0__supervisor", 13)) == std::string::npos) return std::nullopt;
+  }
   return info;
 }
 

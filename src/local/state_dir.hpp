@@ -35,7 +35,11 @@ struct SupervisorInfo {
   std::string started_at;
 };
 
-/// The running supervisor, or nullopt when none is recorded or its pid is gone.
+/// True while `pid` runs (a zombie counts as gone).
+bool pid_running(int pid);
+
+/// The running supervisor, or nullopt when none is recorded or its pid is gone (or is not a
+/// `kaos __supervisor` process any more).
 std::optional<SupervisorInfo> read_supervisor(const StateDir& dir);
 Result<void> write_supervisor(const StateDir& dir, const SupervisorInfo& info);
 void remove_supervisor(const StateDir& dir);

@@ -37,6 +37,9 @@ struct Supervisor::Running {
   std::shared_ptr<net::Process> proc;
   std::deque<WorkloadEvent> events;
   std::shared_ptr<asio::steady_timer> sleeper;
+  /// The resolved env of the running process: a re-apply compares it, so a changed secret
+  /// value (`kaos secret set`, a new Secret document) restarts the workload like a plan change.
+  std::map<std::string, std::string> env;
 };
 
 namespace {
@@ -174,17 +177,31 @@ ApplyResult Supervisor::apply(const std::vector<std::pair<std::string, std::stri
         spec = api::to_json(r);
     }
     auto it = workloads_.find(id);
+    // Same plan, but the last start failed for a reason outside the plan (a secret missing
+    // until `kaos secret set`, a program not installed), or a referenced secret's value
+    // changed: restart it too. Without this, re-running `kaos up` after fixing the cause
+    // left the workload Failed ("unchanged"), contrary to what the failure message advises.
+    std::string why;
     if (it != workloads_.end() && it->second->w.fingerprint == w.fingerprint && it->second->w.failure == w.failure &&
         it->second->w.waiting == w.waiting) {
-      it->second->spec = std::move(spec);
-      result.actions.emplace_back(id, "unchanged");
-      continue;
+      const auto& cur = *it->second;
+      if (cur.phase == "Failed" && !w.failure) {
+        why = "retrying after the failure";
+      } else if (cur.proc) {
+        auto env = resolve_env(w, resources_, secrets_);
+        if (!env || *env != cur.env) why = "a referenced secret or config value changed: restarting";
+      }
+      if (why.empty()) {
+        it->second->spec = std::move(spec);
+        result.actions.emplace_back(id, "unchanged");
+        continue;
+      }
     }
     bool existed = it != workloads_.end();
     std::shared_ptr<Running> r = existed ? it->second : std::make_shared<Running>();
     r->w = std::move(w);
     r->spec = std::move(spec);
-    if (existed) event(*r, "Configured", "the plan changed: restarting");
+    if (existed) event(*r, "Configured", why.empty() ? "the plan changed: restarting" : why);
     workloads_[id] = r;
     result.actions.emplace_back(id, existed ? "configured" : "created");
     start(id);
@@ -221,8 +238,10 @@ void Supervisor::start(const std::string& id) {
   auto r = workloads_.at(id);
   auto gen = ++r->generation;
   if (r->sleeper) r->sleeper->cancel();
-  r->ready = false;
   r->restarts = 0;
+  // Leave no stale phase while the old process stops: a restarted workload kept "Ready"
+  // (or "Failed") until manage() got past terminate(), so `kaos up` saw it settled at once.
+  set_phase(*r, "Pending", false, r->proc ? "restarting" : "starting");
   asio::co_spawn(executor_, manage(r, gen), asio::detached);
 }
 
@@ -269,7 +288,10 @@ net::Task<bool> Supervisor::dependencies_ready(Running& r, std::uint64_t generat
         break;
       }
       if (!it->second->ready) {
-        waiting = fmt::format("{} {} is not ready", dep.kind, dep.name);
+        // "failed" (not "is not ready") when the dependency is Failed: `kaos up` treats that
+        // as settled instead of waiting out its whole --timeout for something that cannot come.
+        waiting = it->second->phase == "Failed" ? fmt::format("{} {} failed", dep.kind, dep.name)
+                                                : fmt::format("{} {} is not ready", dep.kind, dep.name);
         break;
       }
     }
@@ -369,6 +391,7 @@ net::Task<void> Supervisor::manage(std::shared_ptr<Running> r, std::uint64_t gen
         po.env[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
     }
     for (auto& [k, v] : *env) po.env[k] = v;
+    r->env = std::move(*env);
     po.inherit_env = false;
     po.pipe_stdin = false;
     po.pipe_stdout = true;
@@ -377,8 +400,13 @@ net::Task<void> Supervisor::manage(std::shared_ptr<Running> r, std::uint64_t gen
     po.die_with_parent = true;
     auto spawned = net::Process::spawn(executor_, std::move(po));
     if (!spawned) {
-      event(*r, "Failed", spawned.error().message);
-      set_phase(*r, "Failed", false, spawned.error().message);
+      auto message = spawned.error().message;
+      if (w.role == "ollama")
+        message = "Hosted ModelAPIs run Ollama on this machine, and `ollama` is not installed (" + message +
+                  "): install it from https://ollama.com, or use mode: Proxy with proxyConfig.apiBase pointing at an "
+                  "OpenAI-compatible server";
+      event(*r, "Failed", message);
+      set_phase(*r, "Failed", false, message);
       co_return;
     }
     std::shared_ptr<net::Process> proc(std::move(*spawned));

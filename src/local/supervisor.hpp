@@ -48,7 +48,8 @@ struct WorkloadEvent {
 
 struct ApplyResult {
   std::vector<std::string> errors;  ///< non-empty: nothing was changed
-  /// id → "created", "configured" (restarted: plan changed), "unchanged", "deleted".
+  /// id → "created", "configured" (restarted: plan changed, a failed start retried, or a
+  /// referenced secret's value changed), "unchanged", "deleted".
   std::vector<std::pair<std::string, std::string>> actions;
 };
 

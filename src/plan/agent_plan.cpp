@@ -4,24 +4,12 @@
 #include <set>
 
 #include "api/model_match.hpp"
+#include "api/env_contract.hpp"
 #include "plan/internal.hpp"
 
 namespace kaos::plan::detail {
 
 namespace {
-
-// PEER_AGENT_<NAME>_CARD_URL: KAOS upper-cases and turns '-' into '_'. Our runtime
-// (agent::peer_env_name) also turns '.' into '_' — a dot is legal in an Agent name but not in
-// a shell-friendly variable — so we write what our runtime reads; identical for names
-// without dots.
-std::string peer_env_name(std::string_view peer) {
-  std::string out(peer);
-  for (auto& c : out) {
-    if (c == '-' || c == '.') c = '_';
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
 
 bool exposed(const api::Agent& a) {
   return !a.spec.agent_network || a.spec.agent_network->expose.value_or(true);
@@ -116,7 +104,7 @@ Workload plan_agent(const api::Agent& a, const SetIndex& index, const Addressing
       continue;
     }
     WorkloadRef ref{"MCPServer", ns, server};
-    env.set("MCP_SERVER_" + server + "_URL", addressing.endpoint(ref));  // name verbatim, as KAOS
+    env.set(api::mcp_server_url_var(server), addressing.endpoint(ref));  // name verbatim, as KAOS
     w.dependencies.push_back(ref);
     mcp_list += (mcp_list.empty() ? "" : ",") + server;
   }
@@ -130,7 +118,7 @@ Workload plan_agent(const api::Agent& a, const SetIndex& index, const Addressing
          std::set<std::string>(spec.agent_network->access.begin(), spec.agent_network->access.end())) {
       const auto* p = SetIndex::find(index.agents, ns, peer);
       if (!p || !exposed(*p)) continue;
-      env.set("PEER_AGENT_" + peer_env_name(peer) + "_CARD_URL", addressing.endpoint({"Agent", ns, peer}));
+      env.set(api::peer_card_url_var(peer), addressing.endpoint({"Agent", ns, peer}));
       peer_list += (peer_list.empty() ? "" : ",") + peer;
     }
     if (!peer_list.empty()) env.set("PEER_AGENTS", peer_list);
