@@ -12,6 +12,12 @@ namespace kaos::cli {
 
 namespace asio = boost::asio;
 
+std::string endpoint_suffix(const EndpointFlags& flags) {
+  if (!flags.url.empty()) return " --url " + flags.url;
+  if (flags.namespace_ != "default") return " -n " + flags.namespace_;
+  return {};
+}
+
 void add_endpoint_flags(CLI::App* cmd, EndpointFlags& flags, std::string_view kind) {
   cmd->add_option("--namespace,-n", flags.namespace_,
                   "Namespace of the " + std::string(kind) + " in the local runtime (`kaos up`)")

@@ -23,6 +23,9 @@ struct EndpointFlags {
   double timeout_s = 300;
 };
 
+/// What a follow-up command needs to find the same resource: " --url URL", " -n NS" or "".
+std::string endpoint_suffix(const EndpointFlags& flags);
+
 /// Adds `-n/--namespace`, `--url` and `--timeout` (kind is "agent" or "ModelAPI", for the help).
 void add_endpoint_flags(CLI::App* cmd, EndpointFlags& flags, std::string_view kind);
 

@@ -202,9 +202,7 @@ class ChatSession {
   void print_session_hint() const {
     if (session_.empty() || f_.output == "json") return;
     // The hint must carry the target: without -n (or --url) it named the agent in "default".
-    std::string where = !f_.endpoint.url.empty() ? " --url " + f_.endpoint.url
-                        : f_.endpoint.namespace_ != "default" ? " -n " + f_.endpoint.namespace_
-                                                               : std::string();
+    std::string where = endpoint_suffix(f_.endpoint);
     std::cerr << err_.dim("session " + session_ + " · continue with `kaos chat " + f_.agent + " --session " + session_ +
                           where + "`, history with `kaos memory " + f_.agent + " --session " + session_ + where + "`")
               << "\n";

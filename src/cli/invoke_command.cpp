@@ -147,8 +147,9 @@ net::Task<int> invoke(net::HttpClient& http, const InvokeFlags& f, std::string u
     Style out(stdout);
     std::cout << "Started task " << out.bold(id) << " (" << colored_state(state, out) << ", autonomous) in session "
               << session << "\n"
-              << "  follow it:  kaos tasks " << f.agent << " " << id << "\n"
-              << "  cancel it:  kaos tasks " << f.agent << " " << id << " --cancel\n";
+              << "  follow it:  kaos tasks " << f.agent << " " << id << endpoint_suffix(f.endpoint) << "\n"
+              << "  cancel it:  kaos tasks " << f.agent << " " << id << " --cancel" << endpoint_suffix(f.endpoint)
+              << "\n";
   } else {
     auto text = a2a::reply_text(*result);
     if (!text.empty()) std::cout << text << (text.back() == '\n' ? "" : "\n");
@@ -157,7 +158,7 @@ net::Task<int> invoke(net::HttpClient& http, const InvokeFlags& f, std::string u
   if (state == "failed" || state == "rejected") {
     auto reason = failure_reason(task);
     std::cerr << "kaos invoke: task " << id << " " << state << (reason.empty() ? "" : ": " + reason)
-              << " (details: `kaos tasks " << f.agent << " " << id << "`)\n";
+              << " (details: `kaos tasks " << f.agent << " " << id << endpoint_suffix(f.endpoint) << "`)\n";
     co_return 1;
   }
   co_return 0;
