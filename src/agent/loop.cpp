@@ -82,8 +82,9 @@ net::Task<RunResult> AgentLoop::run(RunRequest req) {
   ctx.recent_context = history;
   ctx.recent_context.push_back(chat_message("user", req.prompt));
 
-  auto tools = co_await tools_.list();
-  auto tool_defs = ToolBox::openai_tools(tools);
+  // The shared catalogue snapshot: its entries and its tool definitions (serialized once).
+  const auto catalog = co_await tools_.list();
+  const auto& tools = catalog->entries;
 
   std::unique_ptr<ModelSession> own_session;
   ModelSession* session = req.model_session;
@@ -104,7 +105,7 @@ net::Task<RunResult> AgentLoop::run(RunRequest req) {
     metrics_.loop_steps.with({}).inc();
     ++result.steps;
     auto started = Clock::now();
-    auto reply = co_await session->complete(messages, tool_defs, req.outbound_headers);
+    auto reply = co_await session->complete(messages, catalog->definitions, req.outbound_headers);
     const auto& label = model_.label();
     metrics_.model_seconds.with({label}).observe(std::chrono::duration<double>(Clock::now() - started).count());
     if (!reply) {

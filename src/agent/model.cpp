@@ -2,28 +2,36 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <boost/json/serialize.hpp>
+#include <boost/json/serializer.hpp>
+
 namespace kaos::agent {
 
 namespace {
 
 using clients::openai::ChatClient;
 
-json::object chat_body(const std::string& model, const json::array& messages, const json::array* tools) {
-  json::object body;
-  body["model"] = model;
-  body["messages"] = messages;
-  if (tools && !tools->empty()) body["tools"] = *tools;
-  return body;
+/// Appends the compact serialization of `a` to `out` (no intermediate string).
+void append_json(std::string& out, const json::array& a) {
+  json::serializer sr;
+  sr.reset(&a);
+  while (!sr.done()) {
+    const auto used = out.size();
+    out.resize(std::max<std::size_t>(out.capacity(), used + 1024));
+    auto written = sr.read(out.data() + used, out.size() - used);
+    out.resize(used + written.size());
+  }
 }
 
 class NativeSession final : public ModelSession {
  public:
   NativeSession(ChatClient& chat, const std::string& model, std::chrono::milliseconds timeout)
       : chat_(chat), model_(model), timeout_(timeout) {}
-  net::Task<Result<ModelReply>> complete(const json::array& messages, const json::array& tools,
+  net::Task<Result<ModelReply>> complete(const json::array& messages, const ToolDefinitions& tools,
                                          const net::Headers& headers) override {
-    auto body = chat_body(model_, messages, &tools);
-    auto r = co_await chat_.complete(body, headers, timeout_);
+    auto body = chat_request_body(model_, messages, tools);
+    auto r = co_await chat_.complete_raw(std::move(body), headers, timeout_);
     if (!r) co_return r.error();
     co_return ModelReply{std::move(r->content), std::move(r->tool_calls), r->usage, r->has_usage};
   }
@@ -38,11 +46,12 @@ class StringSession final : public ModelSession {
  public:
   StringSession(ChatClient& chat, const std::string& model, std::chrono::milliseconds timeout)
       : chat_(chat), model_(model), timeout_(timeout) {}
-  net::Task<Result<ModelReply>> complete(const json::array& messages, const json::array& tools,
+  net::Task<Result<ModelReply>> complete(const json::array& messages, const ToolDefinitions& tools,
                                          const net::Headers& headers) override {
-    auto plain = string_mode_messages(messages, tools);
-    auto body = chat_body(model_, plain, nullptr);
-    auto r = co_await chat_.complete(body, headers, timeout_);
+    auto plain = string_mode_messages(messages, tools.array);
+    const ToolDefinitions none;  // string mode describes the tools in the system prompt instead
+    auto body = chat_request_body(model_, plain, none);
+    auto r = co_await chat_.complete_raw(std::move(body), headers, timeout_);
     ModelReply reply;
     if (!r) {
       // KAOS's string mode answers model failures as text rather than failing the run.
@@ -65,7 +74,7 @@ class StringSession final : public ModelSession {
 class MockSession final : public ModelSession {
  public:
   explicit MockSession(const std::vector<std::string>& responses) : responses_(responses) {}
-  net::Task<Result<ModelReply>> complete(const json::array&, const json::array&, const net::Headers&) override {
+  net::Task<Result<ModelReply>> complete(const json::array&, const ToolDefinitions&, const net::Headers&) override {
     if (next_ >= responses_.size()) co_return ModelReply{"[no more mock responses]", {}, {}, false};
     co_return mock_reply(responses_[next_++]);
   }
@@ -137,6 +146,25 @@ std::vector<ToolCall> read_calls(const json::value& v, std::string_view id_prefi
 }
 
 }  // namespace
+
+ToolDefinitions::ToolDefinitions(json::array tools) : array(std::move(tools)) {
+  if (!array.empty()) text = json::serialize(array);
+}
+
+std::string chat_request_body(const std::string& model, const json::array& messages, const ToolDefinitions& tools) {
+  std::string body;
+  body.reserve(64 + model.size() + tools.text.size() + 256 * messages.size());
+  body += "{\"model\":";
+  body += json::serialize(json::string_view(model));
+  body += ",\"messages\":";
+  append_json(body, messages);
+  if (!tools.text.empty()) {
+    body += ",\"tools\":";
+    body += tools.text;
+  }
+  body += '}';
+  return body;
+}
 
 std::unique_ptr<Model> make_model(const AgentConfig& config, clients::openai::ChatClient* chat) {
   if (config.mock_responses) return std::make_unique<MockModel>(*config.mock_responses);

@@ -27,12 +27,27 @@ struct ModelReply {
   bool has_usage = false;
 };
 
+/// The tool definitions of a model call: the OpenAI `tools` array and its JSON text, serialized
+/// once (per tool catalogue) so that a model call appends the text instead of copying and
+/// re-serializing the array.
+struct ToolDefinitions {
+  ToolDefinitions() = default;
+  /// Keeps `tools` and serializes it (`text` stays empty for an empty array).
+  explicit ToolDefinitions(json::array tools);
+  json::array array;
+  std::string text;
+};
+
+/// The body of a native chat request as text: {"model":…,"messages":…[,"tools":…]}, the
+/// messages serialized straight into it and the tools' text appended (no tools key without any).
+std::string chat_request_body(const std::string& model, const json::array& messages, const ToolDefinitions& tools);
+
 /// One run's conversation with the model. A fresh session per request: the mock's list of
 /// responses restarts with every request, as KAOS's does.
 class ModelSession {
  public:
   virtual ~ModelSession() = default;
-  virtual net::Task<Result<ModelReply>> complete(const json::array& messages, const json::array& tools,
+  virtual net::Task<Result<ModelReply>> complete(const json::array& messages, const ToolDefinitions& tools,
                                                  const net::Headers& headers) = 0;
 };
 

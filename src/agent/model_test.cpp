@@ -32,16 +32,51 @@ TEST(MockModel, ListRestartsPerSessionAndEndsWithNotice) {
     net::testing::Loop loop(1);
     auto two = [&]() -> net::Task<std::vector<std::string>> {
       json::array none;
+      ToolDefinitions no_tools;
       net::Headers headers;
       std::vector<std::string> got;
       for (int i = 0; i < 2; ++i) {
-        auto r = co_await s->complete(none, none, headers);
+        auto r = co_await s->complete(none, no_tools, headers);
         got.push_back(r ? r->content : "error");
       }
       co_return got;
     };
     EXPECT_EQ(loop.run(two()), (std::vector<std::string>{"first", "[no more mock responses]"}));
   }
+}
+
+TEST(ChatRequestBody, IsTheSerializedObjectWithToolsAppended) {
+  auto msgs = parse_json(R"([{"role":"system","content":"Be \"brief\"."},{"role":"user","content":"2+2?"},
+    {"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{"name":"add","arguments":"{\"a\":2}"}}]}])");
+  auto tools = parse_json(
+      R"([{"type":"function","function":{"name":"add","description":"Adds","parameters":{"type":"object"}}}])");
+  ASSERT_TRUE(msgs && tools);
+  const std::string model = "m\"odel";
+  ToolDefinitions defs(tools->get_array());
+  EXPECT_EQ(defs.text, to_json(*tools));
+  json::object expected;
+  expected["model"] = model;
+  expected["messages"] = msgs->get_array();
+  expected["tools"] = tools->get_array();
+  EXPECT_EQ(chat_request_body(model, msgs->get_array(), defs), to_json(expected));
+  json::object no_tools;
+  no_tools["model"] = model;
+  no_tools["messages"] = msgs->get_array();
+  EXPECT_EQ(chat_request_body(model, msgs->get_array(), ToolDefinitions{}), to_json(no_tools));
+  EXPECT_TRUE(ToolDefinitions(json::array{}).text.empty());
+  // A long conversation (more than the serializer's first chunk) comes out whole.
+  json::array many;
+  for (int i = 0; i < 500; ++i) {
+    json::object m;
+    m["role"] = "user";
+    m["content"] = std::string(100, static_cast<char>('a' + i % 26));
+    many.push_back(std::move(m));
+  }
+  json::object big;
+  big["model"] = model;
+  big["messages"] = many;
+  big["tools"] = tools->get_array();
+  EXPECT_EQ(chat_request_body(model, many, defs), to_json(big));
 }
 
 TEST(StringMode, ParsesFencedBareAndSingleCalls) {

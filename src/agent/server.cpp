@@ -117,7 +117,7 @@ void AgentServer::Impl::mount_basic(net::Router& r) {
     info.description = config.description;
     info.url = base_url(req);
     info.version = std::string(version());
-    for (const auto& t : list) info.skills.push_back({t.name, t.name, t.description});
+    for (const auto& t : list->entries) info.skills.push_back({t.name, t.name, t.description});
     co_return net::Response::json(200, to_json(a2a::agent_card_json(info)));
   };
   r.get("/.well-known/agent-card.json", card);
@@ -125,7 +125,7 @@ void AgentServer::Impl::mount_basic(net::Router& r) {
   r.get("/tools", [this](net::Request&) -> net::Task<net::Response> {
     auto list = co_await tools->list();
     json::array out;
-    for (const auto& t : list) {
+    for (const auto& t : list->entries) {
       json::object o;
       o["name"] = t.name;
       o["description"] = t.description;

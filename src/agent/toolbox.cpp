@@ -53,19 +53,18 @@ ToolBox::ToolBox(net::Executor executor, const AgentConfig& config, net::HttpCli
 
 ToolBox::~ToolBox() = default;
 
-net::Task<std::vector<ToolEntry>> ToolBox::list() {
-  std::vector<ToolEntry> out;
-  for (std::size_t i = 0; i < servers_.size(); ++i) {
-    auto& s = *servers_[i];
-    if (Clock::now() < s.unavailable_until) continue;
-    auto tools = co_await s.client.list_tools(kListTimeout);
-    if (!tools) {
-      spdlog::warn("MCP server '{}' ({}) unavailable, its tools are skipped for now: {}", s.ref.name, s.ref.url,
-                tools.error().message);
-      s.unavailable_until = Clock::now() + kUnavailablePause;
-      continue;
-    }
-    for (const auto& t : *tools) {
+namespace {
+
+/// Builds a snapshot from the servers' lists (null: skipped) and the peers' descriptions.
+std::shared_ptr<const ToolCatalog> build_catalog(const std::vector<std::shared_ptr<const json::array>>& lists,
+                                                 const std::vector<McpServerRef>& servers,
+                                                 const std::vector<std::string>& descriptions,
+                                                 const std::vector<PeerRef>& peers) {
+  auto catalog = std::make_shared<ToolCatalog>();
+  auto& out = catalog->entries;
+  for (std::size_t i = 0; i < lists.size(); ++i) {
+    if (!lists[i]) continue;
+    for (const auto& t : *lists[i]) {
       const auto* o = t.if_object();
       if (!o) continue;
       auto name = string_field(*o, "name");
@@ -79,28 +78,59 @@ net::Task<std::vector<ToolEntry>> ToolBox::list() {
         e.parameters["type"] = "object";
       e.kind = ToolKind::mcp;
       e.owner = i;
-      e.server = s.ref.name;
+      e.server = servers[i].name;
       bool clash = false;
       for (const auto& existing : out) clash = clash || existing.name == e.name;
       if (clash) {
         spdlog::warn("tool '{}' of MCP server '{}' is skipped: an earlier server has a tool of that name", e.name,
-                  s.ref.name);
+                     servers[i].name);
         continue;
       }
       out.push_back(std::move(e));
     }
   }
-  for (std::size_t p = 0; p < delegator_.peers().size(); ++p) {
+  for (std::size_t p = 0; p < peers.size(); ++p) {
     ToolEntry e;
-    e.name = "delegate_to_" + delegator_.peers()[p].name;
-    e.description = co_await delegator_.describe(p);
+    e.name = "delegate_to_" + peers[p].name;
+    e.description = descriptions[p];
     e.parameters = delegation_schema();
     e.kind = ToolKind::delegation;
     e.owner = p;
-    e.server = delegator_.peers()[p].name;
+    e.server = peers[p].name;
     out.push_back(std::move(e));
   }
-  co_return out;
+  catalog->definitions = ToolDefinitions(ToolBox::openai_tools(out));
+  return catalog;
+}
+
+}  // namespace
+
+net::Task<std::shared_ptr<const ToolCatalog>> ToolBox::list() {
+  std::vector<std::shared_ptr<const json::array>> lists(servers_.size());
+  for (std::size_t i = 0; i < servers_.size(); ++i) {
+    auto& s = *servers_[i];
+    if (Clock::now() < s.unavailable_until) continue;
+    auto tools = co_await s.client.list_tools_shared(kListTimeout);
+    if (!tools) {
+      spdlog::warn("MCP server '{}' ({}) unavailable, its tools are skipped for now: {}", s.ref.name, s.ref.url,
+                tools.error().message);
+      s.unavailable_until = Clock::now() + kUnavailablePause;
+      continue;
+    }
+    lists[i] = std::move(*tools);
+  }
+  std::vector<std::string> descriptions;
+  descriptions.reserve(delegator_.peers().size());
+  for (std::size_t p = 0; p < delegator_.peers().size(); ++p) {
+    auto description = co_await delegator_.describe(p);
+    descriptions.push_back(std::move(description));
+  }
+  // No suspension from here on: concurrent runs see a consistent snapshot and its key.
+  if (catalog_ && lists == catalog_lists_ && descriptions == catalog_descriptions_) co_return catalog_;
+  catalog_ = build_catalog(lists, config_.mcp_servers, descriptions, delegator_.peers());
+  catalog_lists_ = std::move(lists);
+  catalog_descriptions_ = std::move(descriptions);
+  co_return catalog_;
 }
 
 json::array ToolBox::openai_tools(const std::vector<ToolEntry>& tools) {
@@ -157,7 +187,6 @@ net::Task<ToolOutcome> ToolBox::call(const ToolEntry& tool, const std::string& a
     // The run's outbound headers (traceparent, the caller's Authorization) go on tool calls
     // too, as on model and peer calls: without them the trace broke at every MCP hop.
     options.headers = ctx.headers;
-    options.headers = ctx.headers;  // traceparent and the caller's Authorization
     options.headers.erase(kDelegationDepthHeader);
     auto r = co_await server.client.call_tool(tool.name, std::move(parsed->get_object()), std::move(options));
     if (!r) {

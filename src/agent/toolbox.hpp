@@ -3,6 +3,11 @@
 // `delegate_to_<peer>` per peer agent. Lists are fetched per run so a server that starts after
 // the agent is picked up; an unreachable server is skipped (and retried after a short pause)
 // instead of failing the run.
+//
+// The catalogue is an immutable snapshot shared by the runs that use it: the MCP clients hand
+// out their cached tool lists without copying them, and the snapshot (entries plus the OpenAI
+// `tools` array serialized once) is rebuilt only when one of those lists, a peer's description
+// or a server's availability changed. A run costs no copy of the tool definitions.
 #include <chrono>
 #include <memory>
 #include <string>
@@ -11,6 +16,7 @@
 #include "agent/config.hpp"
 #include "agent/delegation.hpp"
 #include "agent/metrics.hpp"
+#include "agent/model.hpp"
 #include "clients/mcp/client.hpp"
 #include "core/json.hpp"
 
@@ -25,6 +31,13 @@ struct ToolEntry {
   ToolKind kind = ToolKind::mcp;
   std::size_t owner = 0;  ///< index of the MCP server or the peer
   std::string server;     ///< MCP server name or peer name
+};
+
+/// The catalogue at one moment (MCP tools first, in server order, then delegation tools) and
+/// the tool definitions a model call sends for it. Never modified once built.
+struct ToolCatalog {
+  std::vector<ToolEntry> entries;
+  ToolDefinitions definitions;
 };
 
 /// What a tool call gives back to the model. Failures are text too (the model may recover).
@@ -46,8 +59,8 @@ class ToolBox {
   ToolBox(net::Executor executor, const AgentConfig& config, net::HttpClient& http, AgentMetrics& metrics);
   ~ToolBox();
 
-  /// The current catalogue (MCP tools first, in server order, then delegation tools).
-  net::Task<std::vector<ToolEntry>> list();
+  /// The current catalogue: the same snapshot as last time unless something changed.
+  net::Task<std::shared_ptr<const ToolCatalog>> list();
   /// OpenAI `tools` array for the catalogue.
   static json::array openai_tools(const std::vector<ToolEntry>& tools);
   /// Runs one call. `arguments` is the model's JSON text; invalid JSON or a non-object is
@@ -62,6 +75,11 @@ class ToolBox {
   AgentMetrics& metrics_;
   std::vector<std::unique_ptr<Server>> servers_;
   Delegator delegator_;
+  // The last snapshot and what it was built from (per server its client's shared list, null
+  // when the server was skipped; per peer its description).
+  std::shared_ptr<const ToolCatalog> catalog_;
+  std::vector<std::shared_ptr<const json::array>> catalog_lists_;
+  std::vector<std::string> catalog_descriptions_;
 };
 
 /// The text of a tools/call result: its text blocks joined by newlines, else the structured

@@ -26,6 +26,8 @@ Result<json::value> parse_json(std::string_view text, std::size_t max_depth) {
 }
 
 std::string to_json(const json::value& v) { return json::serialize(v); }
+std::string to_json(const json::object& o) { return json::serialize(o); }
+std::string to_json(const json::array& a) { return json::serialize(a); }
 
 namespace {
 void pretty(std::string& out, const json::value& v, int indent) {

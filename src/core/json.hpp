@@ -21,6 +21,9 @@ Result<json::value> parse_json(std::string_view text, std::size_t max_depth = 64
 
 /// Compact serialization.
 std::string to_json(const json::value& v);
+/// Same, without first converting (deep-copying) the object or array into a json::value.
+std::string to_json(const json::object& o);
+std::string to_json(const json::array& a);
 /// Indented serialization (2 spaces), for humans and generated files.
 std::string to_pretty_json(const json::value& v);
 

@@ -106,8 +106,8 @@ namespace {
 Error cancelled() { return Error{"cancelled", "the call was cancelled"}; }
 }  // namespace
 
-net::Task<Result<json::array>> McpClient::Impl::list_tools(Deadline deadline) {
-  if (tools_cache && wire) co_return *tools_cache;
+net::Task<Result<std::shared_ptr<const json::array>>> McpClient::Impl::list_tools(Deadline deadline) {
+  if (tools_cache && wire) co_return tools_cache;
   json::array all;
   std::set<std::string> seen;
   std::string cursor;
@@ -120,7 +120,7 @@ net::Task<Result<json::array>> McpClient::Impl::list_tools(Deadline deadline) {
     if (page == 0) epoch = tools_epoch;  // after connecting: initialize bumps it
     if (!got->is_object() || !got->as_object().contains("tools") || !got->as_object().at("tools").is_array())
       co_return Error{"protocol", "tools/list answer from " + options.url + " has no tools array"};
-    for (auto& t : got->as_object().at("tools").as_array()) all.push_back(t);
+    for (auto& t : got->as_object().at("tools").as_array()) all.push_back(std::move(t));
     auto next = string_field(got->as_object(), "nextCursor");
     if (!next || next->empty()) break;
     cursor = std::string(*next);
@@ -128,8 +128,9 @@ net::Task<Result<json::array>> McpClient::Impl::list_tools(Deadline deadline) {
       co_return Error{"protocol", "tools/list from " + options.url + " repeated cursor '" + cursor +
                                       "'; the server's pagination loops"};
   }
-  if (tools_epoch == epoch) tools_cache = all;
-  co_return all;
+  auto shared = std::make_shared<const json::array>(std::move(all));
+  if (tools_epoch == epoch) tools_cache = shared;
+  co_return shared;
 }
 
 net::Task<Result<ServerInfo>> McpClient::connect(std::optional<std::chrono::milliseconds> timeout) {
@@ -144,6 +145,18 @@ net::Task<Result<ServerInfo>> McpClient::connect(std::optional<std::chrono::mill
 }
 
 net::Task<Result<json::array>> McpClient::list_tools(std::optional<std::chrono::milliseconds> timeout) {
+  auto self = impl_;
+  try {
+    auto got = co_await self->list_tools(Clock::now() + timeout.value_or(self->options.request_timeout));
+    if (!got) co_return got.error();
+    co_return json::array(**got);
+  } catch (const boost::system::system_error&) {
+    co_return cancelled();
+  }
+}
+
+net::Task<Result<std::shared_ptr<const json::array>>> McpClient::list_tools_shared(
+    std::optional<std::chrono::milliseconds> timeout) {
   auto self = impl_;
   try {
     co_return co_await self->list_tools(Clock::now() + timeout.value_or(self->options.request_timeout));

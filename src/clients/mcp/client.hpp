@@ -115,6 +115,11 @@ class McpClient {
   /// All tools (following nextCursor). Cached until a notifications/tools/list_changed arrives
   /// or the session is re-initialized.
   net::Task<Result<json::array>> list_tools(std::optional<std::chrono::milliseconds> timeout = {});
+  /// The same list without copying it: the cached array itself, shared. It is never modified;
+  /// a refresh (after list_changed or a re-initialized session) yields a different pointer, so
+  /// callers may compare pointers to learn whether the list changed.
+  net::Task<Result<std::shared_ptr<const json::array>>> list_tools_shared(
+      std::optional<std::chrono::milliseconds> timeout = {});
   /// The tools/call result object (content, structuredContent, isError). A tool that failed
   /// reports isError: true in a value; only protocol and transport failures are Errors.
   net::Task<Result<json::object>> call_tool(std::string name, json::object arguments, CallOptions options = {});

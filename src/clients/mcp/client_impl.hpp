@@ -26,7 +26,9 @@ struct McpClient::Impl : std::enable_shared_from_this<McpClient::Impl> {
   std::vector<std::shared_ptr<boost::asio::steady_timer>> connect_waiters;
   std::int64_t next_id = 1;
   std::map<std::int64_t, ProgressCallback> progress;
-  std::optional<json::array> tools_cache;
+  /// The cached tools/list; replaced (never mutated) on refresh, reset on invalidation, so a
+  /// pointer handed out by list_tools_shared stays valid and unchanged.
+  std::shared_ptr<const json::array> tools_cache;
   std::uint64_t tools_epoch = 0;  ///< bumped by every invalidation (a fetch racing one is not cached)
 
   // connect.cpp
@@ -44,7 +46,7 @@ struct McpClient::Impl : std::enable_shared_from_this<McpClient::Impl> {
   net::Task<Result<json::value>> call(std::string method, json::value params, detail::Deadline deadline,
                                       ProgressCallback on_progress, net::Headers headers = {});
 
-  net::Task<Result<json::array>> list_tools(detail::Deadline deadline);
+  net::Task<Result<std::shared_ptr<const json::array>>> list_tools(detail::Deadline deadline);
 
   // dispatch.cpp
   void dispatch(protocol::jsonrpc::Message message, detail::Wire& from);

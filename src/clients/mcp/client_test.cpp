@@ -126,6 +126,25 @@ TEST(McpClient, ToolsAreCachedUntilListChanged) {
   EXPECT_EQ(again->at(8).as_object().at("name").as_string(), "extra_1");
 }
 
+TEST(McpClient, SharedToolListIsTheCacheAndIsReplacedOnListChanged) {
+  NodeServer srv("streamable_server.mjs");
+  Loop loop;
+  McpClient client(loop.executor(), options_for(srv.url("/mcp")));
+  auto first = loop.run(client.list_tools_shared());
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  ASSERT_EQ((*first)->size(), 8u);
+  auto second = loop.run(client.list_tools_shared());
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(first->get(), second->get());  // the cache itself, not a copy
+  ASSERT_EQ(loop.run(client.list_tools())->size(), 8u);
+  ASSERT_TRUE(loop.run(client.call_tool("add_tool", {})).has_value());
+  auto third = loop.run(client.list_tools_shared());
+  ASSERT_TRUE(third.has_value());
+  EXPECT_NE(first->get(), third->get());
+  EXPECT_EQ((*third)->size(), 9u);
+  EXPECT_EQ((*first)->size(), 8u);  // a pointer handed out earlier is never modified
+}
+
 TEST(McpClient, ExpiredSessionIsReinitializedOnce) {
   NodeServer srv("streamable_server.mjs");
   Loop loop;

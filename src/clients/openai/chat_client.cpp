@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <boost/json/serialize.hpp>
+
 namespace kaos::clients::openai {
 
 namespace {
@@ -84,6 +86,12 @@ ChatClient::ChatClient(net::HttpClient& http, std::string base_url, std::string 
 
 net::Task<Result<ChatReply>> ChatClient::complete(const json::object& body, const net::Headers& headers,
                                                   std::chrono::milliseconds timeout) {
+  auto text = json::serialize(body);
+  co_return co_await complete_raw(std::move(text), headers, timeout);
+}
+
+net::Task<Result<ChatReply>> ChatClient::complete_raw(std::string body, const net::Headers& headers,
+                                                      std::chrono::milliseconds timeout) {
   net::ClientRequest req;
   req.method = "POST";
   req.url = url_;
@@ -93,7 +101,7 @@ net::Task<Result<ChatReply>> ChatClient::complete(const json::object& body, cons
   // A configured key is the agent's own credential for its model and wins; without one the
   // caller's Authorization (propagated by the agent, KAOS §2.12) reaches the ModelAPI gateway.
   if (!api_key_.empty()) req.headers.set("Authorization", "Bearer " + api_key_);
-  req.body = to_json(body);
+  req.body = std::move(body);
   req.timeout = timeout;
   auto res = co_await http_.send(std::move(req));
   if (!res) co_return res.error();

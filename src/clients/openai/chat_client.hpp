@@ -51,6 +51,10 @@ class ChatClient {
   /// (traceparent, Authorization of the caller, ...).
   net::Task<Result<ChatReply>> complete(const json::object& body, const net::Headers& headers,
                                         std::chrono::milliseconds timeout);
+  /// The same with the body already serialized (a JSON object's text), for callers that build
+  /// it without an intermediate json::object.
+  net::Task<Result<ChatReply>> complete_raw(std::string body, const net::Headers& headers,
+                                            std::chrono::milliseconds timeout);
 
   const std::string& base_url() const { return base_url_; }
 
