@@ -5,6 +5,7 @@
 #include "cli/agent_client.hpp"
 #include "cli/command.hpp"
 #include "cli/output.hpp"
+#include "local/control_client.hpp"
 
 namespace kaos::cli {
 
@@ -119,11 +120,74 @@ net::Task<int> models(net::HttpClient& http, const ModelsFlags& f, std::string u
   co_return 0;
 }
 
+// Every Ready ModelAPI of the local runtime in the namespace, one row per model.
+net::Task<int> all_models(net::HttpClient& http, const ModelsFlags& f, json::array modelapis) {
+  Table t({"MODELAPI", "MODEL", "OWNED BY"});
+  json::array out;
+  int status = 0;
+  for (const auto& v : modelapis) {
+    const auto& m = v.as_object();
+    auto name = std::string(string_field(m, "name").value_or(""));
+    auto url = std::string(string_field(m, "endpoint").value_or(""));
+    net::ClientRequest req;
+    req.url = url + "/v1/models";
+    if (!f.api_key.empty()) req.headers.set("Authorization", "Bearer " + f.api_key);
+    req.timeout = seconds_to_ms(f.endpoint.timeout_s);
+    auto res = co_await http.send(std::move(req));
+    auto parsed = res && res->status == 200 ? parse_json(res->body) : Result<json::value>(Error::io(""));
+    const auto* data = parsed ? array_field(*parsed, "data") : nullptr;
+    if (data == nullptr) {
+      std::cerr << "kaos models: ModelAPI '" << name << "' at " << url << " did not list its models\n";
+      status = 1;
+      continue;
+    }
+    json::object entry;
+    entry["name"] = name;
+    entry["endpoint"] = url;
+    entry["models"] = *data;
+    out.push_back(std::move(entry));
+    for (const auto& d : *data) {
+      if (!d.is_object()) continue;
+      t.add_row({name, std::string(string_field(d.as_object(), "id").value_or("")),
+                 std::string(string_field(d.as_object(), "owned_by").value_or(""))});
+    }
+  }
+  if (f.output == "json") {
+    json::object o;
+    o["modelapis"] = std::move(out);
+    print_json(o);
+  } else if (t.empty()) {
+    std::cout << "No models.\n";
+  } else {
+    t.print(std::cout, Style(stdout));
+  }
+  co_return status;
+}
+
 int run_models(const ModelsFlags& f) {
   if (f.modelapi.empty() && f.endpoint.url.empty()) {
-    std::cerr << "kaos models: give the ModelAPI's name (kaos models NAME, found through the local runtime) or its "
-                 "--url\n";
-    return 2;
+    auto client = local::ControlClient::connect();
+    if (!client) {
+      std::cerr << "kaos models: " << client.error().message << ", or give --url\n";
+      return 1;
+    }
+    auto res = client->get("/v1/resources/modelapi");
+    if (!res || res->status != 200 || !res->body.is_array()) {
+      std::cerr << "kaos models: " << (res ? "unexpected answer from the local runtime" : res.error().message) << "\n";
+      return 1;
+    }
+    json::array ready;
+    for (const auto& v : res->body.get_array()) {
+      const auto& r = v.get_object();
+      if (r.at("namespace").get_string() == f.endpoint.namespace_ && r.at("phase").get_string() == "Ready")
+        ready.push_back(v);
+    }
+    if (ready.empty()) {
+      std::cerr << "kaos models: no ModelAPI is Ready in namespace '" << f.endpoint.namespace_
+                << "' (see `kaos status`)\n";
+      return 1;
+    }
+    return run_client("models", [&](net::HttpClient& http) { return all_models(http, f, ready); });
   }
   const std::string name = f.modelapi.empty() ? f.endpoint.url : f.modelapi;
   auto url = resolve_or_report("models", "modelapi", name, f.endpoint);
@@ -153,8 +217,8 @@ void add_models_command(CLI::App& app, CommandContext& ctx) {
   auto flags = std::make_shared<ModelsFlags>();
   auto* cmd = app.add_subcommand("models", "List the models a ModelAPI serves (GET /v1/models).");
   cmd->add_option("modelapi", flags->modelapi,
-                  "The ModelAPI's name, found through the local runtime; required unless --url is given\n"
-                  "(listing every ModelAPI at once is not supported yet)");
+                  "The ModelAPI's name, found through the local runtime; without it (and without --url):\n"
+                  "every Ready ModelAPI of the local runtime in the namespace");
   cmd->add_option("--api-key", flags->api_key, "Bearer token for a ModelAPI with a master key")
       ->envname("KAOS_API_KEY");
   cmd->add_option("--output,-o", flags->output, "table: MODEL, OWNED BY; json: the /v1/models answer")
@@ -164,6 +228,7 @@ void add_models_command(CLI::App& app, CommandContext& ctx) {
   cmd->footer(
       "Any OpenAI-compatible base URL works with --url (an agent serves itself as one model).\n"
       "Examples:\n"
+      "  kaos models                  # every ModelAPI started by kaos up\n"
       "  kaos models my-modelapi\n"
       "  kaos models --url http://127.0.0.1:8001");
   cmd->callback([flags, &ctx] { ctx.exit_code = run_models(*flags); });
