@@ -18,9 +18,13 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD_DIR)
 
-# The main job: until the local runtime lands, the ModelAPI gateway with the built-in mock model.
+# The main job: the quickstart (a mock model, calculator tools, one assistant) as local
+# processes with `kaos up`, in the foreground until Ctrl-C.
 run: build
-	@scripts/run-gateway-demo.sh $(KAOS)
+	@echo "Starting examples/quickstart with kaos up (Ctrl-C stops it). In another terminal:"
+	@echo "  $(KAOS) chat assistant 'Please add {\"a\": 2, \"b\": 3}'"
+	@echo "  $(KAOS) memory assistant"
+	@$(KAOS) up -f examples/quickstart
 
 # Every test: static checks, unit and integration tests (CTest), Node conformance tests.
 test: build
