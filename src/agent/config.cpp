@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <limits>
 
-#include "api/env_contract.hpp"
+#include "core/env_contract.hpp"
 #include "clients/redis/redis_client.hpp"
 #include "core/env.hpp"
 #include "core/json.hpp"
@@ -148,7 +148,7 @@ Result<AgentConfig> load_agent_config(const EnvLookup& env) {
 
   if (auto v = r.str("MCP_SERVERS")) {
     for (auto& name : split_list(*v)) {
-      auto var = api::mcp_server_url_var(name);
+      auto var = mcp_server_url_var(name);
       auto url = r.str(var);
       if (!url) {
         r.fail(fmt::format("MCP_SERVERS lists '{}' but {} is not set", name, var));
@@ -180,7 +180,7 @@ Result<AgentConfig> load_agent_config(const EnvLookup& env) {
     }
   } else if (auto peers = r.str("PEER_AGENTS")) {
     for (auto& name : split_list(*peers)) {
-      auto var = api::peer_card_url_var(name);
+      auto var = peer_card_url_var(name);
       auto url = r.str(var);
       if (!url) {
         r.fail(fmt::format("PEER_AGENTS lists '{}' but {} is not set", name, var));

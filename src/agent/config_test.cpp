@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "api/env_contract.hpp"
+#include "core/env_contract.hpp"
 
 namespace kaos::agent {
 namespace {
@@ -124,8 +124,8 @@ TEST(MockResponses, ParsedAsKaosDoes) {
 }
 
 TEST(PeerEnvName, UpperCaseWithUnderscores) {
-  EXPECT_EQ(api::peer_card_url_var("worker-1.a"), "PEER_AGENT_WORKER_1_A_CARD_URL");
-  EXPECT_EQ(api::mcp_server_url_var("web-search"), "MCP_SERVER_web-search_URL");
+  EXPECT_EQ(peer_card_url_var("worker-1.a"), "PEER_AGENT_WORKER_1_A_CARD_URL");
+  EXPECT_EQ(mcp_server_url_var("web-search"), "MCP_SERVER_web-search_URL");
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 #include <set>
 
 #include "api/model_match.hpp"
-#include "api/env_contract.hpp"
+#include "core/env_contract.hpp"
 #include "plan/internal.hpp"
 
 namespace kaos::plan::detail {
@@ -104,7 +104,7 @@ Workload plan_agent(const api::Agent& a, const SetIndex& index, const Addressing
       continue;
     }
     WorkloadRef ref{"MCPServer", ns, server};
-    env.set(api::mcp_server_url_var(server), addressing.endpoint(ref));  // name verbatim, as KAOS
+    env.set(mcp_server_url_var(server), addressing.endpoint(ref));  // name verbatim, as KAOS
     w.dependencies.push_back(ref);
     mcp_list += (mcp_list.empty() ? "" : ",") + server;
   }
@@ -118,7 +118,7 @@ Workload plan_agent(const api::Agent& a, const SetIndex& index, const Addressing
          std::set<std::string>(spec.agent_network->access.begin(), spec.agent_network->access.end())) {
       const auto* p = SetIndex::find(index.agents, ns, peer);
       if (!p || !exposed(*p)) continue;
-      env.set(api::peer_card_url_var(peer), addressing.endpoint({"Agent", ns, peer}));
+      env.set(peer_card_url_var(peer), addressing.endpoint({"Agent", ns, peer}));
       peer_list += (peer_list.empty() ? "" : ",") + peer;
     }
     if (!peer_list.empty()) env.set("PEER_AGENTS", peer_list);

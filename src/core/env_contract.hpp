@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace kaos::api {
+namespace kaos {
 
 /// PEER_AGENT_<NAME>_CARD_URL. KAOS upper-cases the name and turns '-' into '_'; we also turn
 /// '.' into '_' (legal in an Agent name, not in a shell-friendly variable) — identical for
@@ -15,4 +15,4 @@ std::string peer_card_url_var(std::string_view peer);
 /// MCP_SERVER_<name>_URL, the name verbatim (not upper-cased), as KAOS's operator writes it.
 std::string mcp_server_url_var(std::string_view server);
 
-}  // namespace kaos::api
+}  // namespace kaos

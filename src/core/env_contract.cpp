@@ -1,8 +1,8 @@
-#include "api/env_contract.hpp"
+#include "core/env_contract.hpp"
 
 #include <cctype>
 
-namespace kaos::api {
+namespace kaos {
 
 std::string peer_card_url_var(std::string_view peer) {
   std::string out = "PEER_AGENT_";
@@ -15,4 +15,4 @@ std::string peer_card_url_var(std::string_view peer) {
 
 std::string mcp_server_url_var(std::string_view server) { return "MCP_SERVER_" + std::string(server) + "_URL"; }
 
-}  // namespace kaos::api
+}  // namespace kaos
