@@ -123,9 +123,9 @@ void AgentServer::Impl::mount_a2a(net::Router& r) {
         if (!params) co_return rpc_error(id, rpc::kInvalidParams, params.error().message);
         std::size_t limit = 100;
         if (params->page_size && *params->page_size > 0) limit = static_cast<std::size_t>(std::min<std::int64_t>(*params->page_size, 1000));
-        auto list = tasks->list(params->context_id, params->state, limit);
-        auto total = static_cast<std::int64_t>(tasks->list(params->context_id, params->state, SIZE_MAX).size());
-        co_return rpc_result(id, a2a::list_result_json(list, dialect, {}, total));
+        std::size_t total = 0;
+        auto list = tasks->list(params->context_id, params->state, limit, &total);
+        co_return rpc_result(id, a2a::list_result_json(list, dialect, {}, static_cast<std::int64_t>(total)));
       }
       case a2a::MethodKind::cancel: {
         auto params = a2a::parse_task_id_params(msg.params);

@@ -325,13 +325,14 @@ std::optional<a2a::Task> TaskManager::get(const std::string& id) const {
 }
 
 std::vector<a2a::Task> TaskManager::list(const std::string& context_id, std::optional<a2a::TaskState> state,
-                                         std::size_t limit) const {
+                                         std::size_t limit, std::size_t* total) const {
   std::vector<const a2a::Task*> picked;
   for (const auto& [id, e] : tasks_) {
     if (!context_id.empty() && e->task.context_id != context_id) continue;
     if (state && e->task.state != *state) continue;
     picked.push_back(&e->task);
   }
+  if (total) *total = picked.size();
   std::sort(picked.begin(), picked.end(),
             [](const a2a::Task* a, const a2a::Task* b) { return a->status_timestamp > b->status_timestamp; });
   std::vector<a2a::Task> out;

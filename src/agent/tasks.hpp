@@ -46,9 +46,10 @@ class TaskManager {
 
   /// A copy of the task; nullopt when unknown (or when the store is disabled).
   std::optional<a2a::Task> get(const std::string& id) const;
-  /// Newest first by status timestamp, filtered by context/state, at most `limit`.
+  /// Newest first by status timestamp, filtered by context/state, at most `limit`; `total`
+  /// (optional) receives how many matched before the limit.
   std::vector<a2a::Task> list(const std::string& context_id, std::optional<a2a::TaskState> state,
-                              std::size_t limit) const;
+                              std::size_t limit, std::size_t* total = nullptr) const;
   /// Cancels a running task (terminal tasks are left unchanged). False when unknown.
   bool cancel(const std::string& id);
 

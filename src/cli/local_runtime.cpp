@@ -59,15 +59,8 @@ Result<int> start_supervisor(const local::StateDir& state, bool detach, std::chr
 
 bool apply_sources(local::ControlClient& client, const std::vector<std::pair<std::string, std::string>>& sources,
                    bool prune) {
-  json::array list;
-  for (const auto& [name, text] : sources) {
-    json::object s;
-    s["name"] = name;
-    s["text"] = text;
-    list.push_back(std::move(s));
-  }
   json::object body;
-  body["sources"] = std::move(list);
+  body["sources"] = local::sources_json(sources);
   body["prune"] = prune;
   auto res = client.post("/v1/apply", body);
   if (!res) {

@@ -153,14 +153,7 @@ int run_delete(const std::vector<std::string>& paths, const std::vector<std::str
   if (!paths.empty()) {
     std::vector<std::pair<std::string, std::string>> sources;
     if (!read_sources(paths, sources)) return 1;
-    json::array list;
-    for (auto& [name, text] : sources) {
-      json::object s;
-      s["name"] = name;
-      s["text"] = text;
-      list.push_back(std::move(s));
-    }
-    body["sources"] = std::move(list);
+    body["sources"] = local::sources_json(sources);
   } else {
     if (words.size() != 2) {
       std::cerr << "kaos delete: give -f PATH or KIND NAME (e.g. kaos delete agent assistant)\n";

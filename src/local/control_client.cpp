@@ -61,6 +61,17 @@ Result<ControlResponse> ControlClient::del(const std::string& path, std::chrono:
   return call("DELETE", path, {}, timeout);
 }
 
+json::array sources_json(const std::vector<std::pair<std::string, std::string>>& sources) {
+  json::array list;
+  for (const auto& [name, text] : sources) {
+    json::object s;
+    s["name"] = name;
+    s["text"] = text;
+    list.push_back(std::move(s));
+  }
+  return list;
+}
+
 Result<json::object> find_resource(ControlClient& client, std::string_view kind, std::string_view name,
                                    std::string_view namespace_) {
   std::string path = "/v1/resources/" + std::string(kind) + "/" + std::string(namespace_) + "/" + std::string(name);

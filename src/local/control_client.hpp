@@ -5,6 +5,8 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/json.hpp"
 #include "core/result.hpp"
@@ -37,6 +39,9 @@ class ControlClient {
   SupervisorInfo info_;
   std::string token_;
 };
+
+/// Manifest texts as the control API's apply and delete take them: [{"name","text"}].
+json::array sources_json(const std::vector<std::pair<std::string, std::string>>& sources);
 
 /// The status of one resource as the control API reports it:
 /// {"kind","namespace","name","phase","ready","endpoint","message",...}; error "not_found"

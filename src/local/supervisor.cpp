@@ -29,10 +29,10 @@ namespace {
 
 constexpr std::size_t kMaxEvents = 50;
 
-std::string kind_word(const plan::WorkloadRef& ref) {
-  std::string k = ref.kind;
-  std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return std::tolower(c); });
-  return k;
+// A plan's kind names are the resources' own ("Agent", "ModelAPI", "MCPServer").
+bool is_resource_of(const api::Resource& r, const plan::WorkloadRef& ref) {
+  const auto& m = api::resource_metadata(r);
+  return api::resource_kind(r) == ref.kind && m.name == ref.name && m.namespace_ == ref.namespace_;
 }
 
 std::uint16_t free_port() {
@@ -133,12 +133,8 @@ ApplyResult Supervisor::apply(const std::vector<std::pair<std::string, std::stri
     auto id = w.ref.id();
     planned.insert(id);
     json::value spec;
-    for (const auto& r : resources_) {
-      const auto& m = api::resource_metadata(r);
-      if (kind_word(w.ref) == kind_word({std::string(api::resource_kind(r)), "", ""}) && m.name == w.ref.name &&
-          m.namespace_ == w.ref.namespace_)
-        spec = api::to_json(r);
-    }
+    for (const auto& r : resources_)
+      if (is_resource_of(r, w.ref)) spec = api::to_json(r);
     auto it = workloads_.find(id);
     // Same plan, but the last start failed for a reason outside the plan (a secret missing
     // until `kaos secret set`, a program not installed), or a referenced secret's value
@@ -186,11 +182,7 @@ std::vector<std::string> Supervisor::remove(const std::vector<plan::WorkloadRef>
     auto id = ref.id();
     if (!workloads_.count(id)) continue;
     stop(id, true);
-    std::erase_if(resources_, [&](const api::Resource& r) {
-      const auto& m = api::resource_metadata(r);
-      return kind_word({std::string(api::resource_kind(r)), "", ""}) == kind_word(ref) && m.name == ref.name &&
-             m.namespace_ == ref.namespace_;
-    });
+    std::erase_if(resources_, [&](const api::Resource& r) { return is_resource_of(r, ref); });
     removed.push_back(id);
   }
   notify();
