@@ -9,7 +9,7 @@ find_package(CLI11 CONFIG REQUIRED)
 # hiredis: only its RESP reader and command formatter; the I/O is ours on Asio (clients/redis).
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
-# Embedded Python for the python-string worker (src/mcp/python/worker): Debian's python3.11,
+# Embedded Python for the python-string worker (src/servers/mcp/python/worker): Debian's python3.11,
 # never the python3 first on PATH (a pyenv build there has other paths and no libpython-dev).
 if(NOT DEFINED Python3_EXECUTABLE AND EXISTS /usr/bin/python3.11)
   set(Python3_EXECUTABLE /usr/bin/python3.11 CACHE FILEPATH "Python the python-string worker embeds")

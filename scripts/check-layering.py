@@ -2,12 +2,16 @@
 """Checks the layering of src/ (DESIGN.md §4).
 
 Two rules, one source of truth each:
-1. Every module's CMakeLists.txt declares its dependencies (`kaos_module(NAME ... DEPS a b)`);
+A module is a folder src/X/, or src/servers/X/ or src/control/X/ (the group folders of floor 3).
+1. Every module's CMakeLists.txt declares its dependencies (`kaos_module(PATH ... DEPS a b)`);
    those must point down the floors below.
    Servers (agent, modelapi, mcp, memory) may depend only on core, net, protocol, telemetry
    and clients.
-2. Every `#include "X/..."` in src/<module>/ must name the module itself or one it may reach
-   through its declared DEPS (transitively). Boost.Beast may be included only in src/net/.
+2. Every `#include "X/..."` (or "servers/X/...", "control/X/...") in a module must name the
+   module itself or one it may reach through its declared DEPS (transitively). Boost.Beast may
+   be included only in src/net/.
+The compiler enforces rule 2 as well (cmake/KaosModule.cmake include roots); this script is the
+readable statement of the rule and also checks rule 1, which the compiler cannot.
 Exits 1 with one line per violation.
 """
 import os
@@ -18,7 +22,7 @@ FLOORS = {
     "core": 0,
     "net": 1, "protocol": 1, "telemetry": 1, "api": 1,
     "plan": 2, "k8s": 2, "clients": 2,
-    "operator": 3, "local": 3, "agent": 3, "modelapi": 3, "mcp": 3, "memory": 3, "ui": 3,
+    "operator": 3, "local": 3, "dashboard": 3, "agent": 3, "modelapi": 3, "mcp": 3, "memory": 3, "ui": 3,
     "cli": 4,
     "app": 5,
 }
@@ -30,15 +34,31 @@ SIDEWAYS = {("telemetry", "net")}
 SERVERS = {"modelapi", "mcp", "agent", "memory"}
 SERVER_DEPS = {"core", "net", "protocol", "telemetry", "clients"}
 
-MODULE_RE = re.compile(r"kaos_module\(\s*(\w+)(.*?)\)\s*$", re.S | re.M)
-INCLUDE_RE = re.compile(r'^\s*#\s*include\s*"([a-z0-9_]+)/')
+GROUPS = ("servers", "control")
+MODULE_RE = re.compile(r"kaos_module\(\s*([\w/]+)(.*?)\)\s*$", re.S | re.M)
+INCLUDE_RE = re.compile(r'^\s*#\s*include\s*"(?:servers/|control/)?([a-z0-9_]+)/')
 BEAST_RE = re.compile(r'^\s*#\s*include\s*[<"]boost/beast')
 
 
-def declared_deps(src):
+def module_folders(src):
+    """Module name → its folder relative to src/."""
+    folders = {}
+    for d in sorted(os.listdir(src)):
+        if not os.path.isdir(os.path.join(src, d)):
+            continue
+        if d in GROUPS:
+            for m in sorted(os.listdir(os.path.join(src, d))):
+                if os.path.isdir(os.path.join(src, d, m)):
+                    folders[m] = f"{d}/{m}"
+        else:
+            folders[d] = d
+    return folders
+
+
+def declared_deps(src, folders):
     deps = {}
-    for module in sorted(os.listdir(src)):
-        cml = os.path.join(src, module, "CMakeLists.txt")
+    for module, folder in folders.items():
+        cml = os.path.join(src, folder, "CMakeLists.txt")
         if not os.path.isfile(cml):
             continue
         text = open(cml, encoding="utf-8").read()
@@ -65,20 +85,21 @@ def closure(module, deps):
 def main():
     repo = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..")
     src = os.path.join(repo, "src")
-    deps = declared_deps(src)
+    folders = module_folders(src)
+    deps = declared_deps(src, folders)
     bad = []
     for module, ds in deps.items():
         if module not in FLOORS:
-            bad.append(f"src/{module}: not on DESIGN.md's floors")
+            bad.append(f"src/{folders[module]}: not on DESIGN.md's floors")
             continue
         for d in ds or ():
             if d not in FLOORS:
-                bad.append(f"src/{module}/CMakeLists.txt: unknown module '{d}'")
+                bad.append(f"src/{folders[module]}/CMakeLists.txt: unknown module '{d}'")
             elif (FLOORS[d] >= FLOORS[module] and (module, d) not in SIDEWAYS) or (module in SERVERS and d not in SERVER_DEPS):
-                bad.append(f"src/{module}/CMakeLists.txt: {module} (floor {FLOORS[module]}) may not depend on {d} (floor {FLOORS[d]})")
+                bad.append(f"src/{folders[module]}/CMakeLists.txt: {module} (floor {FLOORS[module]}) may not depend on {d} (floor {FLOORS[d]})")
     for module in deps:
         allowed = None if deps[module] is None else closure(module, deps) | {module}
-        for root, _, files in os.walk(os.path.join(src, module)):
+        for root, _, files in os.walk(os.path.join(src, folders[module])):
             for name in files:
                 if not name.endswith((".hpp", ".cpp", ".h", ".ipp", ".in")):
                     continue

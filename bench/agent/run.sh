@@ -94,7 +94,7 @@ sid=$(curl -fs -D - -o /dev/null "${H[@]}" \
 [[ -n "$sid" ]] || { echo "no Mcp-Session-Id from the MCP server" >&2; exit 1; }
 curl -fs -o /dev/null "${H[@]}" -H "Mcp-Session-Id: $sid" -d '{"jsonrpc":"2.0","method":"notifications/initialized"}' "http://127.0.0.1:$mcp_port/mcp"
 curl -fs "${H[@]}" -H "Mcp-Session-Id: $sid" -d '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' "http://127.0.0.1:$mcp_port/mcp" >"$work/tools.json"
-# The requests the agent makes (chat_body in src/agent/model.cpp): its instructions as the system
+# The requests the agent makes (chat_body in src/servers/agent/model.cpp): its instructions as the system
 # message, the user turn, and — with MCP servers — every tool as an OpenAI function; the second
 # call of the tool turn adds the assistant's tool call and the tool's result.
 WORK=$work python3 - <<'PY'

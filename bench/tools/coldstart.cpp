@@ -71,11 +71,20 @@ int main(int argc, char** argv) {
   int i = 1;
   for (; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--") { ++i; break; }
-    if (a == "--port" && i + 1 < argc) port = std::atoi(argv[++i]);
-    else if (a == "--path" && i + 1 < argc) path = argv[++i];
-    else if (a == "--runs" && i + 1 < argc) runs = std::atoi(argv[++i]);
-    else { std::fprintf(stderr, "unknown argument %s\n", a.c_str()); return 2; }
+    if (a == "--") {
+      ++i;
+      break;
+    }
+    if (a == "--port" && i + 1 < argc)
+      port = std::atoi(argv[++i]);
+    else if (a == "--path" && i + 1 < argc)
+      path = argv[++i];
+    else if (a == "--runs" && i + 1 < argc)
+      runs = std::atoi(argv[++i]);
+    else {
+      std::fprintf(stderr, "unknown argument %s\n", a.c_str());
+      return 2;
+    }
   }
   if (port <= 0 || i >= argc) {
     std::fprintf(stderr, "usage: kaos-bench-coldstart --port P [--path /health] [--runs N] -- COMMAND ARGS...\n");
@@ -96,7 +105,10 @@ int main(int argc, char** argv) {
     bool up = false;
     // Poll as fast as connect() fails on a closed port; bounded at 10 s.
     while (std::chrono::steady_clock::now() - start < std::chrono::seconds(10)) {
-      if (http_ok(port, path)) { up = true; break; }
+      if (http_ok(port, path)) {
+        up = true;
+        break;
+      }
       int status;
       if (::waitpid(pid, &status, WNOHANG) == pid) break;
     }
@@ -105,7 +117,10 @@ int main(int argc, char** argv) {
     ::kill(pid, SIGTERM);
     int status;
     ::waitpid(pid, &status, 0);
-    if (!up) { std::fprintf(stderr, "server did not answer 200 on :%d%s\n", port, path.c_str()); return 1; }
+    if (!up) {
+      std::fprintf(stderr, "server did not answer 200 on :%d%s\n", port, path.c_str());
+      return 1;
+    }
     std::printf("run %d: first 200 after %.2f ms, rss %ld KiB\n", r + 1, ms, kib);
     times.push_back(ms);
     rss.push_back(kib);

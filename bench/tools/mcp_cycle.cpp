@@ -45,9 +45,7 @@ struct Shared {
   std::vector<double> request_us;
   std::vector<double> cycle_us;
   std::string first_error;
-  bool stop() const {
-    return Clock::now() >= deadline || (opt.max_cycles > 0 && cycles >= opt.max_cycles);
-  }
+  bool stop() const { return Clock::now() >= deadline || (opt.max_cycles > 0 && cycles >= opt.max_cycles); }
   void error(std::string what) {
     ++errors;
     if (first_error.empty()) first_error = std::move(what);
@@ -58,7 +56,7 @@ struct Response {
   int status = 0;
   std::string session;  // Mcp-Session-Id
   std::string body;
-  bool close = false;   // Connection: close
+  bool close = false;  // Connection: close
 };
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -80,10 +78,14 @@ bool parse_head(std::string_view head, Response& r, std::size_t& content_length,
     if (colon != std::string_view::npos) {
       std::string_view name = line.substr(0, colon), value = line.substr(colon + 1);
       while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-      if (iequals(name, "content-length")) content_length = std::strtoul(std::string(value).c_str(), nullptr, 10);
-      else if (iequals(name, "mcp-session-id")) r.session = std::string(value);
-      else if (iequals(name, "transfer-encoding")) chunked = iequals(value, "chunked");
-      else if (iequals(name, "connection") && iequals(value, "close")) r.close = true;
+      if (iequals(name, "content-length"))
+        content_length = std::strtoul(std::string(value).c_str(), nullptr, 10);
+      else if (iequals(name, "mcp-session-id"))
+        r.session = std::string(value);
+      else if (iequals(name, "transfer-encoding"))
+        chunked = iequals(value, "chunked");
+      else if (iequals(name, "connection") && iequals(value, "close"))
+        r.close = true;
     }
     pos = end;
   }
@@ -114,7 +116,8 @@ asio::awaitable<void> connection(Shared& s) {
   auto exchange = [&](const std::string& req, Response& r) -> asio::awaitable<bool> {
     auto t0 = Clock::now();
     co_await asio::async_write(sock, asio::buffer(req), asio::use_awaitable);
-    std::size_t head_end = co_await asio::async_read_until(sock, asio::dynamic_buffer(buf), "\r\n\r\n", asio::use_awaitable);
+    std::size_t head_end =
+        co_await asio::async_read_until(sock, asio::dynamic_buffer(buf), "\r\n\r\n", asio::use_awaitable);
     std::size_t length = 0;
     bool chunked = false;
     if (!parse_head(std::string_view(buf).substr(0, head_end), r, length, chunked)) {
@@ -164,22 +167,45 @@ asio::awaitable<void> connection(Shared& s) {
       }
       auto c0 = Clock::now();
       Response r;
-      if (!co_await exchange(post(s.opt.port, kInitialize, {}), r)) { sock.close(); continue; }
-      if (r.status != 200 || r.session.empty()) { s.error("initialize: status " + std::to_string(r.status) + (r.session.empty() ? ", no Mcp-Session-Id" : "")); continue; }
+      if (!co_await exchange(post(s.opt.port, kInitialize, {}), r)) {
+        sock.close();
+        continue;
+      }
+      if (r.status != 200 || r.session.empty()) {
+        s.error("initialize: status " + std::to_string(r.status) + (r.session.empty() ? ", no Mcp-Session-Id" : ""));
+        continue;
+      }
       const std::string session = r.session;
       Response n;
-      if (!co_await exchange(post(s.opt.port, kInitialized, session), n)) { sock.close(); continue; }
-      if (n.status < 200 || n.status > 299) { s.error("notifications/initialized: status " + std::to_string(n.status)); continue; }
+      if (!co_await exchange(post(s.opt.port, kInitialized, session), n)) {
+        sock.close();
+        continue;
+      }
+      if (n.status < 200 || n.status > 299) {
+        s.error("notifications/initialized: status " + std::to_string(n.status));
+        continue;
+      }
       Response c;
-      if (!co_await exchange(post(s.opt.port, kCall, session), c)) { sock.close(); continue; }
-      if (c.status != 200 || c.body.find("Echo: hello") == std::string::npos) s.error("tools/call: status " + std::to_string(c.status) + ", body " + c.body.substr(0, 200));
+      if (!co_await exchange(post(s.opt.port, kCall, session), c)) {
+        sock.close();
+        continue;
+      }
+      if (c.status != 200 || c.body.find("Echo: hello") == std::string::npos)
+        s.error("tools/call: status " + std::to_string(c.status) + ", body " + c.body.substr(0, 200));
       Response d;
-      std::string del = "DELETE /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(s.opt.port) + "\r\nMcp-Session-Id: " + session + "\r\n\r\n";
-      if (!co_await exchange(del, d)) { sock.close(); continue; }
+      std::string del = "DELETE /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(s.opt.port) +
+                        "\r\nMcp-Session-Id: " + session + "\r\n\r\n";
+      if (!co_await exchange(del, d)) {
+        sock.close();
+        continue;
+      }
       if (d.status < 200 || d.status > 299) s.error("DELETE: status " + std::to_string(d.status));
       ++s.cycles;
       s.cycle_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - c0).count());
-      if (r.close || n.close || c.close || d.close) { sock.close(); ++s.reconnects; }
+      if (r.close || n.close || c.close || d.close) {
+        sock.close();
+        ++s.reconnects;
+      }
     } catch (const std::exception& e) {
       s.error(std::string("socket: ") + e.what());
       boost::system::error_code ignored;
@@ -202,11 +228,18 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> const char* { return i + 1 < argc ? argv[++i] : ""; };
-    if (a == "--port") s.opt.port = std::atoi(next());
-    else if (a == "--connections") s.opt.connections = std::atoi(next());
-    else if (a == "--seconds") s.opt.seconds = std::atof(next());
-    else if (a == "--max-cycles") s.opt.max_cycles = std::atol(next());
-    else { std::fprintf(stderr, "unknown argument %s\n", a.c_str()); return 2; }
+    if (a == "--port")
+      s.opt.port = std::atoi(next());
+    else if (a == "--connections")
+      s.opt.connections = std::atoi(next());
+    else if (a == "--seconds")
+      s.opt.seconds = std::atof(next());
+    else if (a == "--max-cycles")
+      s.opt.max_cycles = std::atol(next());
+    else {
+      std::fprintf(stderr, "unknown argument %s\n", a.c_str());
+      return 2;
+    }
   }
   if (s.opt.port <= 0 || s.opt.connections <= 0) {
     std::fprintf(stderr, "usage: kaos-bench-mcp-cycle --port P [--connections C] [--seconds S] [--max-cycles N]\n");
@@ -218,10 +251,11 @@ int main(int argc, char** argv) {
   for (int i = 0; i < s.opt.connections; ++i) asio::co_spawn(io, connection(s), asio::detached);
   io.run();
   double secs = std::chrono::duration<double>(Clock::now() - start).count();
-  std::printf("cycles=%ld cycles_per_s=%.0f requests_per_s=%.0f req_p50_us=%.0f req_p99_us=%.0f cycle_p50_us=%.0f "
-              "cycle_p99_us=%.0f errors=%ld reconnects=%ld seconds=%.2f\n",
-              s.cycles, s.cycles / secs, s.requests / secs, percentile(s.request_us, 0.5), percentile(s.request_us, 0.99),
-              percentile(s.cycle_us, 0.5), percentile(s.cycle_us, 0.99), s.errors, s.reconnects, secs);
+  std::printf(
+      "cycles=%ld cycles_per_s=%.0f requests_per_s=%.0f req_p50_us=%.0f req_p99_us=%.0f cycle_p50_us=%.0f "
+      "cycle_p99_us=%.0f errors=%ld reconnects=%ld seconds=%.2f\n",
+      s.cycles, s.cycles / secs, s.requests / secs, percentile(s.request_us, 0.5), percentile(s.request_us, 0.99),
+      percentile(s.cycle_us, 0.5), percentile(s.cycle_us, 0.99), s.errors, s.reconnects, secs);
   if (s.errors > 0) {
     std::fprintf(stderr, "%ld wrong answers; first: %s\n", s.errors, s.first_error.c_str());
     return 1;

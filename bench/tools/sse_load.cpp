@@ -28,9 +28,9 @@ struct Options {
   int streams = 100;
   int concurrency = 1;
   double stall_ms = 100;
-  int expect_chunks = -1;  // content chunks each stream must deliver (-1: don't check)
-  int words = 80;          // words in the user message (the mock's reply echoes them)
-  std::string prompt;      // the user message instead of the generated words
+  int expect_chunks = -1;      // content chunks each stream must deliver (-1: don't check)
+  int words = 80;              // words in the user message (the mock's reply echoes them)
+  std::string prompt;          // the user message instead of the generated words
   std::string session_prefix;  // X-Session-ID: <prefix><stream number> when set
 };
 
@@ -38,7 +38,7 @@ struct StreamResult {
   bool ok = false;
   bool done = false;
   int chunks = 0;
-  double ttfc_us = -1;  // request sent → first content chunk
+  double ttfc_us = -1;   // request sent → first content chunk
   double total_ms = -1;  // request sent → [DONE]
   std::vector<double> gaps_ms;
 };
@@ -74,7 +74,10 @@ struct Dechunker {
         if (eol == std::string::npos) break;
         remaining = std::strtoul(buf.c_str() + pos, nullptr, 16);
         pos = eol + 2;
-        if (remaining == 0) { finished = true; break; }
+        if (remaining == 0) {
+          finished = true;
+          break;
+        }
         in_data = true;
       }
     }
@@ -97,11 +100,15 @@ asio::awaitable<StreamResult> one_stream(const Options& o, int number) {
     for (int w = 0; w < o.words; ++w) text += (w ? " word" : "word") + std::to_string(w);
   std::string body = R"({"model":")" + o.model +
                      R"(","stream":true,"messages":[{"role":"system","content":"You are a benchmark."},)"
-                     R"({"role":"user","content":")" + text + R"("}]})";
-  std::string req = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n" +
-                    (o.session_prefix.empty() ? std::string() : "X-Session-ID: " + o.session_prefix + std::to_string(number) + "\r\n") +
-                    "\r\n" + body;
+                     R"({"role":"user","content":")" +
+                     text + R"("}]})";
+  std::string req =
+      "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\nConnection: close\r\n" +
+      (o.session_prefix.empty() ? std::string()
+                                : "X-Session-ID: " + o.session_prefix + std::to_string(number) + "\r\n") +
+      "\r\n" + body;
   auto sent = Clock::now();
   co_await asio::async_write(sock, asio::buffer(req), asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return r;
@@ -125,7 +132,10 @@ asio::awaitable<StreamResult> one_stream(const Options& o, int number) {
       std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
       chunked = lower.find("transfer-encoding: chunked") != std::string::npos;
       in = std::string_view(head).substr(end + 4);
-      if (chunked) dechunk.feed(in, body_bytes); else body_bytes.assign(in);
+      if (chunked)
+        dechunk.feed(in, body_bytes);
+      else
+        body_bytes.assign(in);
     } else if (chunked) {
       dechunk.feed(in, body_bytes);
     } else {
@@ -140,9 +150,12 @@ asio::awaitable<StreamResult> one_stream(const Options& o, int number) {
       if (ev.find("data: [DONE]") != std::string_view::npos) {
         r.done = true;
         r.total_ms = std::chrono::duration<double, std::milli>(now - sent).count();
-      } else if (ev.find("\"content\"") != std::string_view::npos || ev.find("\"tool_calls\"") != std::string_view::npos) {
-        if (r.chunks == 0) r.ttfc_us = std::chrono::duration<double, std::micro>(now - sent).count();
-        else r.gaps_ms.push_back(std::chrono::duration<double, std::milli>(now - last).count());
+      } else if (ev.find("\"content\"") != std::string_view::npos ||
+                 ev.find("\"tool_calls\"") != std::string_view::npos) {
+        if (r.chunks == 0)
+          r.ttfc_us = std::chrono::duration<double, std::micro>(now - sent).count();
+        else
+          r.gaps_ms.push_back(std::chrono::duration<double, std::milli>(now - last).count());
         last = now;
         ++r.chunks;
       }
@@ -158,7 +171,11 @@ asio::awaitable<void> worker(const Options& o, int& next, Totals& t) {
   while (next < o.streams) {
     int number = next++;
     StreamResult r = co_await one_stream(o, number);
-    if (!r.ok) { ++t.failed; if (!r.done) ++t.missing_done; continue; }
+    if (!r.ok) {
+      ++t.failed;
+      if (!r.done) ++t.missing_done;
+      continue;
+    }
     ++t.ok;
     t.chunks += r.chunks;
     if (o.expect_chunks >= 0 && r.chunks < o.expect_chunks) ++t.short_streams;
@@ -178,19 +195,33 @@ int main(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--port") o.port = std::atoi(argv[i + 1]);
-    else if (a == "--model") o.model = argv[i + 1];
-    else if (a == "--streams") o.streams = std::atoi(argv[i + 1]);
-    else if (a == "--concurrency") o.concurrency = std::atoi(argv[i + 1]);
-    else if (a == "--stall-ms") o.stall_ms = std::atof(argv[i + 1]);
-    else if (a == "--expect-chunks") o.expect_chunks = std::atoi(argv[i + 1]);
-    else if (a == "--words") o.words = std::atoi(argv[i + 1]);
-    else if (a == "--prompt") o.prompt = argv[i + 1];
-    else if (a == "--session-prefix") o.session_prefix = argv[i + 1];
-    else { std::fprintf(stderr, "unknown argument %s\n", a.c_str()); return 2; }
+    if (a == "--port")
+      o.port = std::atoi(argv[i + 1]);
+    else if (a == "--model")
+      o.model = argv[i + 1];
+    else if (a == "--streams")
+      o.streams = std::atoi(argv[i + 1]);
+    else if (a == "--concurrency")
+      o.concurrency = std::atoi(argv[i + 1]);
+    else if (a == "--stall-ms")
+      o.stall_ms = std::atof(argv[i + 1]);
+    else if (a == "--expect-chunks")
+      o.expect_chunks = std::atoi(argv[i + 1]);
+    else if (a == "--words")
+      o.words = std::atoi(argv[i + 1]);
+    else if (a == "--prompt")
+      o.prompt = argv[i + 1];
+    else if (a == "--session-prefix")
+      o.session_prefix = argv[i + 1];
+    else {
+      std::fprintf(stderr, "unknown argument %s\n", a.c_str());
+      return 2;
+    }
   }
   if (o.port <= 0) {
-    std::fprintf(stderr, "usage: kaos-bench-sse --port P --model M [--streams N] [--concurrency C] [--stall-ms S] [--expect-chunks K] [--words W] [--prompt TEXT] [--session-prefix P]\n");
+    std::fprintf(stderr,
+                 "usage: kaos-bench-sse --port P --model M [--streams N] [--concurrency C] [--stall-ms S] "
+                 "[--expect-chunks K] [--words W] [--prompt TEXT] [--session-prefix P]\n");
     return 2;
   }
   asio::io_context ctx(1);
@@ -202,10 +233,12 @@ int main(int argc, char** argv) {
   double secs = std::chrono::duration<double>(Clock::now() - start).count();
   long stalls = std::count_if(t.gaps_ms.begin(), t.gaps_ms.end(), [&](double g) { return g > o.stall_ms; });
   double gap_max = t.gaps_ms.empty() ? -1 : *std::max_element(t.gaps_ms.begin(), t.gaps_ms.end());
-  std::printf("streams_ok=%d streams_failed=%d missing_done=%d short_streams=%d chunks=%ld chunks_per_s=%.0f "
-              "ttfc_p50_us=%.0f ttfc_p99_us=%.0f gap_p50_ms=%.2f gap_p99_ms=%.2f gap_max_ms=%.2f stalls=%ld total_p50_ms=%.1f total_p99_ms=%.1f total_max_ms=%.1f secs=%.2f\n",
-              t.ok, t.failed, t.missing_done, t.short_streams, t.chunks, t.chunks / secs, pct(t.ttfc_us, 50),
-              pct(t.ttfc_us, 99), pct(t.gaps_ms, 50), pct(t.gaps_ms, 99), gap_max, stalls, pct(t.total_ms, 50), pct(t.total_ms, 99),
-              t.total_ms.empty() ? -1.0 : *std::max_element(t.total_ms.begin(), t.total_ms.end()), secs);
+  std::printf(
+      "streams_ok=%d streams_failed=%d missing_done=%d short_streams=%d chunks=%ld chunks_per_s=%.0f "
+      "ttfc_p50_us=%.0f ttfc_p99_us=%.0f gap_p50_ms=%.2f gap_p99_ms=%.2f gap_max_ms=%.2f stalls=%ld total_p50_ms=%.1f "
+      "total_p99_ms=%.1f total_max_ms=%.1f secs=%.2f\n",
+      t.ok, t.failed, t.missing_done, t.short_streams, t.chunks, t.chunks / secs, pct(t.ttfc_us, 50),
+      pct(t.ttfc_us, 99), pct(t.gaps_ms, 50), pct(t.gaps_ms, 99), gap_max, stalls, pct(t.total_ms, 50),
+      pct(t.total_ms, 99), t.total_ms.empty() ? -1.0 : *std::max_element(t.total_ms.begin(), t.total_ms.end()), secs);
   return t.failed == 0 ? 0 : 1;
 }

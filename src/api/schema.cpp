@@ -93,13 +93,20 @@ const json::object* object_at(const json::object& o, std::string_view key) {
 
 std::string_view schema_type_name(SchemaType t) {
   switch (t) {
-    case SchemaType::Object: return "object";
-    case SchemaType::Array: return "array";
-    case SchemaType::String: return "string";
-    case SchemaType::Integer: return "integer";
-    case SchemaType::Number: return "number";
-    case SchemaType::Boolean: return "boolean";
-    case SchemaType::IntOrString: return "int-or-string";
+    case SchemaType::Object:
+      return "object";
+    case SchemaType::Array:
+      return "array";
+    case SchemaType::String:
+      return "string";
+    case SchemaType::Integer:
+      return "integer";
+    case SchemaType::Number:
+      return "number";
+    case SchemaType::Boolean:
+      return "boolean";
+    case SchemaType::IntOrString:
+      return "int-or-string";
   }
   return "value";
 }

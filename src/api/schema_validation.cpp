@@ -128,7 +128,10 @@ struct Walker {
                              (v.is_uint64() ? std::to_string(v.get_uint64()) : format_number(v.get_double())));
         return;
       }
-      structural(path, "expected " + (s.type == SchemaType::IntOrString ? std::string("integer or string") : std::string(schema_type_name(s.type))) + ", got " + std::string(got_name(v)));
+      structural(path, "expected " +
+                           (s.type == SchemaType::IntOrString ? std::string("integer or string")
+                                                              : std::string(schema_type_name(s.type))) +
+                           ", got " + std::string(got_name(v)));
       return;
     }
     switch (s.type) {

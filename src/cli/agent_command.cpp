@@ -3,11 +3,11 @@
 // DEBUG_MOCK_RESPONSES, ...; docs/agent.md) so a KAOS pod spec runs it unchanged.
 #include <iostream>
 
-#include "agent/config.hpp"
-#include "agent/server.hpp"
 #include "cli/command.hpp"
 #include "core/log.hpp"
 #include "net/server.hpp"
+#include "servers/agent/config.hpp"
+#include "servers/agent/server.hpp"
 
 namespace kaos::cli {
 

@@ -64,8 +64,8 @@ Result<void> apply_chunk(const json::value& chunk, Exchange& ex, const StreamCal
   if (!chunk.is_object()) return Error{"protocol", "a stream chunk that is not a JSON object"};
   const auto& o = chunk.as_object();
   if (const auto* err = find_field(o, "error")) {
-    std::string message = err->is_object() ? std::string(string_field(err->as_object(), "message").value_or(""))
-                                           : value_text(*err);
+    std::string message =
+        err->is_object() ? std::string(string_field(err->as_object(), "message").value_or("")) : value_text(*err);
     return Error{"agent", "the agent failed: " + (message.empty() ? to_json(*err) : message)};
   }
   if (ex.session_id.empty())
@@ -92,17 +92,16 @@ Result<void> apply_chunk(const json::value& chunk, Exchange& ex, const StreamCal
 /// One streamed exchange: POST /v1/chat/completions with stream:true, the session in
 /// X-Session-ID when known.
 net::Task<Result<Exchange>> stream_exchange(net::HttpClient& http, std::string base_url, std::string agent,
-                                            std::string text, std::string session,
-                                            std::chrono::milliseconds timeout, const StreamCallbacks& cb) {
+                                            std::string text, std::string session, std::chrono::milliseconds timeout,
+                                            const StreamCallbacks& cb) {
   net::ClientRequest req;
   req.method = "POST";
   req.url = base_url + "/v1/chat/completions";
   req.headers.set("Content-Type", "application/json");
   req.headers.set("Accept", "text/event-stream");
   if (!session.empty()) req.headers.set("X-Session-ID", session);
-  json::object body{{"model", agent},
-                    {"messages", json::array{json::object{{"role", "user"}, {"content", text}}}},
-                    {"stream", true}};
+  json::object body{
+      {"model", agent}, {"messages", json::array{json::object{{"role", "user"}, {"content", text}}}}, {"stream", true}};
   req.body = to_json(body);
   req.timeout = timeout;
 
@@ -223,8 +222,8 @@ net::Task<int> run_interactive(ChatSession& chat, const ChatFlags& f, const std:
   const bool json_out = f.output == "json";
   Style err(stderr);
   if (tty && !json_out)
-    std::cerr << err.dim("Chatting with agent '" + f.agent + "' at " + url + (f.session.empty() ? "" : ", session " + f.session) +
-                         ". Type /exit or press Ctrl-D to leave.")
+    std::cerr << err.dim("Chatting with agent '" + f.agent + "' at " + url +
+                         (f.session.empty() ? "" : ", session " + f.session) + ". Type /exit or press Ctrl-D to leave.")
               << "\n";
   int status = 0;
   std::string line;

@@ -17,14 +17,14 @@ void add_mcp_command(CLI::App& app, CommandContext& ctx);       // mcp_command.c
 void add_mcp_call_command(CLI::App& app, CommandContext& ctx);  // mcp_call_command.cpp
 void add_agent_command(CLI::App& app, CommandContext& ctx);     // agent_command.cpp
 // Talking to running agents and ModelAPIs (found with --url or through the local runtime).
-void add_chat_command(CLI::App& app, CommandContext& ctx);      // chat_command.cpp
-void add_invoke_command(CLI::App& app, CommandContext& ctx);    // invoke_command.cpp
-void add_tasks_command(CLI::App& app, CommandContext& ctx);     // invoke_command.cpp
-void add_memory_command(CLI::App& app, CommandContext& ctx);    // memory_command.cpp
-void add_tools_command(CLI::App& app, CommandContext& ctx);     // tools_command.cpp
-void add_models_command(CLI::App& app, CommandContext& ctx);    // tools_command.cpp
-void add_up_commands(CLI::App& app, CommandContext& ctx);       // up_command.cpp: up, apply, down, delete
-void add_status_commands(CLI::App& app, CommandContext& ctx);   // status_command.cpp: status, get, describe, logs
-void add_secret_commands(CLI::App& app, CommandContext& ctx);   // secret_command.cpp
+void add_chat_command(CLI::App& app, CommandContext& ctx);     // chat_command.cpp
+void add_invoke_command(CLI::App& app, CommandContext& ctx);   // invoke_command.cpp
+void add_tasks_command(CLI::App& app, CommandContext& ctx);    // invoke_command.cpp
+void add_memory_command(CLI::App& app, CommandContext& ctx);   // memory_command.cpp
+void add_tools_command(CLI::App& app, CommandContext& ctx);    // tools_command.cpp
+void add_models_command(CLI::App& app, CommandContext& ctx);   // tools_command.cpp
+void add_up_commands(CLI::App& app, CommandContext& ctx);      // up_command.cpp: up, apply, down, delete
+void add_status_commands(CLI::App& app, CommandContext& ctx);  // status_command.cpp: status, get, describe, logs
+void add_secret_commands(CLI::App& app, CommandContext& ctx);  // secret_command.cpp
 
 }  // namespace kaos::cli

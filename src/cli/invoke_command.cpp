@@ -36,9 +36,13 @@ struct TasksFlags {
   EndpointFlags endpoint;
 };
 
-std::string jsonrpc_url(const std::string& base) { return base + "/"; }
+std::string jsonrpc_url(const std::string& base) {
+  return base + "/";
+}
 
-const json::object* as_object(const json::value* v) { return v != nullptr && v->is_object() ? &v->as_object() : nullptr; }
+const json::object* as_object(const json::value* v) {
+  return v != nullptr && v->is_object() ? &v->as_object() : nullptr;
+}
 
 /// The task's state in the KAOS/0.3 spelling ("completed"), whatever dialect it came in.
 std::string task_state(const json::object& task) {
@@ -120,8 +124,8 @@ json::object send_params(const InvokeFlags& f) {
 
 net::Task<int> invoke(net::HttpClient& http, const InvokeFlags& f, std::string url) {
   clients::a2a::A2aClient client(http);
-  auto result = co_await client.call(jsonrpc_url(url), "SendMessage", send_params(f), {},
-                                     seconds_to_ms(f.endpoint.timeout_s));
+  auto result =
+      co_await client.call(jsonrpc_url(url), "SendMessage", send_params(f), {}, seconds_to_ms(f.endpoint.timeout_s));
   if (!result) {
     std::cerr << "kaos invoke: " << describe_failure(result.error(), "agent", f.agent, url) << "\n";
     co_return 1;
@@ -198,7 +202,8 @@ void print_task_details(const json::object& task, const Style& style) {
   const auto state = task_state(task);
   field("Task:", std::string(string_field(task, "id").value_or("")));
   field("State:", colored_state(state, style));
-  field("Session:", std::string(string_field(task, "sessionId").value_or(string_field(task, "contextId").value_or(""))));
+  field("Session:",
+        std::string(string_field(task, "sessionId").value_or(string_field(task, "contextId").value_or(""))));
   field("Autonomous:", bool_field(task, "autonomous").value_or(false) ? "yes" : "no");
   field("Updated:", short_time(task_timestamp(task)));
   field("Input:", preview(task_input(task), 200));
@@ -262,8 +267,8 @@ net::Task<int> tasks(net::HttpClient& http, const TasksFlags& f, std::string url
       if (!v.is_object()) continue;
       const auto& task = v.as_object();
       t.add_row({std::string(string_field(task, "id").value_or("")), colored_state(task_state(task), style),
-                 bool_field(task, "autonomous").value_or(false) ? "yes" : "",
-                 short_time(task_timestamp(task)), preview(task_output(v), 60)});
+                 bool_field(task, "autonomous").value_or(false) ? "yes" : "", short_time(task_timestamp(task)),
+                 preview(task_output(v), 60)});
     }
     t.print(std::cout, style);
     co_return 0;
@@ -350,8 +355,8 @@ void add_invoke_command(CLI::App& app, CommandContext& ctx) {
 
 void add_tasks_command(CLI::App& app, CommandContext& ctx) {
   auto flags = std::make_shared<TasksFlags>();
-  auto* cmd = app.add_subcommand("tasks",
-                                 "List an agent's A2A tasks, show one (state, events, output), or cancel one.");
+  auto* cmd =
+      app.add_subcommand("tasks", "List an agent's A2A tasks, show one (state, events, output), or cancel one.");
   cmd->add_option("agent", flags->agent, "The agent's name")->required();
   cmd->add_option("id", flags->task_id, "A task id: show this task (or cancel it with --cancel)");
   cmd->add_flag("--cancel", flags->cancel, "Cancel the running task ID (a finished task is left as it is)");

@@ -53,8 +53,8 @@ Result<int> start_supervisor(const local::StateDir& state, bool detach, std::chr
       return Error::io("the local runtime exited at start; see " + state.supervisor_log());
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  return Error::timeout("the local runtime did not start within " + std::to_string(timeout.count()) +
-                        " ms; see " + state.supervisor_log());
+  return Error::timeout("the local runtime did not start within " + std::to_string(timeout.count()) + " ms; see " +
+                        state.supervisor_log());
 }
 
 bool apply_sources(local::ControlClient& client, const std::vector<std::pair<std::string, std::string>>& sources,
@@ -69,7 +69,8 @@ bool apply_sources(local::ControlClient& client, const std::vector<std::pair<std
   }
   Style err(stderr);
   if (res->status == 422 && res->body.is_object()) {
-    for (const auto& e : res->body.at("errors").get_array()) std::cerr << err.red("error") << ": " << value_text(e) << "\n";
+    for (const auto& e : res->body.at("errors").get_array())
+      std::cerr << err.red("error") << ": " << value_text(e) << "\n";
     std::cerr << "nothing was changed\n";
     return false;
   }
@@ -116,7 +117,9 @@ bool wait_settled(local::ControlClient& client, std::chrono::milliseconds timeou
       auto line = phase + " " + std::string(r.at("message").get_string());
       if (seen[id] != line) {
         seen[id] = line;
-        auto colored = phase == "Ready" ? style.green(phase) : phase == "Failed" ? style.red(phase) : style.yellow(phase);
+        auto colored = phase == "Ready"    ? style.green(phase)
+                       : phase == "Failed" ? style.red(phase)
+                                           : style.yellow(phase);
         std::cout << "  " << id << "  " << colored << "  " << style.dim(std::string(r.at("message").get_string()))
                   << "\n";
       }
@@ -143,8 +146,11 @@ void print_status_table(const json::array& resources, bool wide) {
   Table t(headers);
   for (const auto& v : resources) {
     const auto& r = v.get_object();
-    std::vector<std::string> row{value_text(r.at("kind")), value_text(r.at("name")), value_text(r.at("namespace")),
-                                 value_text(r.at("phase")), r.at("ready").as_bool() ? "true" : "false",
+    std::vector<std::string> row{value_text(r.at("kind")),
+                                 value_text(r.at("name")),
+                                 value_text(r.at("namespace")),
+                                 value_text(r.at("phase")),
+                                 r.at("ready").as_bool() ? "true" : "false",
                                  value_text(r.at("endpoint"))};
     if (wide) {
       row.push_back(value_text(r.at("restarts")));

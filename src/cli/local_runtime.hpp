@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "control/local/control_client.hpp"
 #include "core/json.hpp"
 #include "core/result.hpp"
-#include "local/control_client.hpp"
 
 namespace kaos::cli {
 

@@ -49,7 +49,8 @@ Result<net::Headers> parse_headers(const std::vector<std::string>& raw) {
   for (const auto& h : raw) {
     auto colon = h.find(':');
     if (colon == std::string::npos || colon == 0)
-      return Error::invalid("--header '" + h + "': expected 'Name: value', e.g. --header 'Authorization: Bearer TOKEN'");
+      return Error::invalid("--header '" + h +
+                            "': expected 'Name: value', e.g. --header 'Authorization: Bearer TOKEN'");
     std::string value = h.substr(colon + 1);
     while (!value.empty() && value.front() == ' ') value.erase(0, 1);
     out.add(h.substr(0, colon), value);
@@ -125,8 +126,7 @@ std::string describe_block(const json::object& block) {
   if (type == "image" || type == "audio")
     return "[" + type + " " + (mime.empty() ? "?" : mime) + ", " +
            size_text(base64_size(string_field(block, "data").value_or(""))) + "]";
-  if (type == "resource_link")
-    return "[resource link " + std::string(string_field(block, "uri").value_or("")) + "]";
+  if (type == "resource_link") return "[resource link " + std::string(string_field(block, "uri").value_or("")) + "]";
   if (type == "resource") {
     const auto* r = find_field(block, "resource");
     if (r == nullptr || !r->is_object()) return "[resource]";
@@ -213,8 +213,8 @@ int run_mcp_call(const McpCallFlags& f) {
   auto headers = parse_headers(f.headers);
   auto arguments = f.list ? Result<json::object>(json::object{}) : read_arguments(f);
   auto transport = mcp::parse_transport(f.transport);
-  for (const Error* e : {url ? nullptr : &url.error(), headers ? nullptr : &headers.error(),
-                         arguments ? nullptr : &arguments.error()}) {
+  for (const Error* e :
+       {url ? nullptr : &url.error(), headers ? nullptr : &headers.error(), arguments ? nullptr : &arguments.error()}) {
     if (e != nullptr) {
       std::cerr << "kaos mcp-call: " << e->message << "\n";
       return 2;
@@ -251,10 +251,9 @@ int run_mcp_call(const McpCallFlags& f) {
 
 void add_mcp_call_command(CLI::App& app, CommandContext& ctx) {
   auto flags = std::make_shared<McpCallFlags>();
-  auto* cmd = app.add_subcommand(
-      "mcp-call",
-      "Call a tool on an MCP server, or list its tools, with the client KAOS agents use.\n"
-      "Speaks Streamable HTTP and the legacy HTTP+SSE transport; see docs/mcp-client.md.");
+  auto* cmd = app.add_subcommand("mcp-call",
+                                 "Call a tool on an MCP server, or list its tools, with the client KAOS agents use.\n"
+                                 "Speaks Streamable HTTP and the legacy HTTP+SSE transport; see docs/mcp-client.md.");
   cmd->add_option("url", flags->url,
                   "The server's MCP endpoint, e.g. http://localhost:8000/mcp. A URL without a path\n"
                   "(http://host:8000) means its /mcp endpoint, as KAOS agents assume. Legacy SSE\n"
@@ -272,7 +271,8 @@ void add_mcp_call_command(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--header,-H", flags->headers,
                   "Extra HTTP header 'Name: value' on every request (repeatable), e.g.\n"
                   "--header 'Authorization: Bearer TOKEN'");
-  cmd->add_option("--timeout", flags->timeout_s, "Seconds to wait for the answer (each request)")->capture_default_str();
+  cmd->add_option("--timeout", flags->timeout_s, "Seconds to wait for the answer (each request)")
+      ->capture_default_str();
   cmd->add_option("--connect-timeout", flags->connect_timeout_s,
                   "Seconds to keep retrying while the server refuses connections (or answers\n"
                   "502/503/504), e.g. while it starts; 0 tries once")

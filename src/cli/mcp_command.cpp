@@ -8,8 +8,8 @@
 #include "cli/command.hpp"
 #include "core/duration.hpp"
 #include "core/log.hpp"
-#include "mcp/runtime.hpp"
 #include "net/server.hpp"
+#include "servers/mcp/runtime.hpp"
 
 namespace kaos::cli {
 
@@ -33,7 +33,8 @@ bool is_loopback_host(std::string_view host) {
 }
 
 Result<std::string> read_params(const McpFlags& f) {
-  if (!f.runtime.params.empty() && !f.params_file.empty()) return Error{"invalid", "give --params or --params-file, not both"};
+  if (!f.runtime.params.empty() && !f.params_file.empty())
+    return Error{"invalid", "give --params or --params-file, not both"};
   if (!f.params_file.empty()) {
     std::ifstream in(f.params_file);
     if (!in) return Error{"invalid", "--params-file: cannot read " + f.params_file};
@@ -131,17 +132,20 @@ void add_mcp_command(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--allowed-hosts", flags->allowed_hosts,
                   "Host header values accepted when listening on loopback (e.g. a proxy's name)")
       ->delimiter(',');
-  auto* max_sessions = cmd->add_option("--max-sessions", flags->max_sessions,
-                                       "Concurrent MCP sessions; the oldest idle one is ended beyond it (default 10000; "
-                                       "stdio: 64, one child process each)");
+  auto* max_sessions =
+      cmd->add_option("--max-sessions", flags->max_sessions,
+                      "Concurrent MCP sessions; the oldest idle one is ended beyond it (default 10000; "
+                      "stdio: 64, one child process each)");
   cmd->add_option("--session-idle-timeout", flags->session_idle_timeout,
                   "End a session after this long without requests or open streams")
       ->capture_default_str();
   cmd->add_option("--page-size", flags->runtime.page_size,
                   "Entries per tools/list, resources/list and prompts/list page (nextCursor beyond)")
       ->capture_default_str();
-  cmd->add_option("--body-limit", flags->body_limit, "Largest request body in bytes (larger: 413)")->capture_default_str();
-  cmd->add_option("command", flags->runtime.command, "stdio runtime: the MCP server command and its arguments (after --)");
+  cmd->add_option("--body-limit", flags->body_limit, "Largest request body in bytes (larger: 413)")
+      ->capture_default_str();
+  cmd->add_option("command", flags->runtime.command,
+                  "stdio runtime: the MCP server command and its arguments (after --)");
   cmd->footer(
       "python-string settings (environment, so a manifest's spec.container.env can set them):\n"
       "  MCP_TOOL_TIMEOUT_SECONDS (30), MCP_TOOL_MEMORY_MB (512), MCP_PYTHON_WORKERS (1),\n"

@@ -115,8 +115,8 @@ net::Task<int> memory(net::HttpClient& http, const MemoryFlags& f, std::string u
     if (!listed) co_return fail(listed.error());
     sessions = string_list(*listed, "sessions");
     for (std::size_t i = 0; i < sessions.size() && i < kMaxSessionsScanned && f.output != "json"; ++i) {
-      auto per = co_await get_json(http, url + "/memory/events?limit=1000&session_id=" + query_escape(sessions[i]),
-                                   timeout);
+      auto per =
+          co_await get_json(http, url + "/memory/events?limit=1000&session_id=" + query_escape(sessions[i]), timeout);
       if (!per) continue;  // evicted meanwhile: leave it blank
       auto& si = info[sessions[i]];
       for (auto& r : event_rows(*per)) {
@@ -166,9 +166,8 @@ net::Task<int> memory(net::HttpClient& http, const MemoryFlags& f, std::string u
     for (auto& r : rows)
       if (r.session.empty())
         if (auto it = session_of.find(r.id); it != session_of.end()) r.session = it->second;
-    std::stable_sort(rows.begin(), rows.end(), [](const EventRow& a, const EventRow& b) {
-      return a.timestamp < b.timestamp;
-    });
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const EventRow& a, const EventRow& b) { return a.timestamp < b.timestamp; });
   }
   std::vector<std::string> headers{"TIME"};
   if (f.session.empty()) headers.emplace_back("SESSION");

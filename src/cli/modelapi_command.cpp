@@ -8,9 +8,9 @@
 #include "cli/command.hpp"
 #include "core/env.hpp"
 #include "core/log.hpp"
-#include "modelapi/config.hpp"
-#include "modelapi/gateway.hpp"
 #include "net/server.hpp"
+#include "servers/modelapi/config.hpp"
+#include "servers/modelapi/gateway.hpp"
 
 namespace kaos::cli {
 

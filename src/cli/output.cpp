@@ -7,7 +7,9 @@
 
 namespace kaos::cli {
 
-bool is_tty(std::FILE* stream) { return ::isatty(::fileno(stream)) == 1; }
+bool is_tty(std::FILE* stream) {
+  return ::isatty(::fileno(stream)) == 1;
+}
 
 namespace {
 bool color_allowed() {
@@ -86,7 +88,9 @@ std::string value_text(const json::value& v) {
   return to_json(v);
 }
 
-void print_json(const json::value& v) { std::cout << to_pretty_json(v) << "\n"; }
+void print_json(const json::value& v) {
+  std::cout << to_pretty_json(v) << "\n";
+}
 
 std::string short_time(std::string_view iso) {
   // 2026-01-01T10:00:00[.fraction][Z|+hh:mm]

@@ -1,6 +1,6 @@
 #include "cli/resolve.hpp"
 
-#include "local/control_client.hpp"
+#include "control/local/control_client.hpp"
 
 namespace kaos::cli {
 

@@ -8,7 +8,7 @@
 
 #include "cli/command.hpp"
 #include "cli/output.hpp"
-#include "local/secrets.hpp"
+#include "control/local/secrets.hpp"
 
 namespace kaos::cli {
 
@@ -42,7 +42,8 @@ void add_secret_commands(CLI::App& app, CommandContext& ctx) {
     std::string name, key, ns = "default";
   };
   auto f = std::make_shared<Flags>();
-  auto* set = secret->add_subcommand("set", "Store a value (read from the terminal without echo, or one line of stdin)");
+  auto* set =
+      secret->add_subcommand("set", "Store a value (read from the terminal without echo, or one line of stdin)");
   set->add_option("name", f->name, "Secret name (as in secretKeyRef.name)")->required();
   set->add_option("key", f->key, "Key (as in secretKeyRef.key)")->required();
   set->add_option("-n,--namespace", f->ns, "Namespace")->capture_default_str();

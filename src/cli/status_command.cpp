@@ -9,8 +9,8 @@
 #include "cli/command.hpp"
 #include "cli/local_runtime.hpp"
 #include "cli/output.hpp"
+#include "control/local/control_api.hpp"
 #include "core/yaml.hpp"
-#include "local/control_api.hpp"
 
 namespace kaos::cli {
 
@@ -220,7 +220,8 @@ int run_logs(const std::string& name, const std::string& kind_word, const std::s
 
 void add_status_commands(CLI::App& app, CommandContext& ctx) {
   auto status_out = std::make_shared<std::string>("table");
-  auto* status = app.add_subcommand("status", "Every resource of the local runtime: phase, readiness, endpoint, message.");
+  auto* status =
+      app.add_subcommand("status", "Every resource of the local runtime: phase, readiness, endpoint, message.");
   status->add_option("-o,--output", *status_out, "table | wide | json")
       ->check(CLI::IsMember({"table", "wide", "json"}))
       ->capture_default_str();
@@ -246,7 +247,8 @@ void add_status_commands(CLI::App& app, CommandContext& ctx) {
   };
   auto d = std::make_shared<DescribeFlags>();
   auto* describe = app.add_subcommand(
-      "describe", "One resource in full: status, endpoint, command, environment (secrets hidden), spec, recent events.");
+      "describe",
+      "One resource in full: status, endpoint, command, environment (secrets hidden), spec, recent events.");
   describe->add_option("kind", d->kind, "agent | modelapi | mcpserver")->required();
   describe->add_option("name", d->name, "Resource name")->required();
   describe->add_option("-n,--namespace", d->ns, "Namespace")->capture_default_str();

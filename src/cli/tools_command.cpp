@@ -5,7 +5,7 @@
 #include "cli/agent_client.hpp"
 #include "cli/command.hpp"
 #include "cli/output.hpp"
-#include "local/control_client.hpp"
+#include "control/local/control_client.hpp"
 
 namespace kaos::cli {
 
@@ -200,8 +200,8 @@ int run_models(const ModelsFlags& f) {
 
 void add_tools_command(CLI::App& app, CommandContext& ctx) {
   auto flags = std::make_shared<ToolsFlags>();
-  auto* cmd = app.add_subcommand("tools",
-                                 "List the tools an agent's model sees: MCP tools, delegate_to_<peer>, memory tools.");
+  auto* cmd =
+      app.add_subcommand("tools", "List the tools an agent's model sees: MCP tools, delegate_to_<peer>, memory tools.");
   cmd->add_option("agent", flags->agent, "The agent's name")->required();
   cmd->add_option("--output,-o", flags->output,
                   "table: NAME, KIND, SOURCE, DESCRIPTION; json: the agent's /tools answer (with each\n"

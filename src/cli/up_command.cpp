@@ -12,9 +12,9 @@
 #include "cli/local_runtime.hpp"
 #include "cli/manifest_files.hpp"
 #include "cli/output.hpp"
+#include "control/local/control_api.hpp"
+#include "control/local/supervisor_main.hpp"
 #include "core/log.hpp"
-#include "local/control_api.hpp"
-#include "local/supervisor_main.hpp"
 
 namespace kaos::cli {
 
@@ -221,7 +221,8 @@ void add_up_commands(CLI::App& app, CommandContext& ctx) {
     std::string ns = "default";
   };
   auto del = std::make_shared<DeleteFlags>();
-  auto* delc = app.add_subcommand("delete", "Stop and remove resources: `kaos delete -f PATH` or `kaos delete KIND NAME`.");
+  auto* delc =
+      app.add_subcommand("delete", "Stop and remove resources: `kaos delete -f PATH` or `kaos delete KIND NAME`.");
   delc->add_option("-f,--filename", del->paths, "Manifests naming the resources to remove");
   delc->add_option("words", del->words, "KIND NAME (kind: agent, modelapi, mcpserver)");
   delc->add_option("-n,--namespace", del->ns, "Namespace")->capture_default_str();

@@ -69,7 +69,8 @@ TEST(Yaml, ErrorsCarryLine) {
 }
 
 TEST(Yaml, RoundTripsThroughEmitter) {
-  auto v = parse_json(R"({"s":"10","t":"a: b","n":3,"list":[{"k":"v","z":[1,2]},"x",[]],"o":{},"multi":"l1\nl2","e":""})");
+  auto v =
+      parse_json(R"({"s":"10","t":"a: b","n":3,"list":[{"k":"v","z":[1,2]},"x",[]],"o":{},"multi":"l1\nl2","e":""})");
   ASSERT_TRUE(v);
   auto back = parse_yaml(to_yaml(*v));
   ASSERT_TRUE(back) << back.error().message << "\n" << to_yaml(*v);

@@ -34,14 +34,22 @@ Result<std::chrono::nanoseconds> parse_duration(std::string_view text) {
     std::string_view unit = s.substr(0, u);
     s.remove_prefix(u);
     long double mult = 0;
-    if (unit == "ns") mult = 1;
-    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs") mult = 1e3L;
-    else if (unit == "ms") mult = 1e6L;
-    else if (unit == "s") mult = 1e9L;
-    else if (unit == "m") mult = 60e9L;
-    else if (unit == "h") mult = 3600e9L;
-    else if (unit.empty()) return bad("missing unit after " + num);
-    else return bad("unknown unit '" + std::string(unit) + "'");
+    if (unit == "ns")
+      mult = 1;
+    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs")
+      mult = 1e3L;
+    else if (unit == "ms")
+      mult = 1e6L;
+    else if (unit == "s")
+      mult = 1e9L;
+    else if (unit == "m")
+      mult = 60e9L;
+    else if (unit == "h")
+      mult = 3600e9L;
+    else if (unit.empty())
+      return bad("missing unit after " + num);
+    else
+      return bad("unknown unit '" + std::string(unit) + "'");
     total += std::stold(num) * mult;
     if (total > static_cast<long double>(std::numeric_limits<std::int64_t>::max())) return bad("out of range");
   }

@@ -13,6 +13,8 @@ std::string peer_card_url_var(std::string_view peer) {
   return out + "_CARD_URL";
 }
 
-std::string mcp_server_url_var(std::string_view server) { return "MCP_SERVER_" + std::string(server) + "_URL"; }
+std::string mcp_server_url_var(std::string_view server) {
+  return "MCP_SERVER_" + std::string(server) + "_URL";
+}
 
 }  // namespace kaos

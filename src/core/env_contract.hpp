@@ -1,6 +1,6 @@
 #pragma once
 // Names of the per-reference environment variables of KAOS's agent contract, written by the
-// planner (src/plan) and read by the agent runtime (src/agent): one definition, so the two
+// planner (src/plan) and read by the agent runtime (src/servers/agent): one definition, so the two
 // sides cannot drift apart.
 #include <string>
 #include <string_view>

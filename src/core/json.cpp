@@ -1,7 +1,7 @@
 #include "core/json.hpp"
 
-#include <boost/json/stream_parser.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/stream_parser.hpp>
 #include <cmath>
 
 namespace kaos {
@@ -15,7 +15,8 @@ Result<json::value> parse_json(std::string_view text, std::size_t max_depth) {
   if (!ec && consumed < text.size()) {
     // Whitespace after the value is fine; anything else is trailing garbage.
     auto rest = text.substr(consumed);
-    if (rest.find_first_not_of(" \t\r\n") != std::string_view::npos) ec = json::make_error_code(json::error::extra_data);
+    if (rest.find_first_not_of(" \t\r\n") != std::string_view::npos)
+      ec = json::make_error_code(json::error::extra_data);
   }
   if (!ec) p.finish(ec);
   if (ec) {
@@ -25,9 +26,15 @@ Result<json::value> parse_json(std::string_view text, std::size_t max_depth) {
   return p.release();
 }
 
-std::string to_json(const json::value& v) { return json::serialize(v); }
-std::string to_json(const json::object& o) { return json::serialize(o); }
-std::string to_json(const json::array& a) { return json::serialize(a); }
+std::string to_json(const json::value& v) {
+  return json::serialize(v);
+}
+std::string to_json(const json::object& o) {
+  return json::serialize(o);
+}
+std::string to_json(const json::array& a) {
+  return json::serialize(a);
+}
 
 namespace {
 void pretty(std::string& out, const json::value& v, int indent) {
@@ -35,7 +42,10 @@ void pretty(std::string& out, const json::value& v, int indent) {
   switch (v.kind()) {
     case json::kind::object: {
       const auto& o = v.get_object();
-      if (o.empty()) { out += "{}"; return; }
+      if (o.empty()) {
+        out += "{}";
+        return;
+      }
       out += "{\n";
       bool first = true;
       for (const auto& kv : o) {
@@ -53,7 +63,10 @@ void pretty(std::string& out, const json::value& v, int indent) {
     }
     case json::kind::array: {
       const auto& a = v.get_array();
-      if (a.empty()) { out += "[]"; return; }
+      if (a.empty()) {
+        out += "[]";
+        return;
+      }
       out += "[\n";
       for (std::size_t i = 0; i < a.size(); ++i) {
         if (i) out += ",\n";
@@ -80,14 +93,20 @@ std::string to_pretty_json(const json::value& v) {
 
 std::string_view json_kind_name(const json::value& v) {
   switch (v.kind()) {
-    case json::kind::null: return "null";
-    case json::kind::bool_: return "boolean";
+    case json::kind::null:
+      return "null";
+    case json::kind::bool_:
+      return "boolean";
     case json::kind::int64:
     case json::kind::uint64:
-    case json::kind::double_: return "number";
-    case json::kind::string: return "string";
-    case json::kind::array: return "array";
-    case json::kind::object: return "object";
+    case json::kind::double_:
+      return "number";
+    case json::kind::string:
+      return "string";
+    case json::kind::array:
+      return "array";
+    case json::kind::object:
+      return "object";
   }
   return "unknown";
 }

@@ -1,10 +1,10 @@
 #pragma once
 // JSON helpers over Boost.JSON: strict parsing with readable errors and typed field access
 // that names the path of the offending field.
-#include <boost/json/value.hpp>
-#include <boost/json/object.hpp>
 #include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/string.hpp>
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>

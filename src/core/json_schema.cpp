@@ -47,7 +47,8 @@ class Validator {
       for (const auto& sub : all->get_array()) check(v, sub, path, depth + 1);
     }
     if (auto* any = s.if_contains("anyOf"); any != nullptr && any->is_array()) {
-      if (count_matching(v, any->get_array(), depth) == 0) fail(path, "does not match any of the allowed schemas (anyOf)");
+      if (count_matching(v, any->get_array(), depth) == 0)
+        fail(path, "does not match any of the allowed schemas (anyOf)");
     }
     if (auto* one = s.if_contains("oneOf"); one != nullptr && one->is_array()) {
       auto n = count_matching(v, one->get_array(), depth);
@@ -138,10 +139,12 @@ class Validator {
         }
       }
     }
-    if (auto n = s.if_contains("minProperties"); n != nullptr && as_int64(*n) && std::int64_t(o.size()) < *as_int64(*n)) {
+    if (auto n = s.if_contains("minProperties");
+        n != nullptr && as_int64(*n) && std::int64_t(o.size()) < *as_int64(*n)) {
       fail(path, "must have at least " + std::to_string(*as_int64(*n)) + " properties");
     }
-    if (auto n = s.if_contains("maxProperties"); n != nullptr && as_int64(*n) && std::int64_t(o.size()) > *as_int64(*n)) {
+    if (auto n = s.if_contains("maxProperties");
+        n != nullptr && as_int64(*n) && std::int64_t(o.size()) > *as_int64(*n)) {
       fail(path, "must have at most " + std::to_string(*as_int64(*n)) + " properties");
     }
   }

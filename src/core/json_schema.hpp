@@ -5,7 +5,7 @@
 // allOf, not, and local $ref ("#/$defs/x", "#/definitions/x"). Unknown keywords (format,
 // title, description, examples, ...) are annotations and never fail a value.
 //
-// Used where a peer's input must match a declared schema: MCP tool arguments (src/mcp), and
+// Used where a peer's input must match a declared schema: MCP tool arguments (src/servers/mcp), and
 // later tool calls produced by models.
 #include <string>
 #include <vector>

@@ -5,7 +5,9 @@
 namespace kaos {
 namespace {
 
-json::value J(std::string_view text) { return *parse_json(text); }
+json::value J(std::string_view text) {
+  return *parse_json(text);
+}
 
 std::string check(std::string_view value, std::string_view schema) {
   return describe_violations(validate_json_schema(J(value), J(schema)));
@@ -20,7 +22,8 @@ TEST(JsonSchema, TypesAndIntegerSemantics) {
 }
 
 TEST(JsonSchema, ObjectsReportEveryProblemWithItsPath) {
-  const char* schema = R"({"type":"object","properties":{"a":{"type":"number"},"b":{},"tags":{"type":"array","items":{"type":"string"}}},
+  const char* schema =
+      R"({"type":"object","properties":{"a":{"type":"number"},"b":{},"tags":{"type":"array","items":{"type":"string"}}},
                            "required":["a","b"],"additionalProperties":false})";
   EXPECT_EQ(check(R"({"a":"1","tags":["x",2],"zzz":1})", schema),
             "missing required property 'b'; a: expected number, got string; tags/1: expected string, got number; "

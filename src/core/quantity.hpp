@@ -8,8 +8,8 @@
 namespace kaos {
 
 struct Quantity {
-  long double value = 0;   ///< in base units (bytes, cores, ...): "500m" → 0.5, "1Ki" → 1024
-  std::string text;        ///< as written, for round-tripping
+  long double value = 0;  ///< in base units (bytes, cores, ...): "500m" → 0.5, "1Ki" → 1024
+  std::string text;       ///< as written, for round-tripping
 };
 
 /// Parses a quantity as apimachinery's resource.ParseQuantity accepts it: a signed decimal

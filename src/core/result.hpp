@@ -25,32 +25,51 @@ template <class E>
 struct Unexpected {
   E error;
 };
-inline Unexpected<Error> unexpected(Error e) { return {std::move(e)}; }
+inline Unexpected<Error> unexpected(Error e) {
+  return {std::move(e)};
+}
 
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}                // NOLINT: implicit by design
   Result(Unexpected<Error> e) : v_(std::in_place_index<1>, std::move(e.error)) {}  // NOLINT
-  Result(Error e) : v_(std::in_place_index<1>, std::move(e)) {}  // NOLINT
+  Result(Error e) : v_(std::in_place_index<1>, std::move(e)) {}                    // NOLINT
 
   bool has_value() const { return v_.index() == 0; }
   explicit operator bool() const { return has_value(); }
 
-  T& value() & { assert(has_value()); return std::get<0>(v_); }
-  const T& value() const& { assert(has_value()); return std::get<0>(v_); }
-  T&& value() && { assert(has_value()); return std::get<0>(std::move(v_)); }
+  T& value() & {
+    assert(has_value());
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    assert(has_value());
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    assert(has_value());
+    return std::get<0>(std::move(v_));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T&& operator*() && { return std::move(*this).value(); }
 
-  const Error& error() const { assert(!has_value()); return std::get<1>(v_); }
-  Error& error() { assert(!has_value()); return std::get<1>(v_); }
+  const Error& error() const {
+    assert(!has_value());
+    return std::get<1>(v_);
+  }
+  Error& error() {
+    assert(!has_value());
+    return std::get<1>(v_);
+  }
 
   template <class U>
-  T value_or(U&& fallback) const& { return has_value() ? value() : T(std::forward<U>(fallback)); }
+  T value_or(U&& fallback) const& {
+    return has_value() ? value() : T(std::forward<U>(fallback));
+  }
 
  private:
   std::variant<T, Error> v_;
@@ -61,10 +80,13 @@ class [[nodiscard]] Result<void> {
  public:
   Result() = default;
   Result(Unexpected<Error> e) : err_(std::move(e.error)), ok_(false) {}  // NOLINT
-  Result(Error e) : err_(std::move(e)), ok_(false) {}  // NOLINT
+  Result(Error e) : err_(std::move(e)), ok_(false) {}                    // NOLINT
   bool has_value() const { return ok_; }
   explicit operator bool() const { return ok_; }
-  const Error& error() const { assert(!ok_); return err_; }
+  const Error& error() const {
+    assert(!ok_);
+    return err_;
+  }
 
  private:
   Error err_;

@@ -39,7 +39,8 @@ struct Converter {
   std::size_t nodes = 0;
 
   Result<json::value> convert(const YAML::Node& n, int depth) {
-    if (++nodes > max_nodes) return Error::invalid("YAML document too large (more than " + std::to_string(max_nodes) + " nodes)");
+    if (++nodes > max_nodes)
+      return Error::invalid("YAML document too large (more than " + std::to_string(max_nodes) + " nodes)");
     if (depth > 128) return Error::invalid("YAML nested too deeply (more than 128 levels)");
     switch (n.Type()) {
       case YAML::NodeType::Undefined:
@@ -64,7 +65,8 @@ struct Converter {
         json::object o;
         for (const auto& kv : n) {
           if (!kv.first.IsScalar()) {
-            return Error::invalid("line " + std::to_string(kv.first.Mark().line + 1) + ": mapping keys must be scalars");
+            return Error::invalid("line " + std::to_string(kv.first.Mark().line + 1) +
+                                  ": mapping keys must be scalars");
           }
           auto v = convert(kv.second, depth + 1);
           if (!v) return v;
@@ -119,8 +121,8 @@ bool needs_quotes(std::string_view s) {
   json::value resolved = resolve_plain(std::string(s));
   if (!resolved.is_string()) return true;  // would read back as a number/bool/null
   static const std::string_view specials = ":#{}[],&*!|>'\"%@`";
-  if (specials.find(s.front()) != std::string_view::npos || s.front() == '-' || s.front() == '?' ||
-      s.front() == ' ' || s.back() == ' ')
+  if (specials.find(s.front()) != std::string_view::npos || s.front() == '-' || s.front() == '?' || s.front() == ' ' ||
+      s.back() == ' ')
     return true;
   for (std::size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
@@ -134,8 +136,10 @@ bool needs_quotes(std::string_view s) {
 void scalar(std::string& out, const json::value& v) {
   if (v.is_string()) {
     std::string_view s = v.get_string();
-    if (needs_quotes(s)) out += json::serialize(v);  // JSON strings are valid double-quoted YAML
-    else out += s;
+    if (needs_quotes(s))
+      out += json::serialize(v);  // JSON strings are valid double-quoted YAML
+    else
+      out += s;
   } else {
     out += json::serialize(v);
   }
@@ -158,9 +162,12 @@ void emit_object(std::string& out, const json::object& o, int indent, bool first
     const auto& val = kv.value();
     if (is_scalar(val)) {
       out += " ";
-      if (val.is_object()) out += "{}";
-      else if (val.is_array()) out += "[]";
-      else scalar(out, val);
+      if (val.is_object())
+        out += "{}";
+      else if (val.is_array())
+        out += "[]";
+      else
+        scalar(out, val);
       out += "\n";
     } else if (val.is_object()) {
       out += "\n";
@@ -185,16 +192,22 @@ void emit(std::string& out, const json::value& v, int indent) {
         out += "\n";
         emit(out, item, indent + 2);
       } else {
-        if (item.is_object()) out += "{}";
-        else if (item.is_array()) out += "[]";
-        else scalar(out, item);
+        if (item.is_object())
+          out += "{}";
+        else if (item.is_array())
+          out += "[]";
+        else
+          scalar(out, item);
         out += "\n";
       }
     }
   } else {
-    if (v.is_object()) out += "{}";
-    else if (v.is_array()) out += "[]";
-    else scalar(out, v);
+    if (v.is_object())
+      out += "{}";
+    else if (v.is_array())
+      out += "[]";
+    else
+      scalar(out, v);
     out += "\n";
   }
 }

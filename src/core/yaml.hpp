@@ -20,8 +20,7 @@ struct YamlDocument {
 /// skipped. Plain scalars become null/bool/int/float when they read as such under YAML 1.2's
 /// core schema (`true`, `10`, `1.5`, `~`); quoted scalars stay strings. Errors carry
 /// "line L, column C: reason". Anchors and aliases are expanded; `max_nodes` bounds expansion.
-Result<std::vector<YamlDocument>> parse_yaml_documents(std::string_view text,
-                                                       std::size_t max_nodes = 1'000'000);
+Result<std::vector<YamlDocument>> parse_yaml_documents(std::string_view text, std::size_t max_nodes = 1'000'000);
 
 /// Parses exactly one document (an empty stream gives null).
 Result<json::value> parse_yaml(std::string_view text);

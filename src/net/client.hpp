@@ -18,32 +18,32 @@
 namespace kaos::net {
 
 struct TlsOptions {
-  bool verify = true;          ///< verify the peer certificate and host name
-  std::string ca_file;         ///< extra CA bundle (PEM); system CAs are always loaded too
-  std::string cert_file;       ///< client certificate (PEM), optional
-  std::string key_file;        ///< its private key (PEM)
+  bool verify = true;     ///< verify the peer certificate and host name
+  std::string ca_file;    ///< extra CA bundle (PEM); system CAs are always loaded too
+  std::string cert_file;  ///< client certificate (PEM), optional
+  std::string key_file;   ///< its private key (PEM)
 };
 
 struct RetryPolicy {
-  int max_attempts = 1;                             ///< 1 = no retry
-  std::chrono::milliseconds initial_backoff{100};   ///< doubled each attempt, with full jitter
+  int max_attempts = 1;                            ///< 1 = no retry
+  std::chrono::milliseconds initial_backoff{100};  ///< doubled each attempt, with full jitter
   std::chrono::milliseconds max_backoff{2'000};
 };
 
 struct ClientOptions {
   std::chrono::milliseconds connect_timeout{5'000};
-  std::size_t max_idle_per_origin = 256;            ///< idle keep-alive connections kept
-  std::chrono::milliseconds idle_timeout{60'000};   ///< idle connections older than this are dropped
+  std::size_t max_idle_per_origin = 256;           ///< idle keep-alive connections kept
+  std::chrono::milliseconds idle_timeout{60'000};  ///< idle connections older than this are dropped
   std::size_t max_response_body = 64 * 1024 * 1024;
   TlsOptions tls;
 };
 
 struct ClientRequest {
   std::string method = "GET";
-  std::string url;                                   ///< absolute http(s) URL
+  std::string url;  ///< absolute http(s) URL
   Headers headers;
   std::string body;
-  std::chrono::milliseconds timeout{120'000};        ///< deadline for the whole exchange
+  std::chrono::milliseconds timeout{120'000};  ///< deadline for the whole exchange
   /// Retried (per `retry`) on connect errors, 429 and 5xx, before any response byte reached
   /// the caller. Only mark idempotent or safe-to-repeat requests.
   bool retryable = false;

@@ -84,7 +84,9 @@ std::size_t ClientState::idle_count() {
   return n;
 }
 
-Error cancelled_error() { return Error{"cancelled", "request cancelled"}; }
+Error cancelled_error() {
+  return Error{"cancelled", "request cancelled"};
+}
 
 void ClientExchange::arm(Clock::time_point when) {
   auto gen = ++watchdog_->generation;

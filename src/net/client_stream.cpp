@@ -149,7 +149,8 @@ Task<Result<std::size_t>> ClientExchange::read_some(char* data, std::size_t size
     body.size = size;
     // Until some body bytes landed in [data, data+size) or the message ended.
     auto ec = co_await conn_->with_stream([&](auto& s) {
-      return parse_until(s, conn_->buffer, *parser_, [p = &*parser_, size] { return p->is_done() || p->get().body().size < size; });
+      return parse_until(s, conn_->buffer, *parser_,
+                         [p = &*parser_, size] { return p->is_done() || p->get().body().size < size; });
     });
     if (ec == http::error::need_buffer) ec = {};
     if (ec) {

@@ -137,16 +137,21 @@ Task<void> stale_server(tcp::acceptor& acceptor, std::atomic<int>& accepted) {
     auto [ec, sock] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
     if (ec) co_return;
     ++accepted;
-    asio::co_spawn(acceptor.get_executor(), [](tcp::socket s) -> Task<void> {
-      std::string buf;
-      auto [e1, n1] = co_await asio::async_read_until(s, asio::dynamic_buffer(buf), "\r\n\r\n", asio::as_tuple(asio::use_awaitable));
-      if (e1) co_return;
-      std::string_view resp = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-      co_await asio::async_write(s, asio::buffer(resp), asio::as_tuple(asio::use_awaitable));
-      buf.erase(0, n1);
-      co_await asio::async_read_until(s, asio::dynamic_buffer(buf), "\r\n\r\n", asio::as_tuple(asio::use_awaitable));
-      s.close();  // drop the second request without answering
-    }(std::move(sock)), asio::detached);
+    asio::co_spawn(
+        acceptor.get_executor(),
+        [](tcp::socket s) -> Task<void> {
+          std::string buf;
+          auto [e1, n1] = co_await asio::async_read_until(s, asio::dynamic_buffer(buf), "\r\n\r\n",
+                                                          asio::as_tuple(asio::use_awaitable));
+          if (e1) co_return;
+          std::string_view resp = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+          co_await asio::async_write(s, asio::buffer(resp), asio::as_tuple(asio::use_awaitable));
+          buf.erase(0, n1);
+          co_await asio::async_read_until(s, asio::dynamic_buffer(buf), "\r\n\r\n",
+                                          asio::as_tuple(asio::use_awaitable));
+          s.close();  // drop the second request without answering
+        }(std::move(sock)),
+        asio::detached);
   }
 }
 

@@ -39,10 +39,10 @@ bool iequals(std::string_view a, std::string_view b);
 
 /// An inbound request, fully read (body included) before the handler runs.
 struct Request {
-  std::string method;       ///< "GET", "POST", ...
-  std::string target;       ///< as sent: "/v1/models?x=1"
-  std::string path;         ///< target without the query, percent-decoded
-  std::string query;        ///< raw query string without '?'
+  std::string method;  ///< "GET", "POST", ...
+  std::string target;  ///< as sent: "/v1/models?x=1"
+  std::string path;    ///< target without the query, percent-decoded
+  std::string query;   ///< raw query string without '?'
   Headers headers;
   std::string body;
   std::map<std::string, std::string, std::less<>> params;  ///< path parameters from the route

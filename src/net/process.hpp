@@ -7,13 +7,13 @@
 // Destroying a Process that still runs kills its whole process group (SIGKILL) and reaps it,
 // so no child outlives its owner by accident. Operations still pending then complete: reads
 // and writes with an error "cancelled", wait() with the status.
+#include <sys/types.h>
 #include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 #include <vector>
 
 #include "core/result.hpp"
@@ -22,14 +22,14 @@
 namespace kaos::net {
 
 struct ProcessOptions {
-  std::vector<std::string> argv;              ///< argv[0] is looked up in PATH when it has no '/'
+  std::vector<std::string> argv;  ///< argv[0] is looked up in PATH when it has no '/'
   /// Environment of the child. When `inherit_env` is true these entries are added to (and
   /// override) the parent's environment; otherwise they are the whole environment.
   std::map<std::string, std::string> env;
   bool inherit_env = true;
-  std::string working_dir;                    ///< empty: the parent's
-  bool pipe_stdin = true;                     ///< false: /dev/null
-  bool pipe_stdout = true;                    ///< false: inherit the parent's
+  std::string working_dir;  ///< empty: the parent's
+  bool pipe_stdin = true;   ///< false: /dev/null
+  bool pipe_stdout = true;  ///< false: inherit the parent's
   /// stderr: "pipe", "inherit", "null", or a file path (opened for append).
   std::string stderr_mode = "inherit";
   /// Runs the child in a new process group (so signals reach its descendants too).
@@ -39,8 +39,8 @@ struct ProcessOptions {
 };
 
 struct ExitStatus {
-  int code = -1;     ///< exit code, or -1 when killed by a signal
-  int signal = 0;    ///< terminating signal, 0 when it exited
+  int code = -1;                 ///< exit code, or -1 when killed by a signal
+  int signal = 0;                ///< terminating signal, 0 when it exited
   std::string describe() const;  ///< "exited with code 3", "killed by signal 9 (SIGKILL)"
 };
 

@@ -55,8 +55,7 @@ Task<Response> call_level(const Chain& chain, std::size_t level, Request& req) {
 
 }  // namespace
 
-bool Router::Route::match(std::string_view path,
-                          std::map<std::string, std::string, std::less<>>* params) const {
+bool Router::Route::match(std::string_view path, std::map<std::string, std::string, std::less<>>* params) const {
   std::size_t i = 0;
   bool ok = true;
   std::string_view rest;
@@ -123,7 +122,9 @@ void Router::add(std::string_view method, std::string_view pattern, Handler hand
   routes_.push_back(std::move(route));
 }
 
-void Router::use(Middleware mw) { middleware_.push_back(std::move(mw)); }
+void Router::use(Middleware mw) {
+  middleware_.push_back(std::move(mw));
+}
 
 const Handler* Router::match(Request& req, bool& path_matched) const {
   path_matched = false;

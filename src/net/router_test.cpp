@@ -13,8 +13,11 @@ namespace {
 Response run_dispatch(const Router& router, Request& req) {
   boost::asio::io_context ioc;
   std::optional<Response> out;
-  boost::asio::co_spawn(ioc, [&]() -> Task<void> { out = co_await router.dispatch(req); },
-                        [](std::exception_ptr e) { if (e) std::rethrow_exception(e); });
+  boost::asio::co_spawn(
+      ioc, [&]() -> Task<void> { out = co_await router.dispatch(req); },
+      [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+      });
   ioc.run();
   return std::move(*out);
 }
@@ -35,7 +38,8 @@ Handler text(std::string s) {
 TEST(Router, LiteralAndParameterRoutes) {
   Router r;
   r.get("/v1/models", text("list"));
-  r.get("/v1/models/{id}", [](Request& req) -> Task<Response> { co_return Response::text(200, "id=" + req.params["id"]); });
+  r.get("/v1/models/{id}",
+        [](Request& req) -> Task<Response> { co_return Response::text(200, "id=" + req.params["id"]); });
   auto a = make("GET", "/v1/models");
   EXPECT_EQ(run_dispatch(r, a).body, "list");
   auto b = make("GET", "/v1/models/gpt-4o%20mini?x=1");
@@ -74,7 +78,8 @@ TEST(Router, NotFoundAndMethodNotAllowedDefaults) {
 TEST(Router, CustomNotFoundAndErrorResponder) {
   Router r;
   r.set_error_responder([](int status, std::string msg) {
-    return Response::json(status, R"({"error":{"message":")" + msg + R"(","type":"invalid_request_error","code":null}})");
+    return Response::json(status,
+                          R"({"error":{"message":")" + msg + R"(","type":"invalid_request_error","code":null}})");
   });
   auto a = make("GET", "/missing");
   EXPECT_EQ(run_dispatch(r, a).body, R"({"error":{"message":"Not Found","type":"invalid_request_error","code":null}})");

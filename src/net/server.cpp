@@ -68,13 +68,13 @@ Task<void> ServerState::accept_loop() {
     auto& slot_owner = *conn;
     asio::co_spawn(ex, serve_connection(self, conn, std::move(socket)),
                    asio::bind_cancellation_slot(slot_owner.cancel.slot(), [conn](std::exception_ptr e) {
-      if (!e) return;
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& x) {
-        spdlog::error("net: connection ended with an exception: {}", x.what());
-      }
-    }));
+                     if (!e) return;
+                     try {
+                       std::rethrow_exception(e);
+                     } catch (const std::exception& x) {
+                       spdlog::error("net: connection ended with an exception: {}", x.what());
+                     }
+                   }));
   }
 }
 
@@ -145,7 +145,9 @@ Result<void> Server::listen() {
   return {};
 }
 
-std::uint16_t Server::port() const { return impl_->port; }
+std::uint16_t Server::port() const {
+  return impl_->port;
+}
 
 void Server::start() {
   asio::co_spawn(impl_->strand, impl_->accept_loop(), [](std::exception_ptr e) {
@@ -163,6 +165,8 @@ Task<void> Server::shutdown() {
   co_await asio::co_spawn(impl->strand, impl->do_shutdown(), asio::use_awaitable);
 }
 
-std::size_t Server::connection_count() const { return impl_->count(); }
+std::size_t Server::connection_count() const {
+  return impl_->count();
+}
 
 }  // namespace kaos::net

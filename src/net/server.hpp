@@ -19,13 +19,13 @@ namespace kaos::net {
 
 struct ServerOptions {
   std::string host = "0.0.0.0";
-  std::uint16_t port = 8000;                ///< 0 picks a free port (see Server::port())
-  std::size_t body_limit = 10 * 1024 * 1024;  ///< larger bodies get 413
-  std::size_t header_limit = 16 * 1024;     ///< larger headers get 431
-  std::chrono::milliseconds read_timeout{30'000};  ///< to receive a whole request once it began
-  std::chrono::milliseconds idle_timeout{75'000};  ///< keep-alive idle connection lifetime
-  std::chrono::milliseconds drain_timeout{10'000}; ///< graceful shutdown deadline
-  std::chrono::milliseconds write_timeout{60'000}; ///< per response write (head, body, one chunk)
+  std::uint16_t port = 8000;                        ///< 0 picks a free port (see Server::port())
+  std::size_t body_limit = 10 * 1024 * 1024;        ///< larger bodies get 413
+  std::size_t header_limit = 16 * 1024;             ///< larger headers get 431
+  std::chrono::milliseconds read_timeout{30'000};   ///< to receive a whole request once it began
+  std::chrono::milliseconds idle_timeout{75'000};   ///< keep-alive idle connection lifetime
+  std::chrono::milliseconds drain_timeout{10'000};  ///< graceful shutdown deadline
+  std::chrono::milliseconds write_timeout{60'000};  ///< per response write (head, body, one chunk)
   std::size_t max_connections = 10'000;
   /// Set when exactly one thread runs the executor's io_context (run_server does for
   /// threads == 1): connections then run on the executor itself instead of a strand of their

@@ -6,8 +6,8 @@ namespace {
 
 using test::Loop;
 using test::RawSocket;
-using test::TestServer;
 using test::request;
+using test::TestServer;
 
 std::shared_ptr<Router> echo_router() {
   auto r = std::make_shared<Router>();
@@ -152,8 +152,9 @@ TEST(ServerClient, SingleThreadServerKeepsAliveAndPipelines) {
   }
   EXPECT_EQ(client.stats().connections_opened, 1u);
   RawSocket s(srv.port());
-  s.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
-         "Connection: close\r\n\r\nhi");
+  s.send(
+      "GET /hello HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+      "Connection: close\r\n\r\nhi");
   auto out = s.read_until_close();
   auto first = out.find("HTTP/1.1 200 OK");
   ASSERT_NE(first, std::string::npos) << out;

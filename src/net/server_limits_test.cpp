@@ -17,7 +17,9 @@ std::shared_ptr<Router> router() {
   return r;
 }
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.substr(0, p.size()) == p;
+}
 
 TEST(ServerLimits, MalformedRequestGets400Json) {
   Loop loop;
@@ -70,8 +72,9 @@ TEST(ServerLimits, ChunkedRequestBodyIsAssembled) {
   Loop loop;
   TestServer srv(loop, router());
   RawSocket s(srv.port());
-  s.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-         "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+  s.send(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+      "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
   auto out = s.read_until_close();
   EXPECT_TRUE(starts_with(out, "HTTP/1.1 200")) << out;
   EXPECT_TRUE(out.ends_with("\r\n\r\nhello world")) << out;
@@ -81,8 +84,9 @@ TEST(ServerLimits, PipelinedRequestsAreAnsweredInOrder) {
   Loop loop;
   TestServer srv(loop, router());
   RawSocket s(srv.port());
-  s.send("GET /ping HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
-         "GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  s.send(
+      "GET /ping HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+      "GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   auto out = s.read_until_close();
   auto first = out.find("pong"), second = out.find("abc"), third = out.rfind("pong");
   ASSERT_NE(first, std::string::npos) << out;

@@ -63,12 +63,12 @@ void watch_disconnect(const std::shared_ptr<ConnState>& c) {
   c->watch_pending = true;
   c->socket->async_receive(asio::buffer(&c->peek_byte, 1), tcp::socket::message_peek,
                            [c](const boost::system::error_code& ec, std::size_t n) {
-    c->watch_pending = false;
-    if (!c->in_handler || c->gone) return;
-    if (!ec && n > 0) return;  // pipelined bytes: stop watching; a failed write will tell
-    c->gone = true;
-    c->cancel.emit(asio::cancellation_type::terminal);
-  });
+                             c->watch_pending = false;
+                             if (!c->in_handler || c->gone) return;
+                             if (!ec && n > 0) return;  // pipelined bytes: stop watching; a failed write will tell
+                             c->gone = true;
+                             c->cancel.emit(asio::cancellation_type::terminal);
+                           });
 }
 
 template <class Stream>
@@ -140,7 +140,7 @@ class Session {
   Stream& stream_;
   std::string remote_;
   beast::flat_buffer buffer_;
-  std::string head_;  // serialized response head, reused across requests
+  std::string head_;   // serialized response head, reused across requests
   bool gone_ = false;  // the TLS watcher saw the client leave
 };
 
@@ -188,7 +188,8 @@ Task<void> Session<Stream>::run() {
     }
     if (ec) {
       if (ec == http::error::header_limit)
-        co_await reject(431, "request header fields too large (limit " + std::to_string(opts().header_limit) + " bytes)");
+        co_await reject(431,
+                        "request header fields too large (limit " + std::to_string(opts().header_limit) + " bytes)");
       else if (ec == http::error::body_limit)
         co_await reject(413, "request body too large (limit " + std::to_string(opts().body_limit) + " bytes)");
       else if (&ec.category() == &http::make_error_code(http::error::bad_method).category() && !is_quiet_close(ec))

@@ -9,11 +9,11 @@
 namespace kaos::net {
 
 struct SseEvent {
-  std::string event;              ///< "message" when the stream named none
-  std::string data;               ///< data lines joined with '\n'
-  std::string id;                 ///< last event id seen (persists across events, per spec)
-  std::optional<long> retry_ms;   ///< a `retry:` field in this event
-  std::string raw;                ///< the exact bytes of this event, terminator included
+  std::string event;             ///< "message" when the stream named none
+  std::string data;              ///< data lines joined with '\n'
+  std::string id;                ///< last event id seen (persists across events, per spec)
+  std::optional<long> retry_ms;  ///< a `retry:` field in this event
+  std::string raw;               ///< the exact bytes of this event, terminator included
 };
 
 class SseParser {

@@ -269,7 +269,8 @@ TEST(RunServer, ServesUntilSigtermThenShutsDownGracefully) {
   if (listening.wait()) {
     test::Loop loop;
     HttpClient client(loop.executor());
-    auto res = loop.run(client.send(test::request("GET", "http://127.0.0.1:" + std::to_string(port.load()) + "/health")));
+    auto res =
+        loop.run(client.send(test::request("GET", "http://127.0.0.1:" + std::to_string(port.load()) + "/health")));
     EXPECT_TRUE(res.has_value()) << res.error().message;
     if (res) status = res->status;
   }

@@ -1,8 +1,8 @@
 #pragma once
 // The coroutine vocabulary every server and client uses. Asio (not Beast) is visible here:
 // awaitables and executors cross module boundaries, HTTP parsing does not.
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 
 namespace kaos::net {
 namespace asio = boost::asio;

@@ -22,14 +22,23 @@ class Tls : public ::testing::Test {
     std::string d = dir_.string();
     std::string key = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
     std::string script =
-        "set -e; cd '" + d + "';"
-        "openssl req -x509" + key + " -keyout ca.key -out ca.pem -days 2 -subj /CN=kaos-test-ca;"
-        "openssl req" + key + " -keyout server.key -out server.csr -subj /CN=localhost;"
+        "set -e; cd '" + d +
+        "';"
+        "openssl req -x509" +
+        key +
+        " -keyout ca.key -out ca.pem -days 2 -subj /CN=kaos-test-ca;"
+        "openssl req" +
+        key +
+        " -keyout server.key -out server.csr -subj /CN=localhost;"
         "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\nextendedKeyUsage=serverAuth\\n' > server.ext;"
-        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile server.ext;"
-        "openssl req" + key + " -keyout client.key -out client.csr -subj /CN=kaos-test-client;"
+        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile "
+        "server.ext;"
+        "openssl req" +
+        key +
+        " -keyout client.key -out client.csr -subj /CN=kaos-test-client;"
         "printf 'extendedKeyUsage=clientAuth\\n' > client.ext;"
-        "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2 -extfile client.ext;";
+        "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2 -extfile "
+        "client.ext;";
     std::string cmd = "sh -c \"" + script + "\" >/dev/null 2>&1";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << "openssl failed";
   }

@@ -36,7 +36,8 @@ Result<Url> parse_url(std::string_view text) {
   out.scheme = std::string(u.scheme());
   for (auto& c : out.scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (out.scheme != "http" && out.scheme != "https")
-    return Error::invalid("unsupported scheme '" + out.scheme + "' in URL '" + std::string(text) + "' (use http or https)");
+    return Error::invalid("unsupported scheme '" + out.scheme + "' in URL '" + std::string(text) +
+                          "' (use http or https)");
   if (!u.has_authority() || u.encoded_host().empty())
     return Error::invalid("URL '" + std::string(text) + "' has no host");
   if (u.host_type() == boost::urls::host_type::ipv6)

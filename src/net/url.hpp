@@ -9,10 +9,10 @@
 namespace kaos::net {
 
 struct Url {
-  std::string scheme;   ///< "http" or "https"
-  std::string host;     ///< without brackets for IPv6
+  std::string scheme;      ///< "http" or "https"
+  std::string host;        ///< without brackets for IPv6
   std::uint16_t port = 0;  ///< explicit or the scheme's default
-  std::string target;   ///< path + query, at least "/"
+  std::string target;      ///< path + query, at least "/"
 
   bool tls() const { return scheme == "https"; }
   /// "scheme://host:port", the connection-pool key.

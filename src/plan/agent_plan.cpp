@@ -1,6 +1,6 @@
 // Agent → workload (KAOS agent_controller.go reconcile + constructEnvVars; KAOS-REFERENCE §1.1).
 // The environment is the contract between the operator and the agent runtime: our
-// `kaos agent` reads exactly these names (src/agent/config.cpp).
+// `kaos agent` reads exactly these names (src/servers/agent/config.cpp).
 #include <set>
 
 #include "api/model_match.hpp"

@@ -22,7 +22,9 @@ void tcp_probes(Workload& w) {
   w.readiness = {ProbePlan::Type::tcp, "", 15, 5, 3, 2};
 }
 
-bool has_command(const std::optional<api::ContainerOverride>& c) { return c && !c->command.empty(); }
+bool has_command(const std::optional<api::ContainerOverride>& c) {
+  return c && !c->command.empty();
+}
 
 }  // namespace
 

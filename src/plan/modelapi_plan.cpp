@@ -39,8 +39,8 @@ void plan_proxy(Workload& w, const api::ModelAPI& m, const SetIndex& index, cons
   const auto& spec = m.spec;
   w.role = "modelapi";
   w.image = options.agent_image;
-  w.command = {"kaos", "modelapi", "--config", "{files}/config.yaml", "--host", options.bind_host, "--port",
-               std::to_string(w.port)};
+  w.command = {"kaos",   "modelapi",        "--config", "{files}/config.yaml",
+               "--host", options.bind_host, "--port",   std::to_string(w.port)};
   // Our gateway serves LiteLLM's probe paths; KAOS probes /health/liveliness because LiteLLM's
   // /health checks every upstream. Timings: liveness 30/10/5/3, readiness 15/5/5/3.
   w.liveness = {ProbePlan::Type::http, "/health/liveliness", 30, 10, 5, 3};

@@ -3,7 +3,7 @@
 // MCPServer and Agent: its command (our `kaos` roles or the user's command), its environment
 // exactly as KAOS's operator builds it (KAOS-REFERENCE §1.1–§1.3; sorted, deterministic), its
 // port, probes, dependencies, the model-support check (§4) and the status the plan alone
-// implies (Failed / Waiting with KAOS's messages). Pure: no I/O. The local runtime (src/local)
+// implies (Failed / Waiting with KAOS's messages). Pure: no I/O. The local runtime (src/control/local)
 // runs workloads as processes; the operator will render them as Deployments.
 #include <cstdint>
 #include <functional>

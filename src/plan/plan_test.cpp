@@ -8,10 +8,10 @@ namespace kaos::plan {
 namespace {
 
 using testing::cluster_addressing;
+using ::testing::ElementsAre;
 using testing::env_lines;
 using testing::get;
 using testing::parse;
-using ::testing::ElementsAre;
 
 const char* kTypicalSet = R"(
 apiVersion: kaos.tools/v1alpha1
@@ -64,16 +64,16 @@ TEST(PlanAgent, TypicalSetExactEnv) {
   EXPECT_THAT(c.command, ElementsAre("kaos", "agent", "--host", "0.0.0.0", "--port", "8000"));
   // Sorted by name; the unknown peer "ghost" is skipped silently, as KAOS does. TOOL_CALL_MODE
   // is the CRD default the loader applied to spec.config, as the API server would for KAOS.
-  EXPECT_THAT(env_lines(c),
-              ElementsAre("AGENTIC_LOOP_MAX_STEPS=3", "AGENT_DESCRIPTION=Coordinates",
-                          "AGENT_IDENTITY=kaos://agent/default/coordinator", "AGENT_INSTRUCTIONS=Delegate research.",
-                          "AGENT_NAME=coordinator", "AGENT_PORT=8000", "DEBUG_MOCK_RESPONSES=[\"hi\"]", "LOG_LEVEL=INFO",
-                          "MCP_SERVERS=tools",
-                          "MCP_SERVER_tools_URL=http://mcpserver-tools.default.svc.cluster.local:8000",
-                          "MODEL_API_URL=http://modelapi-llm.default.svc.cluster.local:8000",
-                          "MODEL_NAME=openai/gpt-4o", "PEER_AGENTS=research-worker",
-                          "PEER_AGENT_RESEARCH_WORKER_CARD_URL=http://agent-research-worker.default.svc.cluster.local:8000",
-                          "TOOL_CALL_MODE=auto"));
+  EXPECT_THAT(
+      env_lines(c),
+      ElementsAre("AGENTIC_LOOP_MAX_STEPS=3", "AGENT_DESCRIPTION=Coordinates",
+                  "AGENT_IDENTITY=kaos://agent/default/coordinator", "AGENT_INSTRUCTIONS=Delegate research.",
+                  "AGENT_NAME=coordinator", "AGENT_PORT=8000", "DEBUG_MOCK_RESPONSES=[\"hi\"]", "LOG_LEVEL=INFO",
+                  "MCP_SERVERS=tools", "MCP_SERVER_tools_URL=http://mcpserver-tools.default.svc.cluster.local:8000",
+                  "MODEL_API_URL=http://modelapi-llm.default.svc.cluster.local:8000", "MODEL_NAME=openai/gpt-4o",
+                  "PEER_AGENTS=research-worker",
+                  "PEER_AGENT_RESEARCH_WORKER_CARD_URL=http://agent-research-worker.default.svc.cluster.local:8000",
+                  "TOOL_CALL_MODE=auto"));
   EXPECT_FALSE(c.failure);
   EXPECT_FALSE(c.waiting);
   EXPECT_TRUE(c.wait_for_dependencies);
@@ -166,16 +166,16 @@ spec:
   EXPECT_FALSE(w.wait_for_dependencies);
   // AGENTIC_LOOP_MAX_STEPS=5 and TASK_MAX_RUNTIME_SECONDS=300 are CRD defaults of the
   // objects that are present (config, taskConfig); no agent network, no MCP, no peers.
-  EXPECT_THAT(env_lines(w),
-              ElementsAre("AGENTIC_LOOP_MAX_STEPS=5", "AGENT_IDENTITY=kaos://agent/default/auto", "AGENT_NAME=auto", "AGENT_PORT=8000",
-                          "AGENT_SYSTEM_PROMPT=Be brief.", "AUTONOMOUS_GOAL=Watch the queue",
-                          "AUTONOMOUS_INTERVAL_SECONDS=30", "LOG_LEVEL=INFO", "MEMORY_ENABLED=false",
-                          "MODEL_API_URL=http://modelapi-llm.default.svc.cluster.local:8000", "MODEL_NAME=openai/gpt-4o",
-                          "OTEL_EXPORTER_OTLP_ENDPOINT=http://otel:4317",
-                          "OTEL_PYTHON_FASTAPI_EXCLUDED_URLS=/health,/ready",
-                          "OTEL_RESOURCE_ATTRIBUTES=service.namespace=default,kaos.resource.name=auto",
-                          "OTEL_SDK_DISABLED=false", "OTEL_SERVICE_NAME=auto", "TASK_MAX_ITERATIONS=4",
-                          "TASK_MAX_RUNTIME_SECONDS=300", "TASK_MAX_TOOL_CALLS=9", "TOOL_CALL_MODE=string"));
+  EXPECT_THAT(
+      env_lines(w),
+      ElementsAre("AGENTIC_LOOP_MAX_STEPS=5", "AGENT_IDENTITY=kaos://agent/default/auto", "AGENT_NAME=auto",
+                  "AGENT_PORT=8000", "AGENT_SYSTEM_PROMPT=Be brief.", "AUTONOMOUS_GOAL=Watch the queue",
+                  "AUTONOMOUS_INTERVAL_SECONDS=30", "LOG_LEVEL=INFO", "MEMORY_ENABLED=false",
+                  "MODEL_API_URL=http://modelapi-llm.default.svc.cluster.local:8000", "MODEL_NAME=openai/gpt-4o",
+                  "OTEL_EXPORTER_OTLP_ENDPOINT=http://otel:4317", "OTEL_PYTHON_FASTAPI_EXCLUDED_URLS=/health,/ready",
+                  "OTEL_RESOURCE_ATTRIBUTES=service.namespace=default,kaos.resource.name=auto",
+                  "OTEL_SDK_DISABLED=false", "OTEL_SERVICE_NAME=auto", "TASK_MAX_ITERATIONS=4",
+                  "TASK_MAX_RUNTIME_SECONDS=300", "TASK_MAX_TOOL_CALLS=9", "TOOL_CALL_MODE=string"));
 }
 
 TEST(PlanAgent, UnsupportedModelFailsWithKaosMessage) {
@@ -367,8 +367,7 @@ TEST(PlanFingerprint, StableAndIsolated) {
   renamed.replace(renamed.find("[tools]"), 7, "[tools2]");
   Plan p4 = plan_resources(parse(renamed), cluster_addressing());
   EXPECT_NE(get(p1, "agent/default/coordinator").fingerprint, get(p4, "agent/default/coordinator").fingerprint);
-  EXPECT_EQ(get(p1, "agent/default/research-worker").fingerprint,
-            get(p4, "agent/default/research-worker").fingerprint);
+  EXPECT_EQ(get(p1, "agent/default/research-worker").fingerprint, get(p4, "agent/default/research-worker").fingerprint);
   EXPECT_EQ(get(p1, "modelapi/default/llm").fingerprint, get(p4, "modelapi/default/llm").fingerprint);
 }
 

@@ -20,8 +20,7 @@ inline std::vector<api::Resource> parse(const std::string& yaml) {
   api::add_manifest_text(set, yaml, "test.yaml");
   std::vector<api::Resource> out;
   for (const auto& e : set.entries) {
-    for (const auto& d : e.diagnostics.items())
-      EXPECT_NE(d.severity, api::Severity::Error) << e.format(d);
+    for (const auto& d : e.diagnostics.items()) EXPECT_NE(d.severity, api::Severity::Error) << e.format(d);
     if (e.resource) out.push_back(*e.resource);
   }
   return out;
@@ -37,8 +36,7 @@ inline Addressing cluster_addressing(std::map<std::string, std::uint16_t> ports 
   a.listen_port = port_of;
   a.endpoint = [port_of](const WorkloadRef& r) {
     std::string slug = r.id().substr(0, r.id().find('/'));
-    return "http://" + slug + "-" + r.name + "." + r.namespace_ + ".svc.cluster.local:" +
-           std::to_string(port_of(r));
+    return "http://" + slug + "-" + r.name + "." + r.namespace_ + ".svc.cluster.local:" + std::to_string(port_of(r));
   };
   return a;
 }
@@ -48,7 +46,8 @@ inline std::vector<std::string> env_lines(const Workload& w) {
   std::vector<std::string> out;
   for (const auto& e : w.env) {
     if (e.value_from && e.value_from->secret_key_ref)
-      out.push_back(e.name + "<-secret:" + e.value_from->secret_key_ref->name + "/" + e.value_from->secret_key_ref->key);
+      out.push_back(e.name + "<-secret:" + e.value_from->secret_key_ref->name + "/" +
+                    e.value_from->secret_key_ref->key);
     else if (e.value_from && e.value_from->config_map_key_ref)
       out.push_back(e.name + "<-configmap:" + e.value_from->config_map_key_ref->name + "/" +
                     e.value_from->config_map_key_ref->key);

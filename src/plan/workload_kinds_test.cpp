@@ -5,10 +5,10 @@ namespace kaos::plan {
 namespace {
 
 using testing::cluster_addressing;
+using ::testing::ElementsAre;
 using testing::env_lines;
 using testing::get;
 using testing::parse;
-using ::testing::ElementsAre;
 
 TEST(PlanModelAPI, ProxyGeneratesKaosConfigAndKeepsSecretReference) {
   Plan p = plan_resources(parse(R"(
@@ -66,13 +66,13 @@ spec:
 )"),
                           cluster_addressing());
   const auto& w = get(p, "modelapi/default/llm");
-  EXPECT_NE(w.files.at("config.yaml").find("  drop_params: true\n  success_callback: [\"otel\"]\n"
-                                           "  failure_callback: [\"otel\"]\n"),
+  EXPECT_NE(w.files.at("config.yaml")
+                .find("  drop_params: true\n  success_callback: [\"otel\"]\n"
+                      "  failure_callback: [\"otel\"]\n"),
             std::string::npos);
-  EXPECT_THAT(env_lines(w), ElementsAre("LOG_LEVEL=INFO", "OTEL_EXPORTER=otlp_grpc",
-                                        "OTEL_EXPORTER_OTLP_ENDPOINT=http://otel:4317",
-                                        "OTEL_PYTHON_EXCLUDED_URLS=/health", "OTEL_SERVICE_NAME=llm",
-                                        "PROXY_API_KEY=sk-1"));
+  EXPECT_THAT(env_lines(w),
+              ElementsAre("LOG_LEVEL=INFO", "OTEL_EXPORTER=otlp_grpc", "OTEL_EXPORTER_OTLP_ENDPOINT=http://otel:4317",
+                          "OTEL_PYTHON_EXCLUDED_URLS=/health", "OTEL_SERVICE_NAME=llm", "PROXY_API_KEY=sk-1"));
 }
 
 const char* kConfigYaml = "model_list:\n  - model_name: mock/fast\n    litellm_params: {model: mock/fast}\n";
@@ -213,8 +213,8 @@ spec: {runtime: stdio}
 )"),
                           cluster_addressing());
   EXPECT_THAT(get(p, "mcpserver/default/fs").command,
-              ElementsAre("kaos", "mcp", "--runtime", "stdio", "--host", "0.0.0.0", "--port", "8000", "--", "npx",
-                          "-y", "@modelcontextprotocol/server-filesystem", "/data"));
+              ElementsAre("kaos", "mcp", "--runtime", "stdio", "--host", "0.0.0.0", "--port", "8000", "--", "npx", "-y",
+                          "@modelcontextprotocol/server-filesystem", "/data"));
   const auto& empty = get(p, "mcpserver/default/empty");
   EXPECT_TRUE(empty.command.empty());
   ASSERT_TRUE(empty.failure);
@@ -258,8 +258,7 @@ spec: {runtime: everything}
 
   const auto& k8s = get(p, "mcpserver/default/k8s");
   ASSERT_TRUE(k8s.failure);
-  EXPECT_NE(k8s.failure->find("runtime kubernetes runs the container image quay.io/containers/"),
-            std::string::npos);
+  EXPECT_NE(k8s.failure->find("runtime kubernetes runs the container image quay.io/containers/"), std::string::npos);
   EXPECT_EQ(get(p, "mcpserver/default/odd").failure, "unknown runtime: everything (not found in registry)");
 }
 

@@ -13,7 +13,8 @@ namespace pa = protocol::a2a;
 namespace {
 
 constexpr std::size_t kExcerpt = 300;
-constexpr std::array<std::string_view, 2> kCardPaths{"/.well-known/agent-card.json", "/.well-known/agent.json"};  // of a bad body, in error messages
+constexpr std::array<std::string_view, 2> kCardPaths{"/.well-known/agent-card.json",
+                                                     "/.well-known/agent.json"};  // of a bad body, in error messages
 
 std::atomic<std::int64_t> next_request_id{1};
 
@@ -72,10 +73,14 @@ Result<json::value> read_rpc_answer(const net::ClientResponse& res, std::string_
 std::string_view method_for(pa::MethodKind kind, pa::Dialect d) {
   const bool v1 = d == pa::Dialect::v1;
   switch (kind) {
-    case pa::MethodKind::get: return v1 ? "GetTask" : "tasks/get";
-    case pa::MethodKind::list: return v1 ? "ListTasks" : "tasks/list";
-    case pa::MethodKind::cancel: return v1 ? "CancelTask" : "tasks/cancel";
-    default: return pa::send_method(d);
+    case pa::MethodKind::get:
+      return v1 ? "GetTask" : "tasks/get";
+    case pa::MethodKind::list:
+      return v1 ? "ListTasks" : "tasks/list";
+    case pa::MethodKind::cancel:
+      return v1 ? "CancelTask" : "tasks/cancel";
+    default:
+      return pa::send_method(d);
   }
 }
 
@@ -103,7 +108,7 @@ std::string trim_base_url(std::string url) {
 }
 
 net::Task<Result<pa::CardView>> A2aClient::fetch_card(std::string base_url, net::Headers headers,
-                                                     std::chrono::milliseconds timeout) {
+                                                      std::chrono::milliseconds timeout) {
   const auto base = trim_base_url(std::move(base_url));
   // A 1.0 server serves the version the client names; 0.3 servers ignore the header.
   if (!headers.has("A2A-Version")) headers.set("A2A-Version", "1.0");
@@ -152,22 +157,21 @@ net::Task<Result<std::string>> A2aClient::send_message(std::string jsonrpc_url, 
   msg.metadata = std::move(metadata);
   json::value params = pa::send_request_params(msg, dialect);
   std::string method(pa::send_method(dialect));
-  auto result = co_await call(std::move(jsonrpc_url), std::move(method), std::move(params), std::move(headers), timeout);
+  auto result =
+      co_await call(std::move(jsonrpc_url), std::move(method), std::move(params), std::move(headers), timeout);
   if (!result) co_return result.error();
   co_return pa::reply_text(*result);
 }
 
-net::Task<Result<json::value>> A2aClient::get_task(std::string jsonrpc_url, std::string task_id,
-                                                   net::Headers headers, std::chrono::milliseconds timeout,
-                                                   pa::Dialect dialect) {
+net::Task<Result<json::value>> A2aClient::get_task(std::string jsonrpc_url, std::string task_id, net::Headers headers,
+                                                   std::chrono::milliseconds timeout, pa::Dialect dialect) {
   json::value params = json::object{{"id", task_id}};
   std::string method(method_for(pa::MethodKind::get, dialect));
   co_return co_await call(std::move(jsonrpc_url), std::move(method), std::move(params), std::move(headers), timeout);
 }
 
-net::Task<Result<json::value>> A2aClient::list_tasks(std::string jsonrpc_url, json::object params,
-                                                     net::Headers headers, std::chrono::milliseconds timeout,
-                                                     pa::Dialect dialect) {
+net::Task<Result<json::value>> A2aClient::list_tasks(std::string jsonrpc_url, json::object params, net::Headers headers,
+                                                     std::chrono::milliseconds timeout, pa::Dialect dialect) {
   json::value p = std::move(params);
   std::string method(method_for(pa::MethodKind::list, dialect));
   co_return co_await call(std::move(jsonrpc_url), std::move(method), std::move(p), std::move(headers), timeout);
@@ -181,9 +185,8 @@ net::Task<Result<json::value>> A2aClient::cancel_task(std::string jsonrpc_url, s
   co_return co_await call(std::move(jsonrpc_url), std::move(method), std::move(params), std::move(headers), timeout);
 }
 
-net::Task<Result<std::string>> A2aClient::chat_fallback(std::string base_url, std::string model,
-                                                        json::array messages, net::Headers headers,
-                                                        std::chrono::milliseconds timeout) {
+net::Task<Result<std::string>> A2aClient::chat_fallback(std::string base_url, std::string model, json::array messages,
+                                                        net::Headers headers, std::chrono::milliseconds timeout) {
   const auto url = trim_base_url(std::move(base_url)) + "/v1/chat/completions";
   json::object body;
   body["model"] = model;

@@ -82,8 +82,9 @@ class Peer {
       }
       co_return co_await next(req);
     });
-    r->get(modern ? "/.well-known/agent-card.json" : "/.well-known/agent.json",
-           [this](net::Request&) -> net::Task<net::Response> { co_return net::Response::json(200, card_body(port())); });
+    r->get(
+        modern ? "/.well-known/agent-card.json" : "/.well-known/agent.json",
+        [this](net::Request&) -> net::Task<net::Response> { co_return net::Response::json(200, card_body(port())); });
     r->post("/", [this](net::Request& req) -> net::Task<net::Response> {
       auto body = parse_json(req.body)->as_object();
       auto method = std::string(body.at("method").as_string());
@@ -111,7 +112,9 @@ class Peer {
   }
   ~Peer() { loop_.run(server_->shutdown()); }
   std::uint16_t port() const { return server_->port(); }
-  std::string url(std::string_view path = "") const { return "http://127.0.0.1:" + std::to_string(port()) + std::string(path); }
+  std::string url(std::string_view path = "") const {
+    return "http://127.0.0.1:" + std::to_string(port()) + std::string(path);
+  }
 
   Seen seen;
 

@@ -23,15 +23,20 @@ std::optional<Transport> parse_transport(std::string_view name) {
 
 std::string_view transport_name(Transport t) {
   switch (t) {
-    case Transport::automatic: return "auto";
-    case Transport::streamable_http: return "streamable-http";
-    case Transport::sse: return "sse";
+    case Transport::automatic:
+      return "auto";
+    case Transport::streamable_http:
+      return "streamable-http";
+    case Transport::sse:
+      return "sse";
   }
   return "auto";
 }
 
 McpClient::Impl::Impl(net::Executor ex, McpClientOptions opts, McpHandlers hooks)
-    : executor(ex), options(std::move(opts)), handlers(std::move(hooks)),
+    : executor(ex),
+      options(std::move(opts)),
+      handlers(std::move(hooks)),
       http(std::make_shared<net::HttpClient>(ex, options.http)) {}
 
 namespace {
@@ -103,7 +108,9 @@ McpClient::~McpClient() {
 // throws into Error "cancelled". (No lambdas-as-coroutines here: GCC 12 destroys a closure
 // passed by value into a coroutine twice.)
 namespace {
-Error cancelled() { return Error{"cancelled", "the call was cancelled"}; }
+Error cancelled() {
+  return Error{"cancelled", "the call was cancelled"};
+}
 }  // namespace
 
 net::Task<Result<std::shared_ptr<const json::array>>> McpClient::Impl::list_tools(Deadline deadline) {
@@ -183,7 +190,8 @@ net::Task<Result<json::object>> McpClient::call_tool(std::string name, json::obj
 net::Task<Result<void>> McpClient::ping(std::optional<std::chrono::milliseconds> timeout) {
   auto self = impl_;
   try {
-    auto got = co_await self->call("ping", json::object{}, Clock::now() + timeout.value_or(self->options.request_timeout), {});
+    auto got =
+        co_await self->call("ping", json::object{}, Clock::now() + timeout.value_or(self->options.request_timeout), {});
     if (!got) co_return got.error();
     co_return Result<void>{};
   } catch (const boost::system::system_error&) {
@@ -214,8 +222,12 @@ net::Task<Result<void>> McpClient::close() {
   }
 }
 
-const ServerInfo* McpClient::server() const { return impl_->info ? &*impl_->info : nullptr; }
+const ServerInfo* McpClient::server() const {
+  return impl_->info ? &*impl_->info : nullptr;
+}
 
-std::string McpClient::session_id() const { return impl_->wire ? impl_->wire->session_id() : std::string(); }
+std::string McpClient::session_id() const {
+  return impl_->wire ? impl_->wire->session_id() : std::string();
+}
 
 }  // namespace kaos::clients::mcp

@@ -41,8 +41,8 @@ std::optional<Transport> parse_transport(std::string_view name);
 std::string_view transport_name(Transport t);
 
 struct McpClientOptions {
-  std::string url;                       ///< the MCP endpoint, e.g. http://host:8000/mcp
-  net::Headers headers;                  ///< added to every request (e.g. Authorization)
+  std::string url;       ///< the MCP endpoint, e.g. http://host:8000/mcp
+  net::Headers headers;  ///< added to every request (e.g. Authorization)
   Transport transport = Transport::automatic;
   std::chrono::milliseconds request_timeout{60'000};  ///< default deadline of one call
   /// How long one call keeps retrying a server that refuses connections (or answers 502/503/
@@ -52,9 +52,9 @@ struct McpClientOptions {
   std::chrono::milliseconds connect_max_backoff{2'000};
   /// Wait before resuming a broken SSE answer stream when the server sent no `retry:` field.
   std::chrono::milliseconds default_sse_retry{1'000};
-  int max_resume_attempts = 5;           ///< consecutive GET resumptions that made no progress
+  int max_resume_attempts = 5;  ///< consecutive GET resumptions that made no progress
   std::string client_name = "kaos";
-  std::string client_version;            ///< empty: this build's version
+  std::string client_version;  ///< empty: this build's version
   /// Sent as initialize.capabilities; sampling/elicitation/roots entries are added when the
   /// matching handler is set.
   json::object capabilities;
@@ -75,8 +75,8 @@ using ServerRequestHandler = std::function<net::Task<Result<json::value>>(const 
 
 /// Optional hooks. All run on the client's executor; callbacks must not block.
 struct McpHandlers {
-  std::function<void(const json::object& params)> on_log;      ///< notifications/message
-  std::function<void(std::string_view method)> on_list_changed; ///< notifications/*/list_changed
+  std::function<void(const json::object& params)> on_log;        ///< notifications/message
+  std::function<void(std::string_view method)> on_list_changed;  ///< notifications/*/list_changed
   std::function<void(std::string_view method, const json::value& params)> on_notification;  ///< others
   /// Each failed connect attempt that will be retried (for "waiting for server" logs).
   std::function<void(const Error& error, int attempt)> on_connect_retry;

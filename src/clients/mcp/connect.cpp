@@ -60,7 +60,9 @@ json::object initialize_params(const McpClientOptions& options, const McpHandler
 }
 
 /// A transient answer from a proxy in front of a server that is not ready yet.
-bool unavailable_status(int status) { return status == 502 || status == 503 || status == 504; }
+bool unavailable_status(int status) {
+  return status == 502 || status == 503 || status == 504;
+}
 
 }  // namespace
 
@@ -155,8 +157,7 @@ net::Task<Result<void>> McpClient::Impl::initialize(Wire& w, Deadline deadline, 
     co_return Error{"protocol", "initialize answer from " + options.url + " has no result object"};
   const auto& result = answer->result.as_object();
   auto version = string_field(result, "protocolVersion");
-  if (!version)
-    co_return Error{"protocol", "initialize answer from " + options.url + " has no protocolVersion"};
+  if (!version) co_return Error{"protocol", "initialize answer from " + options.url + " has no protocolVersion"};
   if (!pmcp::is_supported_version(*version)) {
     (void)co_await w.close(deadline);
     co_return Error{"protocol", "server " + options.url + " answered protocol version '" + std::string(*version) +
@@ -174,7 +175,8 @@ net::Task<Result<void>> McpClient::Impl::initialize(Wire& w, Deadline deadline, 
     si.name = std::string(string_field(server->as_object(), "name").value_or(""));
     si.version = std::string(string_field(server->as_object(), "version").value_or(""));
   }
-  if (auto* caps_v = find_field(result, "capabilities"); caps_v && caps_v->is_object()) si.capabilities = caps_v->as_object();
+  if (auto* caps_v = find_field(result, "capabilities"); caps_v && caps_v->is_object())
+    si.capabilities = caps_v->as_object();
   si.instructions = std::string(string_field(result, "instructions").value_or(""));
   info = std::move(si);
   tools_cache.reset();

@@ -7,9 +7,9 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <map>
 #include <optional>
@@ -48,11 +48,11 @@ class LegacyWire final : public Wire {
     auto stream = std::move(*opened);
     if (stream->status() != 200 || !content_type_is(stream->headers(), "text/event-stream")) {
       auto body = co_await stream->read_all();
-      co_return Error{stream->status() >= 500 && stream->status() <= 504 && stream->status() != 501 ? "connect" : "http",
-                      "GET " + url + " (legacy HTTP+SSE transport) answered HTTP " + std::to_string(stream->status()) +
-                          (content_type_is(stream->headers(), "text/event-stream") ? std::string()
-                                                                                    : " without an event stream") +
-                          ": " + (body ? body_excerpt(*body) : std::string())};
+      co_return Error{
+          stream->status() >= 500 && stream->status() <= 504 && stream->status() != 501 ? "connect" : "http",
+          "GET " + url + " (legacy HTTP+SSE transport) answered HTTP " + std::to_string(stream->status()) +
+              (content_type_is(stream->headers(), "text/event-stream") ? std::string() : " without an event stream") +
+              ": " + (body ? body_excerpt(*body) : std::string())};
     }
     auto parser = std::make_shared<net::SseParser>();
     // The first event must name the POST endpoint; wait for it within the connect deadline
@@ -61,7 +61,8 @@ class LegacyWire final : public Wire {
     while (endpoint_.empty()) {
       auto raced = co_await (stream->next() || guard.async_wait(asio::use_awaitable));
       if (raced.index() == 1)
-        co_return Error::timeout("GET " + url + " sent no `endpoint` event before the deadline; is this a legacy "
+        co_return Error::timeout("GET " + url +
+                                 " sent no `endpoint` event before the deadline; is this a legacy "
                                  "MCP SSE endpoint (usually .../sse)?");
       auto piece = std::get<0>(std::move(raced));
       if (!piece) co_return piece.error();
@@ -83,8 +84,8 @@ class LegacyWire final : public Wire {
     co_return Result<void>{};
   }
 
-  net::Task<Result<jsonrpc::Message>> request(std::string body, std::int64_t id, Deadline deadline,
-                                              int* http_status, const net::Headers* extra_headers) override {
+  net::Task<Result<jsonrpc::Message>> request(std::string body, std::int64_t id, Deadline deadline, int* http_status,
+                                              const net::Headers* extra_headers) override {
     if (http_status != nullptr) *http_status = 0;
     if (dead_) co_return Error{"gone", "the SSE stream from " + ctx_.options->url + " has ended"};
     auto pending = std::make_shared<Pending>(ex_);

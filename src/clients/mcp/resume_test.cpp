@@ -24,8 +24,10 @@ std::string initialize_answer(const json::value& id, const std::string& version)
 }
 
 std::string resumed_answer(std::int64_t id) {
-  json::object answer{{"jsonrpc", "2.0"}, {"id", id},
-                      {"result", json::object{{"content", json::array{json::object{{"type", "text"}, {"text", "resumed"}}}}}}};
+  json::object answer{
+      {"jsonrpc", "2.0"},
+      {"id", id},
+      {"result", json::object{{"content", json::array{json::object{{"type", "text"}, {"text", "resumed"}}}}}}};
   return to_json(answer);
 }
 
@@ -60,7 +62,8 @@ struct ScriptedServer {
       }
       auto res = net::sse_response();
       res.stream = [this](net::BodyWriter& out) -> net::Task<void> {
-        std::string priming = (send_id ? "id: ev-1\n" : std::string()) + "retry: " + std::to_string(retry_ms) + "\ndata: \n\n";
+        std::string priming =
+            (send_id ? "id: ev-1\n" : std::string()) + "retry: " + std::to_string(retry_ms) + "\ndata: \n\n";
         co_await out.write(priming);
         std::lock_guard lock(mu);
         closed_at = Clock::now();

@@ -23,8 +23,8 @@ class StreamableWire final : public Wire {
  public:
   explicit StreamableWire(WireContext context) : ctx_(std::move(context)), url_(ctx_.options->url) {}
 
-  net::Task<Result<jsonrpc::Message>> request(std::string body, std::int64_t id, Deadline deadline,
-                                              int* http_status, const net::Headers* extra_headers) override {
+  net::Task<Result<jsonrpc::Message>> request(std::string body, std::int64_t id, Deadline deadline, int* http_status,
+                                              const net::Headers* extra_headers) override {
     if (http_status != nullptr) *http_status = 0;
     auto req = make_post(std::move(body), deadline);
     if (extra_headers)
@@ -35,8 +35,7 @@ class StreamableWire final : public Wire {
     auto& stream = **opened;
     if (http_status != nullptr) *http_status = stream.status();
     remember_session(stream.headers());
-    if (stream.status() < 200 || stream.status() >= 300)
-      co_return co_await status_error(stream, "POST", sent_session);
+    if (stream.status() < 200 || stream.status() >= 300) co_return co_await status_error(stream, "POST", sent_session);
     if (content_type_is(stream.headers(), "application/json")) {
       auto all = co_await stream.read_all();
       if (!all) co_return all.error();
@@ -85,8 +84,8 @@ class StreamableWire final : public Wire {
     if (!res) co_return res.error();
     // 405: the server does not let clients end sessions; 404: it is already gone.
     if (res->status >= 300 && res->status != 404 && res->status != 405)
-      co_return Error{"http", "DELETE " + url_ + " answered HTTP " + std::to_string(res->status) + ": " +
-                                  body_excerpt(res->body)};
+      co_return Error{
+          "http", "DELETE " + url_ + " answered HTTP " + std::to_string(res->status) + ": " + body_excerpt(res->body)};
     co_return Result<void>{};
   }
 
@@ -125,7 +124,8 @@ class StreamableWire final : public Wire {
       co_return Error{"session_expired", std::string(method) + " " + url_ + ": the server no longer knows session " +
                                              "(HTTP 404): " + text};
     }
-    co_return Error{"http", std::string(method) + " " + url_ + " answered HTTP " + std::to_string(status) + ": " + text};
+    co_return Error{"http",
+                    std::string(method) + " " + url_ + " answered HTTP " + std::to_string(status) + ": " + text};
   }
 
   /// Reads SSE events until the answer to `id`. Returns the answer, nullopt when the stream
@@ -161,8 +161,8 @@ class StreamableWire final : public Wire {
     }
   }
 
-  net::Task<Result<jsonrpc::Message>> read_until_answer(std::unique_ptr<net::ResponseStream> stream,
-                                                        std::int64_t id, Deadline deadline, StreamCursor& cursor) {
+  net::Task<Result<jsonrpc::Message>> read_until_answer(std::unique_ptr<net::ResponseStream> stream, std::int64_t id,
+                                                        Deadline deadline, StreamCursor& cursor) {
     const int max_attempts = std::max(1, ctx_.options->max_resume_attempts);
     int failures = 0;
     for (;;) {

@@ -13,9 +13,9 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_future.hpp>
 #include <chrono>
@@ -34,8 +34,6 @@ namespace kaos::clients::mcp::test {
 namespace asio = boost::asio;
 using net::testing::Flag;
 using net::testing::Loop;
-
-
 
 /// A port nothing listens on (bound, read, closed).
 inline std::uint16_t unused_port() {

@@ -17,7 +17,9 @@ std::chrono::milliseconds remaining(Deadline deadline) {
   return std::max(left, std::chrono::milliseconds(1));
 }
 
-bool expired(Deadline deadline) { return Clock::now() >= deadline; }
+bool expired(Deadline deadline) {
+  return Clock::now() >= deadline;
+}
 
 net::Task<bool> pause(std::chrono::milliseconds delay) {
   asio::steady_timer timer(co_await asio::this_coro::executor, delay);

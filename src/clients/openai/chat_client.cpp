@@ -82,7 +82,10 @@ std::string chat_base_url(std::string_view model_api_url) {
 }
 
 ChatClient::ChatClient(net::HttpClient& http, std::string base_url, std::string api_key)
-    : http_(http), base_url_(std::move(base_url)), url_(base_url_ + "/chat/completions"), api_key_(std::move(api_key)) {}
+    : http_(http),
+      base_url_(std::move(base_url)),
+      url_(base_url_ + "/chat/completions"),
+      api_key_(std::move(api_key)) {}
 
 net::Task<Result<ChatReply>> ChatClient::complete(const json::object& body, const net::Headers& headers,
                                                   std::chrono::milliseconds timeout) {

@@ -4,6 +4,7 @@
 // socket, which fails the pending operation; the call then reports "timeout".
 #include <poll.h>
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -11,7 +12,6 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <array>
 #include <deque>
 #include <exception>
 #include <optional>
@@ -27,7 +27,9 @@ using Reply = Result<std::vector<RedisReply>>;
 namespace {
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
-std::string ms(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
+std::string ms(std::chrono::milliseconds d) {
+  return std::to_string(d.count()) + " ms";
+}
 }  // namespace
 
 struct RedisClient::Impl : std::enable_shared_from_this<Impl> {
@@ -66,8 +68,12 @@ struct RedisClient::Impl : std::enable_shared_from_this<Impl> {
   };
 
   Impl(net::Executor ex, RedisOptions o)
-      : strand(asio::make_strand(ex)), options(std::move(o)), endpoint(parse_redis_url(options.url)),
-        address(endpoint ? endpoint->address() : options.url), socket(strand), resolver(strand) {}
+      : strand(asio::make_strand(ex)),
+        options(std::move(o)),
+        endpoint(parse_redis_url(options.url)),
+        address(endpoint ? endpoint->address() : options.url),
+        socket(strand),
+        resolver(strand) {}
 
   asio::strand<net::Executor> strand;
   const RedisOptions options;
@@ -237,7 +243,9 @@ RedisClient::RedisClient(net::Executor executor, RedisOptions options)
 // else touches it then, and no running io_context is needed).
 RedisClient::~RedisClient() = default;
 
-const std::string& RedisClient::address() const { return impl_->address; }
+const std::string& RedisClient::address() const {
+  return impl_->address;
+}
 
 net::Task<Result<RedisReply>> RedisClient::command(std::vector<std::string> argv) {
   // Redis answers nothing to an empty command; waiting for that reply would only time out.
@@ -258,8 +266,8 @@ net::Task<Result<std::vector<RedisReply>>> RedisClient::pipeline(std::vector<std
     detail::encode_command(c, payload);
   }
   auto impl = impl_;
-  auto replies = co_await asio::co_spawn(impl->strand, Impl::run(impl, std::move(payload), commands.size()),
-                                         asio::use_awaitable);
+  auto replies =
+      co_await asio::co_spawn(impl->strand, Impl::run(impl, std::move(payload), commands.size()), asio::use_awaitable);
   co_return std::move(*replies);
 }
 

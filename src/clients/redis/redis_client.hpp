@@ -19,9 +19,9 @@ namespace kaos::clients::redis {
 struct RedisReply {
   enum class Type { string, status, error, integer, nil, array };
   Type type = Type::nil;
-  std::string str;                  ///< string, status and error replies
-  std::int64_t integer = 0;         ///< integer replies
-  std::vector<RedisReply> elements; ///< array replies
+  std::string str;                   ///< string, status and error replies
+  std::int64_t integer = 0;          ///< integer replies
+  std::vector<RedisReply> elements;  ///< array replies
 
   bool is_error() const { return type == Type::error; }
   bool is_nil() const { return type == Type::nil; }

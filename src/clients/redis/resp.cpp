@@ -9,12 +9,18 @@ namespace kaos::clients::redis {
 
 std::string RedisReply::describe() const {
   switch (type) {
-    case Type::string: return "string \"" + str + "\"";
-    case Type::status: return "status " + str;
-    case Type::error: return "error " + str;
-    case Type::integer: return "integer " + std::to_string(integer);
-    case Type::nil: return "nil";
-    case Type::array: return "array[" + std::to_string(elements.size()) + "]";
+    case Type::string:
+      return "string \"" + str + "\"";
+    case Type::status:
+      return "status " + str;
+    case Type::error:
+      return "error " + str;
+    case Type::integer:
+      return "integer " + std::to_string(integer);
+    case Type::nil:
+      return "nil";
+    case Type::array:
+      return "array[" + std::to_string(elements.size()) + "]";
   }
   return "?";
 }
@@ -22,7 +28,9 @@ std::string RedisReply::describe() const {
 namespace detail {
 namespace {
 
-redisReader* as_reader(void* p) { return static_cast<redisReader*>(p); }
+redisReader* as_reader(void* p) {
+  return static_cast<redisReader*>(p);
+}
 
 struct FreeReply {
   void operator()(redisReply* r) const { freeReplyObject(r); }
@@ -31,12 +39,24 @@ struct FreeReply {
 RedisReply convert(const redisReply& r) {
   RedisReply out;
   switch (r.type) {
-    case REDIS_REPLY_STRING: out.type = RedisReply::Type::string; break;
-    case REDIS_REPLY_STATUS: out.type = RedisReply::Type::status; break;
-    case REDIS_REPLY_ERROR: out.type = RedisReply::Type::error; break;
-    case REDIS_REPLY_INTEGER: out.type = RedisReply::Type::integer; break;
-    case REDIS_REPLY_ARRAY: out.type = RedisReply::Type::array; break;
-    default: out.type = RedisReply::Type::nil; break;
+    case REDIS_REPLY_STRING:
+      out.type = RedisReply::Type::string;
+      break;
+    case REDIS_REPLY_STATUS:
+      out.type = RedisReply::Type::status;
+      break;
+    case REDIS_REPLY_ERROR:
+      out.type = RedisReply::Type::error;
+      break;
+    case REDIS_REPLY_INTEGER:
+      out.type = RedisReply::Type::integer;
+      break;
+    case REDIS_REPLY_ARRAY:
+      out.type = RedisReply::Type::array;
+      break;
+    default:
+      out.type = RedisReply::Type::nil;
+      break;
   }
   if (r.str) out.str.assign(r.str, r.len);
   out.integer = r.integer;
@@ -71,7 +91,9 @@ ReplyReader::ReplyReader() : reader_(redisReaderCreate()) {
   if (!reader_) throw std::bad_alloc();
 }
 
-ReplyReader::~ReplyReader() { redisReaderFree(as_reader(reader_)); }
+ReplyReader::~ReplyReader() {
+  redisReaderFree(as_reader(reader_));
+}
 
 Result<void> ReplyReader::feed(std::string_view bytes) {
   if (redisReaderFeed(as_reader(reader_), bytes.data(), bytes.size()) != REDIS_OK)

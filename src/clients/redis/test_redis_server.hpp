@@ -81,8 +81,8 @@ class RedisServer {
   bool start() {
     stop();
     net::ProcessOptions o;
-    o.argv = {"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "",
-              "--appendonly", "no", "--enable-debug-command", "yes", "--logfile", "/dev/null"};
+    o.argv = {"redis-server", "--port", std::to_string(port_),    "--bind", "127.0.0.1", "--save",   "",
+              "--appendonly", "no",     "--enable-debug-command", "yes",    "--logfile", "/dev/null"};
     o.pipe_stdin = false;
     o.pipe_stdout = false;
     o.stderr_mode = "null";
@@ -95,7 +95,7 @@ class RedisServer {
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < until) {
       if (redis_answers_ping(port_)) return true;
-      if (proc_->try_wait()) break;  // exited: the port was taken, or a bad option
+      if (proc_->try_wait()) break;                                // exited: the port was taken, or a bad option
       std::this_thread::sleep_for(std::chrono::milliseconds(10));  // poll interval, not a wait for readiness
     }
     proc_.reset();

@@ -61,8 +61,8 @@ inline void append_version(std::string& out, unsigned version) {
 /// A response head as Beast formats it: status line, `fields` in order, then Connection as
 /// message::keep_alive() sets it, then Content-Length as prepare_payload() (or, for HEAD,
 /// content_length()) sets it. Needs plain_fields(fields) and a three-digit status.
-inline void format_response_head(std::string& out, int code, unsigned version, const Headers& fields,
-                                 bool keep_alive, bool with_length, std::size_t length) {
+inline void format_response_head(std::string& out, int code, unsigned version, const Headers& fields, bool keep_alive,
+                                 bool with_length, std::size_t length) {
   out.clear();
   append_version(out, version);
   const char status[5] = {' ', static_cast<char>('0' + code / 100), static_cast<char>('0' + code / 10 % 10),

@@ -45,8 +45,12 @@ Task<void> serve_connection(std::shared_ptr<ServerState> impl, std::shared_ptr<C
 /// Everything the server shares with its connections (Server::Impl derives from it).
 struct ServerState : std::enable_shared_from_this<ServerState> {
   ServerState(Executor ex, ServerOptions opts, std::shared_ptr<const Router> r)
-      : executor(ex), strand(asio::make_strand(ex)), options(std::move(opts)), router(std::move(r)),
-        acceptor(strand), drained(strand) {}
+      : executor(ex),
+        strand(asio::make_strand(ex)),
+        options(std::move(opts)),
+        router(std::move(r)),
+        acceptor(strand),
+        drained(strand) {}
 
   Executor executor;
   Executor strand;  ///< acceptor and shutdown bookkeeping

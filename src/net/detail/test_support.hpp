@@ -29,8 +29,6 @@ inline ClientRequest request(std::string method, std::string url, std::string bo
   return r;
 }
 
-
-
 /// Suspends a handler until the test opens it (or the handler is cancelled). Returns true
 /// when opened, false when the wait was cancelled.
 class Gate {
@@ -77,9 +75,7 @@ class TestServer {
     EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
     server_->start();
   }
-  ~TestServer() {
-    loop_.run(server_->shutdown());
-  }
+  ~TestServer() { loop_.run(server_->shutdown()); }
   Server& server() { return *server_; }
   std::uint16_t port() const { return server_->port(); }
   std::string url(std::string_view path, bool tls = false) const {

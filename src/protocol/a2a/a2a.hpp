@@ -130,7 +130,7 @@ struct SendParams {
   std::string context_id;
   std::string message_id;
   std::string task_id;
-  json::object metadata;  ///< params.metadata overlaid with message.metadata
+  json::object metadata;    ///< params.metadata overlaid with message.metadata
   bool autonomous = false;  ///< configuration.mode == "autonomous"
   Budgets budgets;          ///< configuration.budgets (camelCase keys)
   bool blocking = true;     ///< false for 1.0 returnImmediately:true or 0.3/KAOS blocking:false
@@ -148,8 +148,8 @@ struct TaskIdParams {
 Result<TaskIdParams> parse_task_id_params(const json::value& params);
 
 struct ListParams {
-  std::string context_id;  ///< `contextId`, or KAOS's `sessionId`
-  std::optional<TaskState> state;  ///< `status` (1.0) or `state`, any spelling
+  std::string context_id;                 ///< `contextId`, or KAOS's `sessionId`
+  std::optional<TaskState> state;         ///< `status` (1.0) or `state`, any spelling
   std::optional<std::int64_t> page_size;  ///< `pageSize`, or `limit`
   std::string page_token;
 };

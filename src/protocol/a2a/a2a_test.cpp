@@ -32,11 +32,16 @@ TEST(A2aMethods, EveryNameResolvesToItsKindAndDialect) {
     Dialect dialect;
   };
   const Case cases[] = {
-      {"SendMessage", MethodKind::send, Dialect::v1},        {"SendStreamingMessage", MethodKind::stream, Dialect::v1},
-      {"GetTask", MethodKind::get, Dialect::v1},             {"ListTasks", MethodKind::list, Dialect::v1},
-      {"CancelTask", MethodKind::cancel, Dialect::v1},       {"tasks/send", MethodKind::send, Dialect::kaos},
-      {"tasks/get", MethodKind::get, Dialect::kaos},         {"tasks/list", MethodKind::list, Dialect::kaos},
-      {"tasks/cancel", MethodKind::cancel, Dialect::kaos},   {"message/send", MethodKind::send, Dialect::v03},
+      {"SendMessage", MethodKind::send, Dialect::v1},
+      {"SendStreamingMessage", MethodKind::stream, Dialect::v1},
+      {"GetTask", MethodKind::get, Dialect::v1},
+      {"ListTasks", MethodKind::list, Dialect::v1},
+      {"CancelTask", MethodKind::cancel, Dialect::v1},
+      {"tasks/send", MethodKind::send, Dialect::kaos},
+      {"tasks/get", MethodKind::get, Dialect::kaos},
+      {"tasks/list", MethodKind::list, Dialect::kaos},
+      {"tasks/cancel", MethodKind::cancel, Dialect::kaos},
+      {"message/send", MethodKind::send, Dialect::v03},
       {"message/stream", MethodKind::stream, Dialect::v03},
   };
   for (const auto& c : cases) {
@@ -78,7 +83,8 @@ TEST(A2aStates, TransitionsFollowKaos) {
   EXPECT_FALSE(can_transition(S::input_required, S::completed));
   for (auto from : {S::completed, S::canceled, S::failed, S::rejected}) {
     EXPECT_TRUE(is_terminal(from));
-    for (auto to : {S::submitted, S::working, S::completed, S::canceled, S::failed}) EXPECT_FALSE(can_transition(from, to));
+    for (auto to : {S::submitted, S::working, S::completed, S::canceled, S::failed})
+      EXPECT_FALSE(can_transition(from, to));
   }
   EXPECT_FALSE(is_terminal(S::input_required));
 }
@@ -96,7 +102,8 @@ TEST(A2aTask, V1ShapeIsProtoJson) {
   EXPECT_EQ(h[1].at("role"), "ROLE_AGENT");
   EXPECT_EQ(h[1].at("messageId"), "task_abc-msg-1");  // required in 1.0, derived when unset
   EXPECT_EQ(h[1].at("parts"), js(R"([{"text":"Hello from the mock"}])"));
-  EXPECT_EQ(o.at("artifacts"), js(R"([{"artifactId":"output","name":"output","parts":[{"text":"Hello from the mock"}]}])"));
+  EXPECT_EQ(o.at("artifacts"),
+            js(R"([{"artifactId":"output","name":"output","parts":[{"text":"Hello from the mock"}]}])"));
   EXPECT_EQ(o.at("metadata"), js(R"({"delegation":true})"));
   auto send = send_result_json(finished_task(), Dialect::v1);
   EXPECT_EQ(send.size(), 1u);
@@ -159,15 +166,21 @@ TEST(A2aTask, CancelSemanticsPerDialect) {
 }
 
 TEST(A2aParams, EveryPartSpellingIsReadAndJoined) {
-  auto v1 = parse_send_params(js(R"({"message":{"messageId":"m","role":"ROLE_USER","parts":[{"text":"a"},{"data":{}},{"text":"b"}]}})"), Dialect::v1);
+  auto v1 = parse_send_params(
+      js(R"({"message":{"messageId":"m","role":"ROLE_USER","parts":[{"text":"a"},{"data":{}},{"text":"b"}]}})"),
+      Dialect::v1);
   ASSERT_TRUE(v1.has_value()) << v1.error().message;
   EXPECT_EQ(v1->text, "a b");
   EXPECT_EQ(v1->message_id, "m");
-  auto v03 = parse_send_params(js(R"({"message":{"kind":"message","role":"user","contextId":"c1","parts":[{"kind":"text","text":"x"},{"kind":"file","file":{"uri":"u"}}]}})"), Dialect::v03);
+  auto v03 = parse_send_params(
+      js(R"({"message":{"kind":"message","role":"user","contextId":"c1","parts":[{"kind":"text","text":"x"},{"kind":"file","file":{"uri":"u"}}]}})"),
+      Dialect::v03);
   ASSERT_TRUE(v03.has_value());
   EXPECT_EQ(v03->text, "x");
   EXPECT_EQ(v03->context_id, "c1");
-  auto kaos = parse_send_params(js(R"({"message":{"role":"user","parts":[{"type":"text","text":"k1"},{"type":"text","text":"k2"}],"metadata":{"delegation":true}},"sessionId":"s9"})"), Dialect::kaos);
+  auto kaos = parse_send_params(
+      js(R"({"message":{"role":"user","parts":[{"type":"text","text":"k1"},{"type":"text","text":"k2"}],"metadata":{"delegation":true}},"sessionId":"s9"})"),
+      Dialect::kaos);
   ASSERT_TRUE(kaos.has_value());
   EXPECT_EQ(kaos->text, "k1 k2");
   EXPECT_EQ(kaos->context_id, "s9");
@@ -182,16 +195,19 @@ TEST(A2aParams, EveryPartSpellingIsReadAndJoined) {
 
 TEST(A2aParams, ConfigurationModeBudgetsAndBlocking) {
   auto p = parse_send_params(js(R"({"message":{"parts":[{"text":"go"}]},"configuration":{"mode":"autonomous",
-      "budgets":{"maxIterations":3,"maxRuntimeSeconds":60,"maxToolCalls":"x"}}})"), Dialect::kaos);
+      "budgets":{"maxIterations":3,"maxRuntimeSeconds":60,"maxToolCalls":"x"}}})"),
+                             Dialect::kaos);
   ASSERT_TRUE(p.has_value());
   EXPECT_TRUE(p->autonomous);
   EXPECT_EQ(p->budgets.max_iterations, 3);
   EXPECT_EQ(p->budgets.max_runtime_seconds, 60);
   EXPECT_EQ(p->budgets.max_tool_calls, 50);  // ill-typed keeps the default
   EXPECT_EQ(p->budgets.interval_seconds, 0);
-  auto v1 = parse_send_params(js(R"({"message":{"parts":[{"text":"go"}]},"configuration":{"returnImmediately":true}})"), Dialect::v1);
+  auto v1 = parse_send_params(js(R"({"message":{"parts":[{"text":"go"}]},"configuration":{"returnImmediately":true}})"),
+                              Dialect::v1);
   EXPECT_FALSE(v1->blocking);
-  auto v03 = parse_send_params(js(R"({"message":{"parts":[{"kind":"text","text":"go"}]},"configuration":{"blocking":false}})"), Dialect::v03);
+  auto v03 = parse_send_params(
+      js(R"({"message":{"parts":[{"kind":"text","text":"go"}]},"configuration":{"blocking":false}})"), Dialect::v03);
   EXPECT_FALSE(v03->blocking);
 }
 
@@ -267,14 +283,17 @@ TEST(A2aStream, ZeroThreeEventsCarryKind) {
 TEST(A2aCard, CarriesBothGenerationsAndReadsBack) {
   CardInfo info{"sdk-agent", "An agent", "http://127.0.0.1:8000", "0.1.0", {{"echo", "echo", "Echo back"}}, true, true};
   auto card = agent_card_json(info);
-  EXPECT_EQ(card.at("supportedInterfaces").at(0), js(R"({"url":"http://127.0.0.1:8000/","protocolBinding":"JSONRPC","protocolVersion":"1.0"})"));
+  EXPECT_EQ(card.at("supportedInterfaces").at(0),
+            js(R"({"url":"http://127.0.0.1:8000/","protocolBinding":"JSONRPC","protocolVersion":"1.0"})"));
   EXPECT_EQ(card.at("url"), "http://127.0.0.1:8000");
   EXPECT_EQ(card.at("protocolVersion"), "0.3.0");
   EXPECT_EQ(card.at("preferredTransport"), "JSONRPC");
   EXPECT_EQ(card.at("supportedProtocols"), js(R"(["jsonrpc"])"));
-  EXPECT_EQ(card.at("capabilities"), js(R"({"streaming":true,"pushNotifications":false,"stateTransitionHistory":true})"));
+  EXPECT_EQ(card.at("capabilities"),
+            js(R"({"streaming":true,"pushNotifications":false,"stateTransitionHistory":true})"));
   EXPECT_EQ(card.at("skills").at(0).at("tags"), json::array());  // required by 1.0 (and the SDK's 0.3 reader)
-  for (auto key : {"name", "description", "version", "defaultInputModes", "defaultOutputModes"}) EXPECT_TRUE(card.contains(key)) << key;
+  for (auto key : {"name", "description", "version", "defaultInputModes", "defaultOutputModes"})
+    EXPECT_TRUE(card.contains(key)) << key;
   auto view = parse_agent_card(card);
   ASSERT_TRUE(view.has_value());
   EXPECT_EQ(view->jsonrpc_url, "http://127.0.0.1:8000/");
@@ -300,7 +319,8 @@ TEST(A2aCard, ParsesTheSpecExampleAndLegacyCards) {
     "skills":[{"id":"route-optimizer-traffic","name":"Traffic-Aware Route Optimizer","description":"Calculates","tags":["maps"]}]})"));
   ASSERT_TRUE(spec.has_value());
   EXPECT_EQ(spec->jsonrpc_url, "https://georoute-agent.example.com/a2a/v1");
-  auto grpc_only = parse_agent_card(js(R"({"name":"g","supportedInterfaces":[{"url":"x","protocolBinding":"GRPC","protocolVersion":"1.0"}]})"));
+  auto grpc_only = parse_agent_card(
+      js(R"({"name":"g","supportedInterfaces":[{"url":"x","protocolBinding":"GRPC","protocolVersion":"1.0"}]})"));
   EXPECT_FALSE(grpc_only->supports_jsonrpc);
   auto kaos = parse_agent_card(js(R"({"name":"worker","description":"d","url":"http://localhost:8000","version":"0.7.0",
     "protocolVersion":"0.3.0","skills":[],"capabilities":{"streaming":true},"supportedProtocols":["jsonrpc"]})"));
@@ -318,12 +338,22 @@ TEST(A2aReply, TextFromEveryDialectAndFallbackOrder) {
   EXPECT_EQ(reply_text(send_result_json(t, Dialect::v1)), "Hello from the mock");
   EXPECT_EQ(reply_text(send_result_json(t, Dialect::v03)), "Hello from the mock");
   EXPECT_EQ(reply_text(send_result_json(t, Dialect::kaos)), "Hello from the mock");
-  EXPECT_EQ(reply_text(js(R"({"message":{"messageId":"m","role":"ROLE_AGENT","parts":[{"text":"direct"}]}})")), "direct");
+  EXPECT_EQ(reply_text(js(R"({"message":{"messageId":"m","role":"ROLE_AGENT","parts":[{"text":"direct"}]}})")),
+            "direct");
   EXPECT_EQ(reply_text(js(R"({"kind":"message","role":"agent","parts":[{"kind":"text","text":"m03"}]})")), "m03");
   // KAOS order: artifacts → output → last agent history message → status.message.
-  EXPECT_EQ(reply_text(js(R"({"id":"t","artifacts":[],"output":"out","history":[{"role":"agent","parts":[{"type":"text","text":"h"}]}]})")), "out");
-  EXPECT_EQ(reply_text(js(R"({"id":"t","output":"","history":[{"role":"agent","parts":[{"type":"text","text":"h1"}]},{"role":"user","parts":[{"type":"text","text":"u"}]}]})")), "h1");
-  EXPECT_EQ(reply_text(js(R"({"id":"t","status":{"state":"failed","message":{"role":"agent","parts":[{"kind":"text","text":"s"}]}}})")), "s");
+  EXPECT_EQ(
+      reply_text(js(
+          R"({"id":"t","artifacts":[],"output":"out","history":[{"role":"agent","parts":[{"type":"text","text":"h"}]}]})")),
+      "out");
+  EXPECT_EQ(
+      reply_text(js(
+          R"({"id":"t","output":"","history":[{"role":"agent","parts":[{"type":"text","text":"h1"}]},{"role":"user","parts":[{"type":"text","text":"u"}]}]})")),
+      "h1");
+  EXPECT_EQ(
+      reply_text(js(
+          R"({"id":"t","status":{"state":"failed","message":{"role":"agent","parts":[{"kind":"text","text":"s"}]}}})")),
+      "s");
   EXPECT_EQ(reply_text(js(R"({"id":"t"})")), "");
   EXPECT_EQ(reply_text(js(R"("x")")), "");
 }

@@ -8,11 +8,17 @@ namespace kaos::protocol::a2a {
 namespace {
 
 // KAOS cards declared application/json; our parts are text, so text/plain comes first.
-json::array io_modes() { return json::array{"text/plain", "application/json"}; }
+json::array io_modes() {
+  return json::array{"text/plain", "application/json"};
+}
 
 json::object skill_json(const Skill& s) {
-  return json::object{{"id", s.id},          {"name", s.name},         {"description", s.description},
-                      {"tags", json::array{}}, {"inputModes", io_modes()}, {"outputModes", io_modes()}};
+  return json::object{{"id", s.id},
+                      {"name", s.name},
+                      {"description", s.description},
+                      {"tags", json::array{}},
+                      {"inputModes", io_modes()},
+                      {"outputModes", io_modes()}};
 }
 
 json::object interface_json(const std::string& url, std::string_view version) {
@@ -84,9 +90,8 @@ json::object agent_card_json(const CardInfo& info) {
   if (endpoint.empty() || endpoint.back() != '/') endpoint += '/';
   json::array skills;
   for (const auto& s : info.skills) skills.push_back(skill_json(s));
-  json::object caps{{"streaming", info.streaming},
-                    {"pushNotifications", false},
-                    {"stateTransitionHistory", info.state_history}};
+  json::object caps{
+      {"streaming", info.streaming}, {"pushNotifications", false}, {"stateTransitionHistory", info.state_history}};
   json::object card;
   card["name"] = info.name;
   card["description"] = info.description;

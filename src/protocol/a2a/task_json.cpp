@@ -22,7 +22,9 @@ constexpr std::array<StateNames, 8> kStates{{
     {TaskState::auth_required, "TASK_STATE_AUTH_REQUIRED", "auth-required"},
 }};
 
-bool is_legacy(Dialect d) { return d != Dialect::v1; }
+bool is_legacy(Dialect d) {
+  return d != Dialect::v1;
+}
 
 // One text part. 1.0 parts have no discriminator; 0.3 has `kind`; KAOS reads `type`, so the
 // KAOS dialect writes both (the 0.3 superset).
@@ -108,7 +110,9 @@ bool can_transition(TaskState from, TaskState to) {
   }
 }
 
-json::object message_to_json(const Message& m, Dialect d) { return message_json(m, d, m.task_id + "-msg"); }
+json::object message_to_json(const Message& m, Dialect d) {
+  return message_json(m, d, m.task_id + "-msg");
+}
 
 json::object task_to_json(const Task& t, Dialect d) {
   json::object o;
@@ -164,7 +168,9 @@ CancelOutcome cancel_outcome(TaskState state, Dialect d) {
   return CancelOutcome::unchanged;
 }
 
-std::string task_not_found_message(std::string_view task_id) { return "Task not found: " + std::string(task_id); }
+std::string task_not_found_message(std::string_view task_id) {
+  return "Task not found: " + std::string(task_id);
+}
 std::string task_not_cancelable_message(std::string_view task_id) {
   return "Task not cancelable: " + std::string(task_id);
 }
@@ -210,9 +216,12 @@ namespace kaos::protocol::a2a {
 
 std::string_view send_method(Dialect d) {
   switch (d) {
-    case Dialect::v1: return "SendMessage";
-    case Dialect::v03: return "message/send";
-    default: return "tasks/send";
+    case Dialect::v1:
+      return "SendMessage";
+    case Dialect::v03:
+      return "message/send";
+    default:
+      return "tasks/send";
   }
 }
 

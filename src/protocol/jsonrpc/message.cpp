@@ -12,7 +12,9 @@ Incoming reject(int code, std::string message, json::value id = nullptr) {
   return in;
 }
 
-bool valid_id(const json::value& id) { return id.is_string() || id.is_number() || id.is_null(); }
+bool valid_id(const json::value& id) {
+  return id.is_string() || id.is_number() || id.is_null();
+}
 
 }  // namespace
 
@@ -55,14 +57,17 @@ Incoming parse_value(const json::value& v) {
       auto code = eo ? int_field(*eo, "code") : std::nullopt;
       auto message = eo ? string_field(*eo, "message") : std::nullopt;
       if (!code || !message)
-        return reject(kInvalidRequest, "Invalid Request: \"error\" must be an object with integer \"code\" and string \"message\"", id);
+        return reject(kInvalidRequest,
+                      "Invalid Request: \"error\" must be an object with integer \"code\" and string \"message\"", id);
       m.kind = Message::Kind::error;
       m.error.code = static_cast<int>(*code);
       m.error.message = std::string(*message);
       if (const auto* d = find_field(*eo, "data")) m.error.data = *d;
     }
   } else {
-    return reject(kInvalidRequest, "Invalid Request: expected \"method\" (a request or notification) or \"result\"/\"error\" (a response)", id);
+    return reject(
+        kInvalidRequest,
+        "Invalid Request: expected \"method\" (a request or notification) or \"result\"/\"error\" (a response)", id);
   }
   Incoming in;
   in.reply_id = m.id;
@@ -102,7 +107,8 @@ IncomingBatch parse(std::string_view body, std::size_t max_batch) {
 // The envelopes are written around the serialized parts instead of building a JSON object
 // that would deep-copy `params`/`result` first (tool results and lists can be large).
 std::string request_json(const json::value& id, std::string_view method, const json::value& params) {
-  std::string out = R"({"jsonrpc":"2.0","id":)" + json::serialize(id) + R"(,"method":)" + json::serialize(json::string_view(method));
+  std::string out =
+      R"({"jsonrpc":"2.0","id":)" + json::serialize(id) + R"(,"method":)" + json::serialize(json::string_view(method));
   if (!params.is_null()) out += R"(,"params":)" + json::serialize(params);
   return out + "}";
 }

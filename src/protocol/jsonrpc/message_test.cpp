@@ -78,7 +78,8 @@ TEST(JsonRpc, ResponsesAndErrors) {
   EXPECT_EQ(ok.items[0].message->kind, rpc::Message::Kind::response);
   EXPECT_EQ(ok.items[0].message->result, json::value(19));
 
-  auto err = rpc::parse(R"({"jsonrpc": "2.0", "error": {"code": -32601, "message": "Method not found", "data": 1}, "id": "1"})");
+  auto err = rpc::parse(
+      R"({"jsonrpc": "2.0", "error": {"code": -32601, "message": "Method not found", "data": 1}, "id": "1"})");
   ASSERT_TRUE(err.items[0].message);
   EXPECT_EQ(err.items[0].message->error.code, rpc::kMethodNotFound);
   EXPECT_TRUE(err.items[0].message->error.data);

@@ -1,7 +1,7 @@
 #pragma once
 // Model Context Protocol (modelcontextprotocol.io/specification) wire vocabulary: protocol
 // versions and their negotiation, method names, error codes and builders for the JSON shapes
-// tools, resources and prompts return. Data only, no I/O; the server framework (src/mcp) and
+// tools, resources and prompts return. Data only, no I/O; the server framework (src/servers/mcp) and
 // the client (src/clients/mcp) both speak through this.
 #include <array>
 #include <optional>
@@ -14,8 +14,8 @@ namespace kaos::protocol::mcp {
 
 /// Versions this implementation speaks, newest first. 2024-11-05 is the legacy HTTP+SSE era;
 /// it is accepted so older clients still connect.
-inline constexpr std::array<std::string_view, 4> kSupportedVersions{
-    "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
+inline constexpr std::array<std::string_view, 4> kSupportedVersions{"2025-11-25", "2025-06-18", "2025-03-26",
+                                                                    "2024-11-05"};
 inline constexpr std::string_view kLatestVersion = kSupportedVersions[0];
 /// What a Streamable HTTP server assumes when a request carries no MCP-Protocol-Version header
 /// (specification 2025-06-18, "Protocol Version Header").
@@ -26,7 +26,9 @@ bool is_supported_version(std::string_view version);
 /// supported, otherwise the latest one (the client then decides whether to disconnect).
 std::string_view negotiate_version(std::string_view requested);
 /// True when `version` is at least `other` (dates compare as strings).
-inline bool version_at_least(std::string_view version, std::string_view other) { return version >= other; }
+inline bool version_at_least(std::string_view version, std::string_view other) {
+  return version >= other;
+}
 
 /// Header names of the Streamable HTTP transport.
 inline constexpr std::string_view kSessionHeader = "Mcp-Session-Id";
@@ -42,8 +44,8 @@ enum ErrorCode : int {
 };
 
 /// Logging levels (RFC 5424 names) in increasing severity.
-inline constexpr std::array<std::string_view, 8> kLogLevels{
-    "debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"};
+inline constexpr std::array<std::string_view, 8> kLogLevels{"debug", "info",     "notice", "warning",
+                                                            "error", "critical", "alert",  "emergency"};
 /// Index of `level` in kLogLevels, or nullopt when it is not one.
 std::optional<int> log_level_rank(std::string_view level);
 

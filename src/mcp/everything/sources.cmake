@@ -1,1 +1,0 @@
-list(APPEND MCP_SOURCES everything/everything.cpp everything/everything_catalog.cpp)

@@ -1,0 +1,44 @@
+#pragma once
+// LocalMemory: the default backend — sessions in this process, lost on restart, not shared
+// between replicas. Bounded like KAOS's LocalMemory: each session keeps its newest
+// max_session_events; a new session beyond max_sessions evicts the least recently updated
+// 10 % of max_sessions (at least one).
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <unordered_map>
+
+#include "servers/agent/memory/memory.hpp"
+
+namespace kaos::agent {
+
+/// Thread-safe: one mutex, held only for in-memory work (the coroutines never suspend).
+/// A limit of 0 means unbounded.
+class LocalMemory final : public Memory {
+ public:
+  explicit LocalMemory(MemoryLimits limits = {});
+
+  std::string_view kind() const override { return "local"; }
+  /// Never fails.
+  net::Task<Result<void>> append(std::string session_id, std::vector<MemoryEvent> events) override;
+  /// Never fails. `limit` 0 gives an empty list.
+  net::Task<Result<std::vector<MemoryEvent>>> events(std::optional<std::string> session_id, std::size_t limit) override;
+  /// Never fails.
+  net::Task<Result<std::vector<std::string>>> sessions() override;
+
+ private:
+  struct Session {
+    std::deque<MemoryEvent> events;
+    std::uint64_t updated = 0;  // value of clock_ at the last append: orders sessions
+  };
+  // Session ids, most recently updated first. Requires mu_.
+  std::vector<std::string> ordered_ids() const;
+  void evict_for(const std::string& keep);  // requires mu_
+
+  const MemoryLimits limits_;
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, Session> sessions_;
+  std::uint64_t clock_ = 0;
+};
+
+}  // namespace kaos::agent

@@ -1,0 +1,241 @@
+#include "servers/agent/server.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "core/env.hpp"
+#include "core/ids.hpp"
+#include "core/version.hpp"
+#include "servers/agent/memory/local_memory.hpp"
+#include "servers/agent/memory/null_memory.hpp"
+#include "servers/agent/memory/redis_memory.hpp"
+#include "servers/agent/server_impl.hpp"
+
+namespace kaos::agent {
+
+namespace {
+
+std::unique_ptr<Memory> make_memory(net::Executor ex, const AgentConfig& c) {
+  if (!c.memory_enabled) return std::make_unique<NullMemory>();
+  MemoryLimits limits{c.memory_max_sessions, c.memory_max_session_events};
+  if (!c.memory_store_endpoint.empty())
+    spdlog::warn("MEMORY_STORE_ENDPOINT is set but this build has no MemoryStore client yet: using {} memory",
+                 c.memory_type);
+  if (c.memory_type == "redis") {
+    clients::redis::RedisOptions o;
+    o.url = c.memory_redis_url;
+    return std::make_unique<RedisMemory>(std::move(ex), std::move(o), c.name, limits);
+  }
+  return std::make_unique<LocalMemory>(limits);
+}
+
+bool valid_traceparent(std::string_view v) {
+  // version(2)-trace(32)-parent(16)-flags(2), lowercase hex, trace and parent not all zero.
+  if (v.size() < 55 || v[2] != '-' || v[35] != '-' || v[52] != '-') return false;
+  for (std::size_t i = 0; i < 55; ++i) {
+    if (i == 2 || i == 35 || i == 52) continue;
+    char c = v[i];
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return v.substr(0, 2) != "ff" && v.substr(3, 32) != std::string(32, '0') && v.substr(36, 16) != std::string(16, '0');
+}
+
+}  // namespace
+
+net::Response detail_error(int status, std::string_view message) {
+  json::object o;
+  o["detail"] = message;
+  return net::Response::json(status, to_json(o));
+}
+
+InboundContext inbound_context(const net::Request& req) {
+  InboundContext ctx;
+  // Continue the caller's trace with a span of our own; start a trace when there is none.
+  std::string trace_id, flags = "01";
+  if (auto tp = req.headers.get("traceparent"); tp && valid_traceparent(*tp)) {
+    trace_id = std::string(tp->substr(3, 32));
+    flags = std::string(tp->substr(53, 2));
+    if (auto ts = req.headers.get("tracestate")) ctx.outbound.set("tracestate", *ts);
+  } else {
+    trace_id = random_hex(32);
+  }
+  ctx.outbound.set("traceparent", fmt::format("00-{}-{}-{}", trace_id, random_hex(16), flags));
+  if (auto auth = req.headers.get("Authorization")) ctx.outbound.set("Authorization", *auth);
+  if (auto d = req.headers.get(kDelegationDepthHeader)) {
+    int depth = 0;
+    for (char c : *d) {
+      if (c < '0' || c > '9' || depth > 1000) {
+        depth = 0;
+        break;
+      }
+      depth = depth * 10 + (c - '0');
+    }
+    ctx.depth = depth;
+  }
+  return ctx;
+}
+
+AgentServer::Impl::Impl(net::Executor ex, AgentConfig c) : executor(ex), config(std::move(c)), http(ex) {
+  if (!config.mock_responses)
+    chat = std::make_unique<clients::openai::ChatClient>(http, clients::openai::chat_base_url(config.model_api_url),
+                                                         config.model_api_key);
+  model = make_model(config, chat.get());
+  memory = make_memory(ex, config);
+  tools = std::make_unique<ToolBox>(ex, config, http, metrics);
+  loop = std::make_unique<AgentLoop>(config, *model, *tools, *memory, metrics);
+  TaskStoreOptions to;
+  to.enabled = config.task_store != "null";
+  tasks = std::make_unique<TaskManager>(ex, config, *loop, metrics, to);
+}
+
+std::string AgentServer::Impl::base_url(const net::Request& req) const {
+  if (auto u = env_string("AGENT_PUBLIC_URL"); u && !u->empty()) return *u;
+  if (auto host = req.headers.get("Host"); host && !host->empty()) return "http://" + std::string(*host);
+  return fmt::format("http://127.0.0.1:{}", port);
+}
+
+void AgentServer::Impl::mount_basic(net::Router& r) {
+  r.get("/health", [this](net::Request&) -> net::Task<net::Response> {
+    json::object o;
+    o["status"] = "healthy";
+    o["name"] = config.name;
+    o["timestamp"] = unix_seconds();
+    co_return net::Response::json(200, to_json(o));
+  });
+  r.get("/ready", [this](net::Request&) -> net::Task<net::Response> {
+    json::object o;
+    o["status"] = "ready";
+    o["name"] = config.name;
+    o["timestamp"] = unix_seconds();
+    co_return net::Response::json(200, to_json(o));
+  });
+  auto card = [this](net::Request& req) -> net::Task<net::Response> {
+    auto list = co_await tools->list();
+    a2a::CardInfo info;
+    info.name = config.name;
+    info.description = config.description;
+    info.url = base_url(req);
+    info.version = std::string(version());
+    for (const auto& t : list->entries) info.skills.push_back({t.name, t.name, t.description});
+    co_return net::Response::json(200, to_json(a2a::agent_card_json(info)));
+  };
+  r.get("/.well-known/agent-card.json", card);
+  r.get("/.well-known/agent.json", card);
+  r.get("/tools", [this](net::Request&) -> net::Task<net::Response> {
+    auto list = co_await tools->list();
+    json::array out;
+    for (const auto& t : list->entries) {
+      json::object o;
+      o["name"] = t.name;
+      o["description"] = t.description;
+      o["parameters"] = t.parameters;
+      o["kind"] = t.kind == ToolKind::mcp ? "mcp" : "delegation";
+      o["source"] = t.server;
+      out.push_back(std::move(o));
+    }
+    json::object body;
+    body["agent"] = config.name;
+    body["tools"] = std::move(out);
+    co_return net::Response::json(200, to_json(body));
+  });
+  r.get("/memory/events", [this](net::Request& req) -> net::Task<net::Response> {
+    std::size_t limit = 100;
+    if (auto l = req.query_param("limit")) {
+      char* end = nullptr;
+      long n = std::strtol(l->c_str(), &end, 10);
+      if (l->empty() || *end != '\0' || n < 1 || n > 1000)
+        co_return detail_error(422, "limit: expected an integer from 1 to 1000");
+      limit = static_cast<std::size_t>(n);
+    }
+    std::optional<std::string> session = req.query_param("session_id");
+    if (session && session->empty()) session.reset();
+    auto events = co_await memory->events(session, limit);
+    if (!events) {
+      metrics.memory_errors.with({"read"}).inc();
+      co_return detail_error(503, "memory unavailable: " + events.error().message);
+    }
+    json::array arr;
+    for (const auto& e : *events) arr.push_back(to_json(e));
+    json::object body;
+    body["agent"] = config.name;
+    body["total"] = arr.size();
+    body["events"] = std::move(arr);
+    co_return net::Response::json(200, to_json(body));
+  });
+  r.get("/memory/sessions", [this](net::Request&) -> net::Task<net::Response> {
+    auto sessions = co_await memory->sessions();
+    if (!sessions) {
+      metrics.memory_errors.with({"read"}).inc();
+      co_return detail_error(503, "memory unavailable: " + sessions.error().message);
+    }
+    json::array arr;
+    for (auto& s : *sessions) arr.push_back(json::value(s));
+    json::object body;
+    body["agent"] = config.name;
+    body["total"] = arr.size();
+    body["sessions"] = std::move(arr);
+    co_return net::Response::json(200, to_json(body));
+  });
+  r.get("/v1/models", [this](net::Request&) -> net::Task<net::Response> {
+    json::object m;
+    m["id"] = config.name;
+    m["object"] = "model";
+    m["created"] = unix_seconds();
+    m["owned_by"] = "kaos";
+    json::array data;
+    data.push_back(std::move(m));
+    json::object body;
+    body["object"] = "list";
+    body["data"] = std::move(data);
+    co_return net::Response::json(200, to_json(body));
+  });
+  r.get("/metrics", [this](net::Request&) -> net::Task<net::Response> {
+    co_return net::Response::text(200, registry.render_prometheus(), telemetry::kPrometheusContentType);
+  });
+}
+
+std::shared_ptr<AgentServer> AgentServer::create(net::Executor executor, AgentConfig config) {
+  return std::shared_ptr<AgentServer>(new AgentServer(std::make_unique<Impl>(std::move(executor), std::move(config))));
+}
+
+AgentServer::AgentServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+AgentServer::~AgentServer() = default;
+
+std::shared_ptr<const net::Router> AgentServer::router() {
+  auto r = std::make_shared<net::Router>();
+  impl_->mount_basic(*r);
+  impl_->mount_chat(*r);
+  impl_->mount_a2a(*r);
+  impl_->mount_mcp(*r);
+  r->use(net::cors_middleware("*"));
+  auto* metrics = &impl_->metrics;
+  r->use([metrics](net::Request& req, const net::Handler& next) -> net::Task<net::Response> {
+    auto started = std::chrono::steady_clock::now();
+    auto res = co_await next(req);
+    // Endpoint label: the fixed paths only, so arbitrary URLs cannot grow the series.
+    std::string_view endpoint = "other";
+    for (std::string_view p :
+         {"/v1/chat/completions", "/", "/mcp", "/health", "/ready", "/tools", "/memory/events", "/memory/sessions",
+          "/v1/models", "/metrics", "/.well-known/agent-card.json", "/.well-known/agent.json"})
+      if (req.path == p) endpoint = p;
+    metrics->requests.with({endpoint, std::to_string(res.status)}).inc();
+    metrics->request_seconds.with({endpoint})
+        .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    co_return res;
+  });
+  return r;
+}
+
+void AgentServer::on_listening(std::uint16_t port) {
+  impl_->port = port;
+  if (!impl_->config.autonomous_goal.empty()) {
+    auto id = impl_->tasks->start_continuous(impl_->config.autonomous_goal);
+    spdlog::info("autonomous mode: task {} working toward AUTONOMOUS_GOAL", id);
+  }
+}
+
+void AgentServer::on_shutdown() {
+  impl_->tasks->stop_all();
+}
+
+}  // namespace kaos::agent

@@ -1,0 +1,71 @@
+#pragma once
+// MCP Streamable HTTP (specification 2025-03-26 … 2025-11-25, "Transports"): POST /mcp answered
+// with JSON or an SSE stream, GET /mcp for the server-to-client stream, DELETE to end a
+// session, Mcp-Session-Id, MCP-Protocol-Version checks, resumable streams (event ids,
+// Last-Event-ID, priming events with a retry hint) and Origin/Host checks against DNS
+// rebinding.
+//
+// Answer shape: a POST holding one request is answered with application/json when its response
+// is the first message the handler produces for it; when a notification or server-to-client
+// request comes first (progress, logs, sampling), the answer switches to text/event-stream.
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "net/router.hpp"
+#include "servers/mcp/session_handler.hpp"
+
+namespace kaos::mcp {
+
+struct TransportOptions {
+  std::string path = "/mcp";
+  /// Bound on concurrent sessions; beyond it the least recently used idle session is ended.
+  std::size_t max_sessions = 10'000;
+  /// A session with no request and no open stream for this long is ended.
+  std::chrono::milliseconds session_idle_timeout{30 * 60 * 1000};
+  /// Events kept per stream for resumption (oldest dropped first).
+  std::size_t replay_events = 256;
+  /// The `retry:` hint (ms) sent with priming events.
+  std::chrono::milliseconds retry_hint{1000};
+  /// Elements allowed in one JSON-RPC batch.
+  std::size_t max_batch = 100;
+  /// DNS-rebinding protection. Requests whose Origin is not allowed get 403. When the server
+  /// is bound to a loopback address, the Host header must name a loopback host too.
+  /// Allowed origins: the request's own host, loopback hosts, and these ("*" allows any).
+  std::vector<std::string> allowed_origins;
+  /// Extra Host values accepted by a loopback-bound server (e.g. a proxy's name).
+  std::vector<std::string> allowed_hosts;
+  bool loopback_bound = false;
+  /// An SSE comment is sent on a quiet stream this often, so proxies keep it open.
+  std::chrono::milliseconds keepalive{25'000};
+};
+
+/// Counters the transport keeps (for /metrics and tests).
+struct TransportStats {
+  std::size_t sessions = 0;
+  std::uint64_t sessions_created = 0;
+  std::uint64_t sessions_expired = 0;
+  std::size_t open_streams = 0;
+};
+
+class StreamableHttpTransport {
+ public:
+  StreamableHttpTransport(net::Executor executor, TransportOptions options, SessionFactory factory);
+  ~StreamableHttpTransport();
+  StreamableHttpTransport(const StreamableHttpTransport&) = delete;
+  StreamableHttpTransport& operator=(const StreamableHttpTransport&) = delete;
+
+  /// Registers POST/GET/DELETE on options.path.
+  void mount(net::Router& router);
+  /// Ends every session (server shutdown).
+  void close_all();
+  TransportStats stats() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace kaos::mcp

@@ -1,0 +1,150 @@
+#include "servers/mcp/transport_http.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+
+#include "protocol/jsonrpc/message.hpp"
+
+namespace kaos::mcp::http {
+namespace asio = boost::asio;
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+/// "host:port" / "[::1]:port" / "host" → the host part, lower-cased, brackets kept for IPv6.
+std::string hostname(std::string_view hostport) {
+  if (!hostport.empty() && hostport.front() == '[') {
+    auto close = hostport.find(']');
+    return lower(close == std::string_view::npos ? hostport : hostport.substr(0, close + 1));
+  }
+  auto colon = hostport.rfind(':');
+  return lower(colon == std::string_view::npos ? hostport : hostport.substr(0, colon));
+}
+
+bool is_loopback(std::string_view host) {
+  return host == "localhost" || host == "[::1]" || host == "::1" || host.substr(0, 4) == "127.";
+}
+
+/// "http://host:port/..." → "host:port" (lower-cased); empty when it is not an http(s) origin.
+std::string origin_hostport(std::string_view origin) {
+  auto scheme = origin.find("://");
+  if (scheme == std::string_view::npos) return {};
+  auto rest = origin.substr(scheme + 3);
+  return lower(rest.substr(0, rest.find('/')));
+}
+
+}  // namespace
+
+net::Response error(int status, int code, std::string message) {
+  jsonrpc::ErrorObject err{code, std::move(message), std::nullopt};
+  return net::Response::json(status, jsonrpc::error_json(nullptr, err));
+}
+
+std::optional<net::Response> check_origin(const net::Request& req, const TransportOptions& options) {
+  auto host = req.headers.get("Host").value_or("");
+  if (auto origin = req.headers.get("Origin")) {
+    const auto& allowed = options.allowed_origins;
+    bool ok = std::find(allowed.begin(), allowed.end(), "*") != allowed.end() ||
+              std::find(allowed.begin(), allowed.end(), std::string(*origin)) != allowed.end();
+    auto hp = origin_hostport(*origin);
+    ok = ok || (!hp.empty() && (is_loopback(hostname(hp)) || hp == lower(host)));
+    if (!ok) {
+      return error(403, jsonrpc::kInvalidRequest,
+                   "Forbidden: Origin '" + std::string(*origin) +
+                       "' is not allowed (DNS-rebinding protection; allow it with --allowed-origins)");
+    }
+  }
+  if (options.loopback_bound) {
+    auto name = hostname(host);
+    const auto& allowed = options.allowed_hosts;
+    bool ok = is_loopback(name) || std::find(allowed.begin(), allowed.end(), name) != allowed.end() ||
+              std::find(allowed.begin(), allowed.end(), lower(host)) != allowed.end();
+    if (!ok) {
+      return error(403, jsonrpc::kInvalidRequest,
+                   "Forbidden: Host '" + std::string(host) +
+                       "' is not a loopback name; this server listens on loopback only (DNS-rebinding protection; "
+                       "allow a name with --allowed-hosts)");
+    }
+  }
+  return std::nullopt;
+}
+
+std::pair<bool, bool> accepts(const net::Request& req) {
+  auto accept = req.headers.get("Accept");
+  if (!accept || accept->empty()) return {true, true};
+  auto a = lower(*accept);
+  bool any = a.find("*/*") != std::string::npos;
+  bool json = any || a.find("application/json") != std::string::npos || a.find("application/*") != std::string::npos;
+  bool sse = any || a.find("text/event-stream") != std::string::npos;
+  return {json, sse};
+}
+
+std::function<void(std::exception_ptr)> log_failure(const char* what, std::shared_ptr<asio::cancellation_signal> keep) {
+  return [what, keep = std::move(keep)](std::exception_ptr e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const boost::system::system_error& err) {
+      if (err.code() == asio::error::operation_aborted) return;  // cancelled by the client
+      spdlog::error("mcp: handling a {} failed: {}", what, err.what());
+    } catch (const std::exception& err) {
+      spdlog::error("mcp: handling a {} failed: {}", what, err.what());
+    }
+  };
+}
+
+Task<void> pump(std::shared_ptr<detail::Session> session, std::shared_ptr<detail::Stream> stream, std::uint64_t after,
+                std::shared_ptr<detail::Wakeup> wake, bool priming, const TransportOptions& options,
+                net::BodyWriter& out, bool close_first) {
+  using namespace asio::experimental::awaitable_operators;
+  struct Detach {
+    detail::Session& s;
+    detail::Stream& st;
+    std::shared_ptr<detail::Wakeup>& w;
+    ~Detach() { s.detach(st, w); }
+  } detach{*session, *stream, wake};
+
+  net::SseWriter sse(out);
+  if (priming) {
+    std::string event = "id: " + detail::Session::event_id(*stream, after) +
+                        "\nretry: " + std::to_string(options.retry_hint.count()) + "\ndata: \n\n";
+    if (!co_await sse.raw(event)) co_return;
+  }
+  asio::steady_timer keepalive(co_await asio::this_coro::executor);
+  for (;;) {
+    auto batch = session->take(*stream, after, wake);
+    for (const auto& e : batch.events) {
+      if (!co_await sse.event(e.data, "message", detail::Session::event_id(*stream, e.seq))) co_return;
+      after = e.seq;
+    }
+    if (!batch.events.empty()) session->mark_delivered(*stream, after);
+    if (batch.finished) {
+      session->forget(*stream);
+      co_return;
+    }
+    if (batch.close || close_first) co_return;  // the client resumes with GET + Last-Event-ID
+    if (!batch.events.empty()) continue;
+    keepalive.expires_after(options.keepalive);
+    std::size_t which = 0;
+    try {
+      auto woke = co_await (wake->async_receive(asio::use_awaitable) || keepalive.async_wait(asio::use_awaitable));
+      which = woke.index();
+    } catch (const std::exception&) {
+      co_return;  // cancelled: the client went away or the server is stopping
+    }
+    if (which == 1 && !co_await sse.comment("keepalive")) co_return;
+  }
+}
+
+}  // namespace kaos::mcp::http

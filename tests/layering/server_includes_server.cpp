@@ -1,0 +1,2 @@
+// Must NOT compile: servers never include each other (agent → mcp server).
+#include "servers/mcp/server.hpp"
