@@ -8,8 +8,12 @@
 
 namespace kaos {
 
-/// `n` lowercase hex digits from a per-thread generator seeded from std::random_device.
+/// `n` lowercase hex digits from a per-thread generator seeded from std::random_device. Fast and
+/// unpredictable enough for ids; not for secrets (use secure_random_hex).
 std::string random_hex(std::size_t n);
+/// `n` lowercase hex digits from the kernel's CSPRNG (getrandom): for bearer tokens and session
+/// ids a peer must not guess.
+std::string secure_random_hex(std::size_t n);
 /// `prefix` + random_hex(n), e.g. random_id("task_", 12).
 std::string random_id(std::string_view prefix, std::size_t n);
 

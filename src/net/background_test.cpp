@@ -1,0 +1,116 @@
+// spawn_background and ChangeSignal on a real io_context: the work runs, cancellation reaches
+// it, an escaping exception is contained, and every waiter wakes on notify.
+#include "net/background.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <atomic>
+#include <stdexcept>
+
+#include "net/change_signal.hpp"
+#include "net/testing.hpp"
+
+namespace kaos::net {
+namespace {
+
+using testing::Flag;
+using testing::Loop;
+
+TEST(SpawnBackground, RunsTheTaskWithoutBeingAwaited) {
+  Loop loop;
+  Flag done;
+  spawn_background(
+      loop.executor(),
+      [](Flag& f) -> Task<void> {
+        f.set();
+        co_return;
+      }(done),
+      "test task");
+  EXPECT_TRUE(done.wait(std::chrono::seconds(10)));
+}
+
+TEST(SpawnBackground, AnEscapingExceptionDoesNotTakeTheLoopDown) {
+  Loop loop;
+  spawn_background(
+      loop.executor(), []() -> Task<void> { throw std::runtime_error("boom"); }(), "throwing task");
+  // The loop keeps running work after the failure.
+  Flag after;
+  spawn_background(
+      loop.executor(),
+      [](Flag& f) -> Task<void> {
+        f.set();
+        co_return;
+      }(after),
+      "later task");
+  EXPECT_TRUE(after.wait(std::chrono::seconds(10)));
+}
+
+TEST(SpawnBackground, TheSlotCancelsTheTask) {
+  Loop loop;
+  asio::cancellation_signal cancel;
+  Flag started, ended;
+  std::atomic<bool> aborted{false};
+  auto work = [](Flag& s, Flag& e, std::atomic<bool>& ab) -> Task<void> {
+    asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::hours(1));
+    s.set();
+    auto [ec] = co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+    ab = ec == asio::error::operation_aborted;
+    e.set();
+  };
+  auto strand = asio::make_strand(loop.context());
+  spawn_background(strand, work(started, ended, aborted), "sleeper", cancel.slot());
+  ASSERT_TRUE(started.wait(std::chrono::seconds(10)));
+  asio::post(strand, [&] { cancel.emit(asio::cancellation_type::terminal); });
+  ASSERT_TRUE(ended.wait(std::chrono::seconds(10)));
+  EXPECT_TRUE(aborted);
+}
+
+TEST(ChangeSignal, NotifyWakesEveryWaiterAndOnlyLaterNotifiesWakeLaterWaiters) {
+  Loop loop;
+  auto strand = asio::make_strand(loop.context());
+  auto signal = std::make_shared<ChangeSignal>(strand);
+  std::atomic<int> woken{0};
+  Flag both_waiting, both_woken;
+  auto waiter = [](std::shared_ptr<ChangeSignal> s, std::atomic<int>& n, Flag& all_in, Flag& all_out,
+                   int index) -> Task<void> {
+    if (index == 1) all_in.set();
+    co_await s->wait();
+    if (++n == 2) all_out.set();
+  };
+  // Both waiters start on the strand before the notify posted after them.
+  spawn_background(strand, waiter(signal, woken, both_waiting, both_woken, 0), "waiter 0");
+  spawn_background(strand, waiter(signal, woken, both_waiting, both_woken, 1), "waiter 1");
+  ASSERT_TRUE(both_waiting.wait(std::chrono::seconds(10)));
+  asio::post(strand, [signal] { signal->notify(); });
+  ASSERT_TRUE(both_woken.wait(std::chrono::seconds(10)));
+  EXPECT_EQ(woken.load(), 2);
+
+  // A waiter that arrives after a notify waits for the next one.
+  Flag late_woken;
+  std::atomic<bool> woke_early{false};
+  Flag late_waiting;
+  auto late = [](std::shared_ptr<ChangeSignal> s, Flag& waiting, Flag& w) -> Task<void> {
+    waiting.set();
+    co_await s->wait();
+    w.set();
+  };
+  spawn_background(strand, late(signal, late_waiting, late_woken), "late waiter");
+  ASSERT_TRUE(late_waiting.wait(std::chrono::seconds(10)));
+  // Handlers posted after the waiter suspended run before any wake-up it could get from the
+  // earlier notify; it must still be asleep then.
+  Flag checked;
+  asio::post(strand, [&] {
+    woke_early = late_woken.is_set();
+    checked.set();
+  });
+  ASSERT_TRUE(checked.wait(std::chrono::seconds(10)));
+  EXPECT_FALSE(woke_early) << "a waiter woke without a notify";
+  asio::post(strand, [signal] { signal->notify(); });
+  EXPECT_TRUE(late_woken.wait(std::chrono::seconds(10)));
+}
+
+}  // namespace
+}  // namespace kaos::net
