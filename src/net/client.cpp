@@ -54,8 +54,8 @@ Task<Result<std::unique_ptr<ClientExchange>>> open_with_retries(std::shared_ptr<
     for (int attempt = 1;; ++attempt) {
       auto exchange = std::make_unique<ClientExchange>(state, ex, deadline);
       auto started = co_await exchange->start(**url, req);
-      bool again =
-          attempt < attempts && (started ? retryable_status(exchange->status()) : started.error().code == "connect");
+      bool again = attempt < attempts &&
+                   (started ? retryable_status(exchange->status()) : started.error().kind == ErrorKind::connect);
       if (!again) {
         if (!started) co_return started.error();
         co_return std::move(exchange);

@@ -78,11 +78,11 @@ TEST(ClientErrors, ConnectionRefusedIsConnectErrorAndRetried) {
   auto url = "http://127.0.0.1:" + std::to_string(unused_port()) + "/";
   auto res = loop.run(client.send(retryable(url, 3)));
   ASSERT_FALSE(res.has_value());
-  EXPECT_EQ(res.error().code, "connect");
+  EXPECT_EQ(res.error().kind, ErrorKind::connect);
   EXPECT_EQ(client.stats().connections_opened, 0u);
   auto bad = loop.run(client.send(request("GET", "ftp://x/")));
   ASSERT_FALSE(bad.has_value());
-  EXPECT_EQ(bad.error().code, "invalid");
+  EXPECT_EQ(bad.error().kind, ErrorKind::invalid);
 }
 
 TEST(ClientErrors, DeadlineExpiresAndUpstreamHandlerIsCancelled) {
@@ -99,7 +99,7 @@ TEST(ClientErrors, DeadlineExpiresAndUpstreamHandlerIsCancelled) {
   req.timeout = std::chrono::milliseconds(200);
   auto res = loop.run(client.send(req));
   ASSERT_FALSE(res.has_value());
-  EXPECT_EQ(res.error().code, "timeout");
+  EXPECT_EQ(res.error().kind, ErrorKind::timeout);
   EXPECT_TRUE(gate.cancelled().wait());  // the client closed the connection
   EXPECT_EQ(client.stats().idle, 0u);
 }
@@ -119,7 +119,7 @@ TEST(ClientErrors, CancellingTheAwaitingCoroutineCancelsTheRequest) {
   // The lambda must outlive its coroutine (captures live in the lambda object).
   auto call = [&]() -> Task<std::string> {
     auto res = co_await client.send(request("GET", srv.url("/slow")));
-    co_return res ? std::string("unexpected success") : res.error().code;
+    co_return res ? std::string("unexpected success") : std::string(to_string(res.error().kind));
   };
   auto fut = asio::co_spawn(strand, call(), asio::bind_cancellation_slot(signal.slot(), asio::use_future));
   ASSERT_TRUE(gate.entered().wait());

@@ -48,11 +48,15 @@ class LegacyWire final : public Wire {
     auto stream = std::move(*opened);
     if (stream->status() != 200 || !content_type_is(stream->headers(), "text/event-stream")) {
       auto body = co_await stream->read_all();
-      co_return Error{
-          stream->status() >= 500 && stream->status() <= 504 && stream->status() != 501 ? "connect" : "http",
-          "GET " + url + " (legacy HTTP+SSE transport) answered HTTP " + std::to_string(stream->status()) +
+      const int status = stream->status();
+      // 500, 502–504: a server (or the proxy in front of it) that is not ready yet: retried.
+      const auto kind = status >= 500 && status <= 504 && status != 501 ? ErrorKind::connect : ErrorKind::http;
+      co_return Error::http(
+          status,
+          "GET " + url + " (legacy HTTP+SSE transport) answered HTTP " + std::to_string(status) +
               (content_type_is(stream->headers(), "text/event-stream") ? std::string() : " without an event stream") +
-              ": " + (body ? body_excerpt(*body) : std::string())};
+              ": " + (body ? body_excerpt(*body) : std::string()),
+          kind);
     }
     auto parser = std::make_shared<net::SseParser>();
     // The first event must name the POST endpoint; wait for it within the connect deadline
@@ -67,7 +71,8 @@ class LegacyWire final : public Wire {
       auto piece = std::get<0>(std::move(raced));
       if (!piece) co_return piece.error();
       if (!*piece)
-        co_return Error{"protocol", "GET " + url + " ended its event stream before sending the `endpoint` event"};
+        co_return Error{ErrorKind::protocol,
+                        "GET " + url + " ended its event stream before sending the `endpoint` event"};
       for (auto& ev : parser->feed(**piece)) {
         if (ev.event == "endpoint" && endpoint_.empty()) {
           endpoint_ = resolve_url(url, ev.data);
@@ -87,7 +92,7 @@ class LegacyWire final : public Wire {
   net::Task<Result<jsonrpc::Message>> request(std::string body, std::int64_t id, Deadline deadline, int* http_status,
                                               const net::Headers* extra_headers) override {
     if (http_status != nullptr) *http_status = 0;
-    if (dead_) co_return Error{"gone", "the SSE stream from " + ctx_.options->url + " has ended"};
+    if (dead_) co_return Error{ErrorKind::gone, "the SSE stream from " + ctx_.options->url + " has ended"};
     auto pending = std::make_shared<Pending>(ex_);
     pending->timer.expires_at(deadline);
     pending_[id] = pending;
@@ -100,7 +105,7 @@ class LegacyWire final : public Wire {
     pending_.erase(id);
     if (pending->answer) co_return std::move(*pending->answer);
     auto state = co_await asio::this_coro::cancellation_state;
-    if (state.cancelled() != asio::cancellation_type::none) co_return Error{"cancelled", "cancelled"};
+    if (state.cancelled() != asio::cancellation_type::none) co_return Error::cancelled();
     co_return Error::timeout("no answer to request " + std::to_string(id) + " on the SSE stream from " +
                              ctx_.options->url + " before the deadline");
   }
@@ -135,8 +140,8 @@ class LegacyWire final : public Wire {
     if (!res) co_return res.error();
     if (http_status != nullptr) *http_status = res->status;
     if (res->status < 200 || res->status >= 300)
-      co_return Error{"http", "POST " + endpoint_ + " answered HTTP " + std::to_string(res->status) + ": " +
-                                  body_excerpt(res->body)};
+      co_return Error::http(res->status, "POST " + endpoint_ + " answered HTTP " + std::to_string(res->status) + ": " +
+                                             body_excerpt(res->body));
     co_return Result<void>{};
   }
 
@@ -158,7 +163,7 @@ class LegacyWire final : public Wire {
   void fail_all(const std::string& why) {
     dead_ = true;
     for (auto& [id, p] : pending_) {
-      p->answer = Error{"io", why};
+      p->answer = Error{ErrorKind::io, why};
       p->timer.cancel();
     }
   }

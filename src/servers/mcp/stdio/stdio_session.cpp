@@ -68,9 +68,10 @@ Result<std::shared_ptr<StdioSession>> StdioSession::start(net::Executor executor
   if (shared->active.fetch_add(1) >= o.max_sessions) {
     shared->active.fetch_sub(1);
     ++stats.sessions_rejected;
-    return Error{"unavailable", "stdio bridge: all " + std::to_string(o.max_sessions) +
-                                    " sessions are in use (each runs its own stdio server process); end an idle "
-                                    "session (DELETE /mcp) or raise the session limit"};
+    return Error{ErrorKind::unavailable,
+                 "stdio bridge: all " + std::to_string(o.max_sessions) +
+                     " sessions are in use (each runs its own stdio server process); end an idle "
+                     "session (DELETE /mcp) or raise the session limit"};
   }
   auto number = shared->next_session.fetch_add(1);
   std::shared_ptr<StdioSession> self(
@@ -83,7 +84,7 @@ Result<std::shared_ptr<StdioSession>> StdioSession::start(net::Executor executor
   auto process = net::Process::spawn(self->strand_, std::move(p));
   if (!process) {
     ++stats.sessions_rejected;
-    return Error{process.error().code, "stdio bridge: " + process.error().message};  // ~self frees the slot
+    return process.error().reworded("stdio bridge: " + process.error().message);  // ~self frees the slot
   }
   self->process_ = std::shared_ptr<net::Process>(std::move(*process));
   self->label_ += " (pid " + std::to_string(self->process_->pid()) + ")";
@@ -188,7 +189,7 @@ Task<void> StdioSession::read_stdout() {
   for (;;) {
     auto line = co_await process_->read_line(shared_->options.max_message_bytes);
     if (!line) {
-      if (line.error().code == "too_large") {
+      if (line.error().kind == ErrorKind::too_large) {
         ++shared_->stats->invalid_lines;
         spdlog::warn("{}: skipped a stdout line: {}", label_, line.error().message);
         continue;
@@ -207,7 +208,7 @@ Task<void> StdioSession::read_stderr() {
   for (;;) {
     auto line = co_await process_->read_stderr_line();
     if (!line) {
-      if (line.error().code == "too_large") {
+      if (line.error().kind == ErrorKind::too_large) {
         spdlog::info("{} stderr: (skipped a line over 64 KiB)", label_);
         continue;
       }
