@@ -1,10 +1,10 @@
 #include "net/background.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/system/system_error.hpp>
-#include <spdlog/spdlog.h>
 
 #include <exception>
 
@@ -40,6 +40,16 @@ void spawn_background(Executor executor, Task<void> task, std::string what) {
 void spawn_background(Executor executor, Task<void> task, std::string what, asio::cancellation_slot slot) {
   asio::co_spawn(std::move(executor), std::move(task),
                  asio::bind_cancellation_slot(std::move(slot), log_escaped(std::move(what))));
+}
+
+void spawn_background(Executor executor, Task<void> task, std::string what,
+                      std::shared_ptr<asio::cancellation_signal> signal) {
+  auto slot = signal->slot();
+  asio::co_spawn(std::move(executor), std::move(task),
+                 asio::bind_cancellation_slot(std::move(slot), [log = log_escaped(std::move(what)),
+                                                                signal = std::move(signal)](std::exception_ptr e) {
+                   log(e);  // `signal` is released only after the work completed
+                 }));
 }
 
 }  // namespace kaos::net

@@ -2,6 +2,7 @@
 #include <atomic>
 #include <boost/asio/read_until.hpp>
 
+#include "net/background.hpp"
 #include "net/detail/test_support.hpp"
 
 namespace kaos::net {
@@ -137,7 +138,7 @@ Task<void> stale_server(tcp::acceptor& acceptor, std::atomic<int>& accepted) {
     auto [ec, sock] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
     if (ec) co_return;
     ++accepted;
-    asio::co_spawn(
+    spawn_background(
         acceptor.get_executor(),
         [](tcp::socket s) -> Task<void> {
           std::string buf;
@@ -151,7 +152,7 @@ Task<void> stale_server(tcp::acceptor& acceptor, std::atomic<int>& accepted) {
                                           asio::as_tuple(asio::use_awaitable));
           s.close();  // drop the second request without answering
         }(std::move(sock)),
-        asio::detached);
+        "stale server connection");
   }
 }
 
@@ -160,7 +161,7 @@ TEST(ClientPool, StaleReusedConnectionIsRetriedOnceOnAFreshOne) {
   std::atomic<int> accepted{0};
   tcp::acceptor acceptor(loop.context(), tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   auto port = acceptor.local_endpoint().port();
-  asio::co_spawn(loop.context(), stale_server(acceptor, accepted), asio::detached);
+  spawn_background(loop.executor(), stale_server(acceptor, accepted), "stale server");
   HttpClient client(loop.executor());
   auto url = "http://127.0.0.1:" + std::to_string(port) + "/";
   for (int i = 0; i < 3; ++i) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "net/background.hpp"
 #include "net/detail/test_support.hpp"
 
 namespace kaos::net {
@@ -319,13 +320,13 @@ TEST(Process, PendingReadEndsWhenTheProcessIsDestroyed) {
   auto strand = asio::make_strand(loop.executor());
   std::promise<Line> result;
   test::Flag reading;
-  asio::co_spawn(
+  spawn_background(
       strand,
-      [&]() -> Task<void> {
+      [](test::Flag& reading, std::promise<Line>& result, Process& process) -> Task<void> {
         reading.set();  // the read below suspends before the strand runs anything else
-        result.set_value(co_await p->read_line());
-      },
-      asio::detached);
+        result.set_value(co_await process.read_line());
+      }(reading, result, *p),
+      "read_line");
   ASSERT_TRUE(reading.wait());
   asio::post(strand, [&] { p.reset(); });  // on the strand: the one-executor contract
   auto fut = result.get_future();

@@ -4,9 +4,7 @@
 // waiting calls by id; when the stream ends every waiting call fails and the wire is dead (the
 // client core then connects afresh on the next call).
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -16,6 +14,7 @@
 
 #include "clients/mcp/wire.hpp"
 #include "core/log.hpp"
+#include "net/background.hpp"
 #include "net/sse.hpp"
 
 namespace kaos::clients::mcp::detail {
@@ -82,10 +81,9 @@ class LegacyWire final : public Wire {
       }
     }
     auto self = std::static_pointer_cast<LegacyWire>(shared_from_this());
-    asio::co_spawn(ex_, read_loop(self, std::move(stream), std::move(parser)),
-                   asio::bind_cancellation_slot(stop_.slot(), [](std::exception_ptr e) {
-                     if (e) spdlog::warn("mcp client: legacy SSE reader ended with an exception");
-                   }));
+    // The aliasing pointer keeps the wire, and so `stop_`, alive until the reader has ended.
+    net::spawn_background(ex_, read_loop(self, std::move(stream), std::move(parser)), "mcp client: legacy SSE reader",
+                          std::shared_ptr<asio::cancellation_signal>(self, &self->stop_));
     co_return Result<void>{};
   }
 

@@ -3,9 +3,6 @@
 
 #include <spdlog/spdlog.h>
 #include <sys/random.h>
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -13,6 +10,7 @@
 
 #include <unordered_map>
 
+#include "net/background.hpp"
 #include "protocol/mcp/mcp.hpp"
 #include "servers/mcp/transport_http.hpp"
 #include "servers/mcp/transport_session.hpp"
@@ -88,7 +86,7 @@ struct StreamableHttpTransport::Impl : std::enable_shared_from_this<Impl> {
 
   void start_sweeper() {
     if (sweeping.exchange(true)) return;
-    asio::co_spawn(executor, sweep(shared_from_this()), asio::detached);
+    net::spawn_background(executor, sweep(shared_from_this()), "mcp: session sweeper");
   }
 
   static Task<void> sweep(std::shared_ptr<Impl> self) {
@@ -234,7 +232,7 @@ Task<net::Response> StreamableHttpTransport::Impl::answer(net::Request& req, std
       if (item.message->method == "notifications/cancelled" && item.message->params.is_object()) {
         if (auto* rid = item.message->params.get_object().if_contains("requestId")) session->cancel_request(*rid);
       }
-      asio::co_spawn(ex, handler->receive(std::move(*item.message)), http::log_failure("notification"));
+      net::spawn_background(ex, handler->receive(std::move(*item.message)), "mcp: handling a notification");
     }
     if (rejections.empty()) co_return net::Response::empty(202);
     if (rejections.size() == 1 && !batch.batch) co_return net::Response::json(400, rejections[0].second);
@@ -255,10 +253,9 @@ Task<net::Response> StreamableHttpTransport::Impl::answer(net::Request& req, std
     if (msg.kind == jsonrpc::Message::Kind::request) {
       auto signal = std::make_shared<asio::cancellation_signal>();
       session->track_request(msg.id, ex, signal);
-      asio::co_spawn(ex, handler->receive(std::move(msg)),
-                     asio::bind_cancellation_slot(signal->slot(), http::log_failure("request", signal)));
+      net::spawn_background(ex, handler->receive(std::move(msg)), "mcp: handling a request", signal);
     } else {
-      asio::co_spawn(ex, handler->receive(std::move(msg)), http::log_failure("message"));
+      net::spawn_background(ex, handler->receive(std::move(msg)), "mcp: handling a message");
     }
   }
 
