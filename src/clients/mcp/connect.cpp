@@ -4,9 +4,9 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <random>
 
 #include "clients/mcp/client_impl.hpp"
+#include "core/backoff.hpp"
 #include "core/version.hpp"
 #include "protocol/mcp/mcp.hpp"
 
@@ -22,12 +22,12 @@ using detail::Wire;
 namespace {
 
 std::chrono::milliseconds backoff(const McpClientOptions& o, int attempt) {
-  thread_local std::minstd_rand rng{std::random_device{}()};
-  long long cap = std::max<long long>(1, o.connect_initial_backoff.count());
-  for (int i = 1; i < attempt && cap < o.connect_max_backoff.count(); ++i) cap *= 2;
-  cap = std::min<long long>(cap, std::max<long long>(1, o.connect_max_backoff.count()));
-  // Full jitter, but never below a tenth of the cap: a refused connect returns instantly.
-  return std::chrono::milliseconds(std::uniform_int_distribution<long long>(cap / 10, cap)(rng));
+  using std::chrono::milliseconds;
+  // Jittered, but never below a tenth of the ceiling: a refused connect returns instantly, so
+  // a zero wait would spin. Both bounds at least 1 ms for the same reason.
+  const Backoff schedule{std::max(milliseconds(1), o.connect_initial_backoff),
+                         std::max(milliseconds(1), o.connect_max_backoff), 0.1};
+  return schedule.delay(attempt);
 }
 
 std::string seconds_text(std::chrono::milliseconds d) {

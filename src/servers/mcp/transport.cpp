@@ -2,7 +2,6 @@
 #include "servers/mcp/transport.hpp"
 
 #include <spdlog/spdlog.h>
-#include <sys/random.h>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -10,6 +9,7 @@
 
 #include <unordered_map>
 
+#include "core/ids.hpp"
 #include "net/background.hpp"
 #include "protocol/mcp/mcp.hpp"
 #include "servers/mcp/transport_http.hpp"
@@ -21,26 +21,6 @@ using detail::Session;
 using detail::Stream;
 using detail::Wakeup;
 namespace pmcp = protocol::mcp;
-
-namespace {
-
-std::string new_session_id() {
-  unsigned char bytes[16];
-  std::size_t got = 0;
-  while (got < sizeof bytes) {
-    auto n = getrandom(bytes + got, sizeof bytes - got, 0);
-    if (n > 0) got += static_cast<std::size_t>(n);
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id;
-  for (unsigned char b : bytes) {
-    id += kHex[b >> 4];
-    id += kHex[b & 15];
-  }
-  return id;
-}
-
-}  // namespace
 
 struct StreamableHttpTransport::Impl : std::enable_shared_from_this<Impl> {
   net::Executor executor;
@@ -163,7 +143,7 @@ Task<net::Response> StreamableHttpTransport::Impl::post(net::Request& req) {
       co_return http::error(503, jsonrpc::kInternalError,
                             "Service Unavailable: too many active MCP sessions; retry later");
     }
-    auto session = std::make_shared<Session>(new_session_id(), options.replay_events);
+    auto session = std::make_shared<Session>(secure_random_hex(32), options.replay_events);
     session->set_initialize_id(initialize->id);
     auto handler = factory(*initialize, session);
     if (!handler) {
