@@ -131,6 +131,23 @@ std::string content_text(const json::value* content) {
   return out;
 }
 
+json::object make_completion(std::string_view id, std::int64_t created, std::string_view model, json::object message,
+                             std::string_view finish_reason, const Usage& usage, Logprobs logprobs) {
+  json::object choice;
+  choice["index"] = 0;
+  choice["message"] = std::move(message);
+  if (logprobs == Logprobs::null_field) choice["logprobs"] = nullptr;
+  choice["finish_reason"] = finish_reason;
+  json::object c;
+  c["id"] = id;
+  c["object"] = "chat.completion";
+  c["created"] = created;
+  c["model"] = model;
+  c["choices"] = json::array{std::move(choice)};
+  c["usage"] = usage_json(usage);
+  return c;
+}
+
 json::object make_chunk(std::string_view id, std::int64_t created, std::string_view model, json::object delta,
                         std::string_view finish_reason) {
   json::object choice;
