@@ -113,7 +113,7 @@ std::string content_chunk(const ChatInput& in, std::int64_t created, std::string
 void AgentServer::Impl::mount_chat(net::Router& r) {
   r.post("/v1/chat/completions", [this](net::Request& req) -> net::Task<net::Response> {
     auto input = read_chat_request(req);
-    if (!input) co_return detail_error(400, input.error().message);
+    if (!input) co_return net::Response::detail(400, input.error().message);
     auto in = std::make_shared<ChatInput>(std::move(*input));
     auto ctx = inbound_context(req);
 
