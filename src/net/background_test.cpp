@@ -19,6 +19,15 @@ namespace {
 using testing::Flag;
 using testing::Loop;
 
+// Sets `started`, sleeps an hour unless cancelled, then records whether it was and sets `ended`.
+Task<void> sleep_until_cancelled(Flag& started, Flag& ended, std::atomic<bool>& aborted) {
+  asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::hours(1));
+  started.set();
+  auto [ec] = co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+  aborted = ec == asio::error::operation_aborted;
+  ended.set();
+}
+
 TEST(SpawnBackground, RunsTheTaskWithoutBeingAwaited) {
   Loop loop;
   Flag done;
@@ -53,15 +62,8 @@ TEST(SpawnBackground, TheSlotCancelsTheTask) {
   asio::cancellation_signal cancel;
   Flag started, ended;
   std::atomic<bool> aborted{false};
-  auto work = [](Flag& s, Flag& e, std::atomic<bool>& ab) -> Task<void> {
-    asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::hours(1));
-    s.set();
-    auto [ec] = co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
-    ab = ec == asio::error::operation_aborted;
-    e.set();
-  };
   auto strand = asio::make_strand(loop.context());
-  spawn_background(strand, work(started, ended, aborted), "sleeper", cancel.slot());
+  spawn_background(strand, sleep_until_cancelled(started, ended, aborted), "sleeper", cancel.slot());
   ASSERT_TRUE(started.wait(std::chrono::seconds(10)));
   asio::post(strand, [&] { cancel.emit(asio::cancellation_type::terminal); });
   ASSERT_TRUE(ended.wait(std::chrono::seconds(10)));
@@ -74,15 +76,8 @@ TEST(SpawnBackground, AnOwnedSignalCancelsAndLivesUntilTheTaskEnds) {
   std::weak_ptr<asio::cancellation_signal> watch = cancel;
   Flag started, ended;
   std::atomic<bool> aborted{false};
-  auto work = [](Flag& s, Flag& e, std::atomic<bool>& ab) -> Task<void> {
-    asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::hours(1));
-    s.set();
-    auto [ec] = co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
-    ab = ec == asio::error::operation_aborted;
-    e.set();
-  };
   auto strand = asio::make_strand(loop.context());
-  spawn_background(strand, work(started, ended, aborted), "owned sleeper", cancel);
+  spawn_background(strand, sleep_until_cancelled(started, ended, aborted), "owned sleeper", cancel);
   ASSERT_TRUE(started.wait(std::chrono::seconds(10)));
   // The caller lets go: the running work still holds the signal, so emitting through the
   // weak reference reaches it.
