@@ -26,7 +26,8 @@ Result<json::array> resources(local::ControlClient& client, const std::string& p
   auto res = client.get(path);
   if (!res) return res.error();
   if (res->status != 200 || !res->body.is_array())
-    return Error{"protocol", "the local runtime answered " + std::to_string(res->status) + ": " + to_json(res->body)};
+    return Error{ErrorKind::protocol,
+                 "the local runtime answered " + std::to_string(res->status) + ": " + to_json(res->body)};
   return res->body.get_array();
 }
 

@@ -13,9 +13,7 @@ net::Response json_response(int status, const json::value& v) {
 }
 
 net::Response detail(int status, std::string message) {
-  json::object o;
-  o["detail"] = std::move(message);
-  return json_response(status, o);
+  return net::Response::detail(status, message);
 }
 
 // Constant-time comparison: the token must not leak through timing.

@@ -38,13 +38,14 @@ Result<ControlResponse> ControlClient::call(const std::string& method, const std
   if (!got) return Error::io("the control API call did not complete");
   auto& res = *got;
   if (!res)
-    return Error{res.error().code, "the local runtime (pid " + std::to_string(info_.pid) + ") did not answer at " +
+    return Error{res.error().kind, "the local runtime (pid " + std::to_string(info_.pid) + ") did not answer at " +
                                        info_.control_url + ": " + res.error().message};
   ControlResponse out;
   out.status = res->status;
   if (!res->body.empty()) {
     auto parsed = parse_json(res->body);
-    if (!parsed) return Error{"protocol", "the local runtime answered invalid JSON: " + parsed.error().message};
+    if (!parsed)
+      return Error{ErrorKind::protocol, "the local runtime answered invalid JSON: " + parsed.error().message};
     out.body = std::move(*parsed);
   }
   return out;
@@ -81,7 +82,7 @@ Result<json::object> find_resource(ControlClient& client, std::string_view kind,
     return Error::not_found(std::string(kind) + " '" + std::string(name) + "' not found in namespace '" +
                             std::string(namespace_) + "' (list them with `kaos get " + std::string(kind) + "`)");
   if (r->status != 200 || !r->body.is_object())
-    return Error{"protocol", "the local runtime answered " + std::to_string(r->status) + " for " + path};
+    return Error{ErrorKind::protocol, "the local runtime answered " + std::to_string(r->status) + " for " + path};
   return r->body.get_object();
 }
 
