@@ -2,7 +2,7 @@
 // a drop-in for the LiteLLM proxy) on the config KAOS generates; Hosted runs Ollama.
 #include "api/diagnostics.hpp"
 #include "plan/internal.hpp"
-#include "protocol/litellm/generated_config.hpp"
+#include "plan/litellm_config.hpp"
 
 namespace kaos::plan::detail {
 
@@ -10,7 +10,7 @@ namespace {
 
 // The config KAOS generates (generateLiteLLMConfig) for spec.proxyConfig.
 std::string generate_litellm_config(const api::ProxyConfig& proxy, bool telemetry) {
-  return protocol::litellm::render_generated_config(
+  return plan::render_generated_config(
       {proxy.models, proxy.provider, !proxy.api_base.empty(), proxy.api_key.has_value(), telemetry});
 }
 

@@ -1,6 +1,6 @@
 // ModelAPI (Proxy → our gateway, Hosted → Ollama) and MCPServer (registry runtimes) planning.
+#include "plan/litellm_config.hpp"
 #include "plan/plan_test_support.hpp"
-#include "protocol/litellm/generated_config.hpp"
 
 namespace kaos::plan {
 namespace {
@@ -31,10 +31,9 @@ spec:
   EXPECT_EQ(w.role, "modelapi");
   EXPECT_THAT(w.command, ElementsAre("kaos", "modelapi", "--config", "{files}/config.yaml", "--host", "0.0.0.0",
                                      "--port", "8000"));
-  // The renderer's bytes are pinned in protocol/litellm/generated_config_test.cpp; here, that
+  // The renderer's bytes are pinned in plan/litellm_config_test.cpp; here, that
   // the plan hands it the resource's models, provider and references.
-  EXPECT_EQ(w.files.at("config.yaml"),
-            protocol::litellm::render_generated_config({{"gpt-4o", "*"}, "openai", true, true, false}));
+  EXPECT_EQ(w.files.at("config.yaml"), plan::render_generated_config({{"gpt-4o", "*"}, "openai", true, true, false}));
   EXPECT_THAT(env_lines(w), ElementsAre("EXTRA=1", "LOG_LEVEL=INFO", "PROXY_API_BASE=https://api.example.com",
                                         "PROXY_API_KEY<-secret:openai/api-key"));
   EXPECT_EQ(w.readiness, (ProbePlan{ProbePlan::Type::http, "/health/liveliness", 15, 5, 5, 3}));

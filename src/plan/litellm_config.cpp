@@ -1,6 +1,6 @@
-#include "protocol/litellm/generated_config.hpp"
+#include "plan/litellm_config.hpp"
 
-namespace kaos::protocol::litellm {
+namespace kaos::plan {
 
 std::string render_generated_config(const GeneratedConfig& config) {
   std::string out = "# Auto-generated LiteLLM config\nmodel_list:\n";
@@ -16,4 +16,4 @@ std::string render_generated_config(const GeneratedConfig& config) {
   return out;
 }
 
-}  // namespace kaos::protocol::litellm
+}  // namespace kaos::plan

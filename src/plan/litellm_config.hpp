@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace kaos::protocol::litellm {
+namespace kaos::plan {
 
 /// What a generated config says: spec.proxyConfig, reduced to what the file shows.
 struct GeneratedConfig {
@@ -20,4 +20,4 @@ struct GeneratedConfig {
 /// "%s" quotes without escaping, and a blank line before litellm_settings.
 std::string render_generated_config(const GeneratedConfig& config);
 
-}  // namespace kaos::protocol::litellm
+}  // namespace kaos::plan

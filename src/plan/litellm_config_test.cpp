@@ -1,10 +1,10 @@
 // The generated LiteLLM config, pinned to what KAOS's operator writes
 // (operator/controllers/modelapi_controller.go, generateLiteLLMConfig).
-#include "protocol/litellm/generated_config.hpp"
+#include "plan/litellm_config.hpp"
 
 #include <gtest/gtest.h>
 
-namespace kaos::protocol::litellm {
+namespace kaos::plan {
 namespace {
 
 TEST(GeneratedLiteLLMConfig, KaosOperatorOutputByteForByte) {
@@ -41,4 +41,4 @@ TEST(GeneratedLiteLLMConfig, NoProviderNoReferencesAndTelemetryCallbacks) {
 }
 
 }  // namespace
-}  // namespace kaos::protocol::litellm
+}  // namespace kaos::plan
