@@ -79,7 +79,10 @@ Result<MemoryEvent> parse_memory_event(const json::value& v, std::string_view pa
       e.event_type = *t;
     } else {
       std::string known;
-      for (auto t2 : kMemoryEventTypes) known += (known.empty() ? "" : ", ") + std::string(to_string(t2));
+      for (auto known_type : kMemoryEventTypes) {
+        if (!known.empty()) known += ", ";
+        known += to_string(known_type);
+      }
       r.fail_field("event_type", "unknown memory event type \"" + type + "\" (expected one of " + known + ")");
     }
   }

@@ -19,6 +19,7 @@ json::value parsed(std::string_view text) {
 TEST(MemoryEventType, WireStringsAreKaos) {
   // KAOS-REFERENCE §2.8, in that order.
   std::vector<std::string> names;
+  names.reserve(kMemoryEventTypes.size());
   for (auto t : kMemoryEventTypes) names.emplace_back(to_string(t));
   EXPECT_EQ(names, (std::vector<std::string>{"user_message", "task_delegation_received", "agent_response", "tool_call",
                                              "tool_result", "delegation_request", "delegation_response", "error"}));
