@@ -53,6 +53,18 @@ std::string error_detail(std::string_view body);
 /// "http" (non-2xx: "HTTP <status>: <detail>"), "protocol" (not JSON).
 net::Task<Result<json::value>> get_json(net::HttpClient& http, std::string url, std::chrono::milliseconds timeout);
 
+/// get_json, then `parse` (a protocol `parse_…` function) reads the answer as a T. An answer of
+/// another shape is Error::invalid "unexpected <endpoint> answer: <the field at fault>".
+template <class T>
+net::Task<Result<T>> get_body(net::HttpClient& http, std::string url, std::string endpoint,
+                              Result<T> (*parse)(const json::value&), std::chrono::milliseconds timeout) {
+  auto answer = co_await get_json(http, std::move(url), timeout);
+  if (!answer) co_return answer.error();
+  auto body = parse(*answer);
+  if (!body) co_return Error::invalid("unexpected " + endpoint + " answer: " + body.error().message);
+  co_return std::move(*body);
+}
+
 /// Percent-encodes a query parameter value.
 std::string query_escape(std::string_view s);
 

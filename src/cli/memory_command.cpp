@@ -7,10 +7,13 @@
 #include "cli/agent_client.hpp"
 #include "cli/command.hpp"
 #include "cli/output.hpp"
+#include "protocol/kaos/memory_api.hpp"
 
 namespace kaos::cli {
 
 namespace {
+
+namespace wire = protocol::kaos;
 
 struct MemoryFlags {
   std::string agent;
@@ -34,62 +37,51 @@ std::string arguments_text(const json::value& args) {
   return out;
 }
 
-/// One event's content as a person reads it.
-std::string content_text(std::string_view type, const json::value& content) {
-  if (!content.is_object()) return value_text(content);
-  const auto& o = content.as_object();
-  auto str = [&](std::string_view key) { return std::string(string_field(o, key).value_or("")); };
-  auto val = [&](std::string_view key) {
-    const auto* v = find_field(o, key);
-    return v != nullptr ? value_text(*v) : std::string();
-  };
-  if (type == "tool_call") {
-    const auto* args = find_field(o, "arguments");
-    return str("tool") + "(" + (args != nullptr ? arguments_text(*args) : "") + ")";
+/// One event's content as a person reads it; content that is not the object its type
+/// promises is shown as it is.
+std::string content_text(const wire::MemoryEvent& e) {
+  using Type = wire::MemoryEventType;
+  switch (e.event_type) {
+    case Type::tool_call:
+      if (auto c = wire::parse_tool_call_content(e.content))
+        return c->tool + "(" + (c->arguments.is_null() ? "" : arguments_text(c->arguments)) + ")";
+      break;
+    case Type::tool_result:
+      if (auto c = wire::parse_tool_result_content(e.content)) return c->tool + " → " + value_text(c->result);
+      break;
+    case Type::delegation_request:
+      if (auto c = wire::parse_delegation_request_content(e.content))
+        return "→ " + c->agent + ": " + value_text(c->task);
+      break;
+    case Type::delegation_response:
+      if (auto c = wire::parse_delegation_response_content(e.content))
+        return c->agent + " → " + value_text(c->response);
+      break;
+    default:
+      break;
   }
-  if (type == "tool_result") return str("tool") + " → " + val("result");
-  if (type == "delegation_request") return "→ " + str("agent") + ": " + val("task");
-  if (type == "delegation_response") return str("agent") + " → " + val("response");
-  return value_text(content);
+  return value_text(e.content);
 }
 
 struct EventRow {
-  std::string id, timestamp, type, content, session;
+  std::string id, timestamp, content, session;
+  wire::MemoryEventType type;
 };
 
-std::vector<EventRow> event_rows(const json::value& answer) {
+std::vector<EventRow> event_rows(const wire::MemoryEventsBody& body) {
   std::vector<EventRow> rows;
-  const json::value* events = answer.is_object() ? find_field(answer.as_object(), "events") : nullptr;
-  if (events == nullptr || !events->is_array()) return rows;
-  for (const auto& e : events->as_array()) {
-    if (!e.is_object()) continue;
-    const auto& o = e.as_object();
-    EventRow r;
-    r.id = std::string(string_field(o, "event_id").value_or(""));
-    r.timestamp = std::string(string_field(o, "timestamp").value_or(""));
-    r.type = std::string(string_field(o, "event_type").value_or(""));
-    const auto* content = find_field(o, "content");
-    r.content = content != nullptr ? content_text(r.type, *content) : "";
-    r.session = std::string(string_field(o, "session_id").value_or(""));
-    rows.push_back(std::move(r));
-  }
+  rows.reserve(body.events.size());
+  for (const auto& e : body.events) rows.push_back({e.event_id, e.timestamp, content_text(e), {}, e.event_type});
   return rows;
 }
 
-std::string colored_type(const std::string& type, const Style& style) {
-  if (type == "user_message" || type == "task_delegation_received") return style.cyan(type);
-  if (type == "agent_response") return style.green(type);
-  if (type == "error") return style.red(type);
-  return style.dim(type);
-}
-
-std::vector<std::string> string_list(const json::value& answer, std::string_view key) {
-  std::vector<std::string> out;
-  const json::value* list = answer.is_object() ? find_field(answer.as_object(), key) : nullptr;
-  if (list == nullptr || !list->is_array()) return out;
-  for (const auto& v : list->as_array())
-    if (v.is_string()) out.emplace_back(v.get_string());
-  return out;
+std::string colored_type(wire::MemoryEventType type, const Style& style) {
+  using Type = wire::MemoryEventType;
+  const std::string name(wire::to_string(type));
+  if (type == Type::user_message || type == Type::task_delegation_received) return style.cyan(name);
+  if (type == Type::agent_response) return style.green(name);
+  if (type == Type::error) return style.red(name);
+  return style.dim(name);
 }
 
 net::Task<int> memory(net::HttpClient& http, const MemoryFlags& f, std::string url) {
@@ -98,9 +90,11 @@ net::Task<int> memory(net::HttpClient& http, const MemoryFlags& f, std::string u
     std::cerr << "kaos memory: " << describe_failure(e, "agent", f.agent, url) << "\n";
     return 1;
   };
-  std::string path = url + "/memory/events?limit=" + std::to_string(f.limit);
+  const std::string events_url = url + std::string(wire::kMemoryEventsPath);
+  std::string path = events_url + "?limit=" + std::to_string(f.limit);
   if (!f.session.empty()) path += "&session_id=" + query_escape(f.session);
-  auto events = co_await get_json(http, path, timeout);
+  auto events =
+      co_await get_body(http, path, std::string(wire::kMemoryEventsPath), wire::parse_memory_events_body, timeout);
   if (!events) co_return fail(events.error());
 
   std::vector<std::string> sessions;
@@ -111,28 +105,31 @@ net::Task<int> memory(net::HttpClient& http, const MemoryFlags& f, std::string u
   };
   std::map<std::string, SessionInfo> info;
   if (f.session.empty()) {
-    auto listed = co_await get_json(http, url + "/memory/sessions", timeout);
+    auto listed = co_await get_body(http, url + std::string(wire::kMemorySessionsPath),
+                                    std::string(wire::kMemorySessionsPath), wire::parse_memory_sessions_body, timeout);
     if (!listed) co_return fail(listed.error());
-    sessions = string_list(*listed, "sessions");
+    sessions = std::move(listed->sessions);
     for (std::size_t i = 0; i < sessions.size() && i < kMaxSessionsScanned && f.output != "json"; ++i) {
-      auto per =
-          co_await get_json(http, url + "/memory/events?limit=1000&session_id=" + query_escape(sessions[i]), timeout);
+      auto per = co_await get_body(http,
+                                   events_url + "?limit=" + std::to_string(wire::kMaxMemoryEventsLimit) +
+                                       "&session_id=" + query_escape(sessions[i]),
+                                   std::string(wire::kMemoryEventsPath), wire::parse_memory_events_body, timeout);
       if (!per) continue;  // evicted meanwhile: leave it blank
       auto& si = info[sessions[i]];
-      for (auto& r : event_rows(*per)) {
-        session_of[r.id] = sessions[i];
+      for (const auto& e : per->events) {
+        session_of[e.event_id] = sessions[i];
         ++si.events;
-        si.last = std::max(si.last, r.timestamp);
+        si.last = std::max(si.last, e.timestamp);
       }
     }
   }
 
   if (f.output == "json") {
-    json::value out = *events;
-    if (f.session.empty() && out.is_object()) {
+    json::object out = wire::to_json(*events);
+    if (f.session.empty()) {
       json::array list;
       for (const auto& s : sessions) list.emplace_back(s);
-      out.as_object()["sessions"] = std::move(list);
+      out["sessions"] = std::move(list);
     }
     print_json(out);
     co_return 0;

@@ -6,10 +6,13 @@
 #include "cli/command.hpp"
 #include "cli/output.hpp"
 #include "control/local/control_client.hpp"
+#include "protocol/kaos/agent_tools.hpp"
 
 namespace kaos::cli {
 
 namespace {
+
+namespace wire = protocol::kaos;
 
 struct ToolsFlags {
   std::string agent;
@@ -35,33 +38,24 @@ const json::array* array_field(const json::value& v, std::string_view key) {
 }
 
 net::Task<int> tools(net::HttpClient& http, const ToolsFlags& f, std::string url) {
-  auto answer = co_await get_json(http, url + "/tools", seconds_to_ms(f.endpoint.timeout_s));
+  auto answer = co_await get_body(http, url + std::string(wire::kToolsPath), std::string(wire::kToolsPath),
+                                  wire::parse_tools_body, seconds_to_ms(f.endpoint.timeout_s));
   if (!answer) {
     std::cerr << "kaos tools: " << describe_failure(answer.error(), "agent", f.agent, url) << "\n";
     co_return 1;
   }
   if (f.output == "json") {
-    print_json(*answer);
+    print_json(wire::to_json(*answer));
     co_return 0;
   }
-  const auto* list = array_field(*answer, "tools");
-  if (list == nullptr) {
-    std::cerr << "kaos tools: agent '" << f.agent << "' at " << url << " answered /tools without a `tools` list\n";
-    co_return 1;
-  }
-  if (list->empty()) {
+  if (answer->tools.empty()) {
     std::cout << "Agent '" << f.agent << "' has no tools (it has no MCP servers, peers or memory tools).\n";
     co_return 0;
   }
   Style style(stdout);
   Table t({"NAME", "KIND", "SOURCE", "DESCRIPTION"});
-  for (const auto& v : *list) {
-    if (!v.is_object()) continue;
-    const auto& o = v.as_object();
-    t.add_row({style.bold(std::string(string_field(o, "name").value_or(""))),
-               std::string(string_field(o, "kind").value_or("")), std::string(string_field(o, "source").value_or("")),
-               preview(first_line(string_field(o, "description").value_or("")), 80)});
-  }
+  for (const auto& tool : answer->tools)
+    t.add_row({style.bold(tool.name), tool.kind, tool.source, preview(first_line(tool.description), 80)});
   t.print(std::cout, style);
   co_return 0;
 }

@@ -14,6 +14,7 @@ namespace kaos::agent {
 namespace {
 
 namespace asio = boost::asio;
+namespace wire = protocol::kaos;
 using Clock = std::chrono::steady_clock;
 
 json::object chat_message(std::string_view role, std::string content) {
@@ -37,16 +38,16 @@ json::array AgentLoop::history_messages(const std::vector<MemoryEvent>& events, 
   std::vector<const MemoryEvent*> turns;
   for (const auto& e : events) {
     if (!e.content.is_string()) continue;
-    if (e.event_type == "user_message" || e.event_type == "task_delegation_received" ||
-        e.event_type == "agent_response")
+    if (e.event_type == MemoryEventType::user_message || e.event_type == MemoryEventType::task_delegation_received ||
+        e.event_type == MemoryEventType::agent_response)
       turns.push_back(&e);
   }
   json::array out;
   std::size_t first = turns.size() > limit ? turns.size() - limit : 0;
   for (std::size_t i = first; i < turns.size(); ++i) {
     const auto& e = *turns[i];
-    out.push_back(
-        chat_message(e.event_type == "agent_response" ? "assistant" : "user", std::string(e.content.get_string())));
+    out.push_back(chat_message(e.event_type == MemoryEventType::agent_response ? "assistant" : "user",
+                               std::string(e.content.get_string())));
   }
   return out;
 }
@@ -54,7 +55,8 @@ json::array AgentLoop::history_messages(const std::vector<MemoryEvent>& events, 
 net::Task<RunResult> AgentLoop::run(RunRequest req) {
   RunResult result;
   std::vector<MemoryEvent> log;
-  log.push_back(make_event(req.delegated ? "task_delegation_received" : "user_message", json::value(req.prompt)));
+  log.push_back(make_event(req.delegated ? MemoryEventType::task_delegation_received : MemoryEventType::user_message,
+                           json::value(req.prompt)));
 
   // History: the last turns of this session (a failing store degrades to none).
   json::array history;
@@ -150,17 +152,14 @@ net::Task<RunResult> AgentLoop::run(RunRequest req) {
                          delegation ? entries[i]->server : calls[i].name};
         co_await req.on_progress(ev);
       }
-      json::object content;
       if (delegation) {
-        content["agent"] = entries[i]->server;
         auto args = arguments_value(calls[i].arguments);
         const auto* task = args.is_object() ? find_field(args.get_object(), "task") : nullptr;
-        content["task"] = task ? *task : json::value(calls[i].arguments);
-        log.push_back(make_event("delegation_request", std::move(content)));
+        wire::DelegationRequestContent content{entries[i]->server, task ? *task : json::value(calls[i].arguments)};
+        log.push_back(make_event(MemoryEventType::delegation_request, wire::to_json(content)));
       } else {
-        content["tool"] = calls[i].name;
-        content["arguments"] = arguments_value(calls[i].arguments);
-        log.push_back(make_event("tool_call", std::move(content)));
+        wire::ToolCallContent content{calls[i].name, arguments_value(calls[i].arguments)};
+        log.push_back(make_event(MemoryEventType::tool_call, wire::to_json(content)));
       }
     }
     json::object assistant;
@@ -202,27 +201,24 @@ net::Task<RunResult> AgentLoop::run(RunRequest req) {
       tool_msg["tool_call_id"] = calls[i].id;
       tool_msg["content"] = out.text;
       messages.push_back(std::move(tool_msg));
-      json::object content;
       if (entries[i] && entries[i]->kind == ToolKind::delegation) {
-        content["agent"] = entries[i]->server;
-        content["response"] = out.text;
-        log.push_back(make_event("delegation_response", std::move(content)));
+        wire::DelegationResponseContent content{entries[i]->server, json::value(out.text)};
+        log.push_back(make_event(MemoryEventType::delegation_response, wire::to_json(content)));
       } else {
-        content["tool"] = calls[i].name;
-        content["result"] = out.text;
-        log.push_back(make_event("tool_result", std::move(content)));
+        wire::ToolResultContent content{calls[i].name, json::value(out.text)};
+        log.push_back(make_event(MemoryEventType::tool_result, wire::to_json(content)));
       }
     }
   }
 
   if (result.failed) {
-    log.push_back(make_event("error", json::value(result.error)));
+    log.push_back(make_event(MemoryEventType::error, json::value(result.error)));
     result.text = "Sorry, I encountered an error: " + result.error;
   } else if (!answered) {
     result.text = fmt::format("Reached maximum reasoning steps ({})", config_.max_steps);
     spdlog::warn("session {}: {}", req.session_id, result.text);
   }
-  if (!result.failed) log.push_back(make_event("agent_response", json::value(result.text)));
+  if (!result.failed) log.push_back(make_event(MemoryEventType::agent_response, json::value(result.text)));
 
   if (memory_.enabled()) {
     auto written = co_await memory_.append(req.session_id, std::move(log));

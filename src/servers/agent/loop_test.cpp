@@ -5,14 +5,15 @@
 namespace kaos::agent {
 namespace {
 
-MemoryEvent ev(std::string type, std::string text) {
-  return make_event(std::move(type), json::value(text));
+MemoryEvent ev(MemoryEventType type, std::string text) {
+  return make_event(type, json::value(text));
 }
 
 TEST(History, LastTurnsOnlyUserAndAgentInOrder) {
-  std::vector<MemoryEvent> events{ev("user_message", "q1"),   make_event("tool_call", json::object{{"tool", "add"}}),
-                                  ev("agent_response", "a1"), ev("task_delegation_received", "q2"),
-                                  ev("error", "boom"),        ev("agent_response", "a2")};
+  using T = MemoryEventType;
+  std::vector<MemoryEvent> events{ev(T::user_message, "q1"),   make_event(T::tool_call, json::object{{"tool", "add"}}),
+                                  ev(T::agent_response, "a1"), ev(T::task_delegation_received, "q2"),
+                                  ev(T::error, "boom"),        ev(T::agent_response, "a2")};
   auto all = AgentLoop::history_messages(events, 10);
   ASSERT_EQ(all.size(), 4u);
   EXPECT_EQ(all[0].at("role").get_string(), "user");

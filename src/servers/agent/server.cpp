@@ -6,12 +6,16 @@
 #include "core/env.hpp"
 #include "core/ids.hpp"
 #include "core/version.hpp"
+#include "protocol/kaos/agent_tools.hpp"
+#include "protocol/kaos/memory_api.hpp"
 #include "servers/agent/memory/local_memory.hpp"
 #include "servers/agent/memory/null_memory.hpp"
 #include "servers/agent/memory/redis_memory.hpp"
 #include "servers/agent/server_impl.hpp"
 
 namespace kaos::agent {
+
+namespace wire = protocol::kaos;
 
 namespace {
 
@@ -119,60 +123,34 @@ void AgentServer::Impl::mount_basic(net::Router& r) {
   };
   r.get("/.well-known/agent-card.json", card);
   r.get("/.well-known/agent.json", card);
-  r.get("/tools", [this](net::Request&) -> net::Task<net::Response> {
+  r.get(wire::kToolsPath, [this](net::Request&) -> net::Task<net::Response> {
     auto list = co_await tools->list();
-    json::array out;
+    wire::ToolsBody body{config.name, {}};
+    body.tools.reserve(list->entries.size());
     for (const auto& t : list->entries) {
-      json::object o;
-      o["name"] = t.name;
-      o["description"] = t.description;
-      o["parameters"] = t.parameters;
-      o["kind"] = t.kind == ToolKind::mcp ? "mcp" : "delegation";
-      o["source"] = t.server;
-      out.push_back(std::move(o));
+      std::string kind = t.kind == ToolKind::mcp ? "mcp" : "delegation";
+      body.tools.push_back({t.name, t.description, t.parameters, std::move(kind), t.server});
     }
-    json::object body;
-    body["agent"] = config.name;
-    body["tools"] = std::move(out);
-    co_return net::Response::json(200, to_json(body));
+    co_return net::Response::json(200, to_json(wire::to_json(body)));
   });
-  r.get("/memory/events", [this](net::Request& req) -> net::Task<net::Response> {
-    std::size_t limit = 100;
-    if (auto l = req.query_param("limit")) {
-      char* end = nullptr;
-      long n = std::strtol(l->c_str(), &end, 10);
-      if (l->empty() || *end != '\0' || n < 1 || n > 1000)
-        co_return detail_error(422, "limit: expected an integer from 1 to 1000");
-      limit = static_cast<std::size_t>(n);
-    }
-    std::optional<std::string> session = req.query_param("session_id");
-    if (session && session->empty()) session.reset();
-    auto events = co_await memory->events(session, limit);
+  r.get(wire::kMemoryEventsPath, [this](net::Request& req) -> net::Task<net::Response> {
+    auto query = wire::parse_memory_events_query(req.query_param("limit"), req.query_param("session_id"));
+    if (!query) co_return detail_error(422, query.error().message);
+    auto events = co_await memory->events(query->session_id, query->limit);
     if (!events) {
       metrics.memory_errors.with({"read"}).inc();
       co_return detail_error(503, "memory unavailable: " + events.error().message);
     }
-    json::array arr;
-    for (const auto& e : *events) arr.push_back(to_json(e));
-    json::object body;
-    body["agent"] = config.name;
-    body["total"] = arr.size();
-    body["events"] = std::move(arr);
-    co_return net::Response::json(200, to_json(body));
+    co_return net::Response::json(200, to_json(wire::to_json(wire::MemoryEventsBody{config.name, std::move(*events)})));
   });
-  r.get("/memory/sessions", [this](net::Request&) -> net::Task<net::Response> {
+  r.get(wire::kMemorySessionsPath, [this](net::Request&) -> net::Task<net::Response> {
     auto sessions = co_await memory->sessions();
     if (!sessions) {
       metrics.memory_errors.with({"read"}).inc();
       co_return detail_error(503, "memory unavailable: " + sessions.error().message);
     }
-    json::array arr;
-    for (auto& s : *sessions) arr.push_back(json::value(s));
-    json::object body;
-    body["agent"] = config.name;
-    body["total"] = arr.size();
-    body["sessions"] = std::move(arr);
-    co_return net::Response::json(200, to_json(body));
+    co_return net::Response::json(200,
+                                  to_json(wire::to_json(wire::MemorySessionsBody{config.name, std::move(*sessions)})));
   });
   r.get("/v1/models", [this](net::Request&) -> net::Task<net::Response> {
     json::object m;

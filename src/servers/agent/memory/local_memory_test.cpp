@@ -13,7 +13,7 @@ using net::testing::Loop;
 
 // An event with a chosen timestamp (make_event's clock could tie within a microsecond).
 MemoryEvent event_at(std::string text, int second) {
-  auto e = make_event("user_message", json::value(text));
+  auto e = make_event(MemoryEventType::user_message, json::value(text));
   char ts[40];
   std::snprintf(ts, sizeof ts, "2026-01-01T00:00:%02d.000000Z", second);
   e.timestamp = ts;

@@ -14,25 +14,16 @@
 #include "core/json.hpp"
 #include "core/result.hpp"
 #include "net/task.hpp"
+#include "protocol/kaos/memory_event.hpp"
 
 namespace kaos::agent {
 
-/// One entry of a session's log. JSON: {"event_id","timestamp","event_type","content","metadata"}.
-struct MemoryEvent {
-  std::string event_id;    ///< "event_<8 hex>"
-  std::string timestamp;   ///< ISO 8601 UTC with microseconds, e.g. 2026-11-24T09:30:00.123456Z
-  std::string event_type;  ///< user_message, task_delegation_received, agent_response, tool_call,
-                           ///< tool_result, delegation_request, delegation_response, error
-  json::value content;     ///< a string, or an object for tool_call {tool, arguments} / tool_result {tool, result}
-  json::object metadata;
-};
+/// One entry of a session's log: KAOS's wire type, stored and served as it is.
+using MemoryEvent = protocol::kaos::MemoryEvent;
+using MemoryEventType = protocol::kaos::MemoryEventType;
 
-/// A new event with a fresh id and the current time.
-MemoryEvent make_event(std::string event_type, json::value content, json::object metadata = {});
-using ::kaos::to_json;  // the MemoryEvent overload must not hide the JSON one
-json::object to_json(const MemoryEvent& e);
-/// Parses what to_json wrote; an error names the missing or mistyped field.
-Result<MemoryEvent> memory_event_from_json(const json::value& v);
+/// A new event with a fresh id ("event_<8 hex>") and the current time.
+MemoryEvent make_event(MemoryEventType type, json::value content, json::object metadata = {});
 
 /// Bounds a backend keeps (KAOS defaults: MEMORY_MAX_SESSIONS, MEMORY_MAX_SESSION_EVENTS).
 struct MemoryLimits {

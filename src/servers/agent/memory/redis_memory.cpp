@@ -63,7 +63,7 @@ net::Task<Result<void>> RedisMemory::append(std::string session_id, std::vector<
   cmds.push_back({"MULTI"});
   if (!events.empty()) {
     Argv push{"RPUSH", ekey};
-    for (const auto& e : events) push.push_back(kaos::to_json(json::value(to_json(e))));
+    for (const auto& e : events) push.push_back(::kaos::to_json(protocol::kaos::to_json(e)));
     cmds.push_back(std::move(push));
     if (limits_.max_session_events != 0)
       cmds.push_back({"LTRIM", ekey, "-" + std::to_string(limits_.max_session_events), "-1"});
@@ -127,7 +127,7 @@ Result<std::vector<MemoryEvent>> RedisMemory::parse_events(const RedisReply& lis
   out.reserve(list.elements.size());
   for (const auto& item : list.elements) {
     auto doc = parse_json(item.str);
-    auto event = doc ? memory_event_from_json(*doc) : Result<MemoryEvent>(doc.error());
+    auto event = doc ? protocol::kaos::parse_memory_event(*doc) : Result<MemoryEvent>(doc.error());
     if (!event) {
       spdlog::debug("redis memory: skipping a malformed event: {}", event.error().message);
       continue;

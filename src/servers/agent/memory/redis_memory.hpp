@@ -3,7 +3,8 @@
 // restarts (MEMORY_TYPE=redis, MEMORY_REDIS_URL). Keys follow KAOS's RedisMemory, namespaced
 // per agent under prefix P = "kaos:memory:<agent_name>:":
 //   P session:<id>  hash   session_id, created_at, updated_at (ISO 8601)
-//   P events:<id>   list   event JSON, oldest first, trimmed to the newest max_session_events
+//   P events:<id>   list   event JSON (protocol/kaos MemoryEvent), oldest first, trimmed to the
+//                          newest max_session_events
 //   P sessions      zset   session ids scored by last update (unix seconds, fractional)
 // Session keys expire `ttl` after their last update; index entries older than that are
 // ignored and pruned. A new session beyond max_sessions evicts the least recently updated
@@ -28,7 +29,8 @@ class RedisMemory final : public Memory {
   /// One MULTI/EXEC pipeline (append, trim, touch, index, expire), plus an eviction round
   /// trip when a new session pushed the index over max_sessions.
   net::Task<Result<void>> append(std::string session_id, std::vector<MemoryEvent> events) override;
-  /// `limit` 0 gives an empty list. Stored entries that do not parse are skipped.
+  /// `limit` 0 gives an empty list. Stored entries that do not parse (not JSON, a missing field,
+  /// an event_type KAOS does not define) are skipped.
   net::Task<Result<std::vector<MemoryEvent>>> events(std::optional<std::string> session_id, std::size_t limit) override;
   net::Task<Result<std::vector<std::string>>> sessions() override;
 

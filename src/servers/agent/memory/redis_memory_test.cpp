@@ -14,7 +14,7 @@ using net::testing::Loop;
 using Strings = std::vector<std::string>;
 
 MemoryEvent event_at(std::string text, int second) {
-  auto e = make_event("user_message", json::value(text), json::object{{"n", second}});
+  auto e = make_event(MemoryEventType::user_message, json::value(text), json::object{{"n", second}});
   char ts[40];
   std::snprintf(ts, sizeof ts, "2026-01-01T00:00:%02d.000000Z", second);
   e.timestamp = ts;
@@ -64,7 +64,7 @@ TEST_F(RedisMemoryTest, TwoReplicasSeeEachOthersSessions) {
   auto seen = *loop_.run(a->events("s1", 10));
   EXPECT_EQ(texts(seen), (Strings{"hello", "hi", "again"}));
   ASSERT_EQ(seen.size(), 3u);
-  EXPECT_EQ(seen[0].event_type, "user_message");
+  EXPECT_EQ(seen[0].event_type, MemoryEventType::user_message);
   EXPECT_EQ(seen[0].timestamp, "2026-01-01T00:00:01.000000Z");
   EXPECT_EQ(seen[0].metadata.at("n").as_int64(), 1);
   EXPECT_EQ(texts(*loop_.run(b->events(std::nullopt, 3))), (Strings{"hi", "other", "again"}));
@@ -81,6 +81,34 @@ TEST_F(RedisMemoryTest, TwoReplicasSeeEachOthersSessions) {
   auto ttl = raw({"TTL", "kaos:memory:agent-a:events:s1"}).integer;
   EXPECT_GT(ttl, 24 * 3600 - 60);
   EXPECT_LE(ttl, 24 * 3600);
+}
+
+TEST_F(RedisMemoryTest, StoresEventsInKaosLayoutAndReadsKaosWrittenEntries) {
+  ASSERT_TRUE(server_.running());
+  auto m = memory();
+  MemoryEvent call{"event_0a1b2c3d", "2026-01-01T00:00:01.000000Z", MemoryEventType::tool_call,
+                   json::object{{"tool", "add"}, {"arguments", json::object{{"a", 2}}}}, json::object{{"n", 1}}};
+  ASSERT_TRUE(loop_.run(m->append("s", {call})));
+  // What is written is byte for byte the event JSON KAOS's RedisMemory list holds.
+  auto stored = raw({"LRANGE", "kaos:memory:agent-a:events:s", "0", "-1"});
+  ASSERT_EQ(stored.elements.size(), 1u);
+  EXPECT_EQ(stored.elements[0].str,
+            R"({"event_id":"event_0a1b2c3d","timestamp":"2026-01-01T00:00:01.000000Z","event_type":"tool_call",)"
+            R"("content":{"tool":"add","arguments":{"a":2}},"metadata":{"n":1}})");
+
+  // Entries written by KAOS's Python agent (json.dumps spacing, null metadata) read back; an
+  // entry that is not a KAOS event is skipped, not fatal.
+  raw({"RPUSH", "kaos:memory:agent-a:events:s",
+       R"({"event_id": "event_9f8e7d6c", "timestamp": "2026-01-01T00:00:02.000000Z", "event_type": "agent_response", )"
+       R"("content": "The sum is 5.", "metadata": null})",
+       R"({"event_id": "event_x", "timestamp": "2026-01-01T00:00:03.000000Z", "event_type": "thought"})", "not json"});
+  auto seen = loop_.run(m->events("s", 10));
+  ASSERT_TRUE(seen);
+  ASSERT_EQ(seen->size(), 2u);
+  EXPECT_EQ((*seen)[0].event_type, MemoryEventType::tool_call);
+  EXPECT_EQ((*seen)[1].event_type, MemoryEventType::agent_response);
+  EXPECT_EQ((*seen)[1].content.as_string(), "The sum is 5.");
+  EXPECT_TRUE((*seen)[1].metadata.empty());
 }
 
 TEST_F(RedisMemoryTest, ANewInstanceAfterTheFirstIsDestroyedSeesEverything) {

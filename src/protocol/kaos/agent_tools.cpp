@@ -1,0 +1,61 @@
+#include "protocol/kaos/agent_tools.hpp"
+
+#include "protocol/kaos/field_reader.hpp"
+
+namespace kaos::protocol::kaos {
+
+json::object to_json(const ToolInfo& t) {
+  json::object o;
+  o["name"] = t.name;
+  o["description"] = t.description;
+  o["parameters"] = t.parameters;
+  o["kind"] = t.kind;
+  o["source"] = t.source;
+  return o;
+}
+
+json::object to_json(const ToolsBody& b) {
+  json::array tools;
+  tools.reserve(b.tools.size());
+  for (const auto& t : b.tools) tools.push_back(to_json(t));
+  json::object o;
+  o["agent"] = b.agent;
+  o["tools"] = std::move(tools);
+  return o;
+}
+
+namespace {
+
+Result<ToolInfo> parse_tool_info(const json::value& v, std::string path) {
+  detail::FieldReader r(v, std::move(path));
+  ToolInfo t;
+  t.name = r.string("name");
+  t.description = r.string("description");
+  t.parameters = r.object("parameters");
+  t.kind = r.optional_string("kind");
+  t.source = r.optional_string("source");
+  if (!r.ok()) return r.error();
+  return t;
+}
+
+}  // namespace
+
+Result<ToolsBody> parse_tools_body(const json::value& v) {
+  detail::FieldReader r(v, "");
+  ToolsBody b;
+  b.agent = r.string("agent");
+  const auto& tools = r.array("tools");
+  b.tools.reserve(tools.size());
+  for (std::size_t i = 0; i < tools.size() && r.ok(); ++i) {
+    auto t = parse_tool_info(tools[i], detail::element_path("tools", i));
+    if (!t) {
+      r.fail(t.error());
+      break;
+    }
+    b.tools.push_back(std::move(*t));
+  }
+  if (!r.ok()) return r.error();
+  return b;
+}
+
+}  // namespace kaos::protocol::kaos
