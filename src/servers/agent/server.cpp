@@ -81,7 +81,7 @@ AgentServer::Impl::Impl(net::Executor ex, AgentConfig c) : executor(ex), config(
                                                          config.model_api_key);
   model = make_model(config, chat.get());
   memory = make_memory(ex, config);
-  tools = std::make_unique<ToolBox>(ex, config, http, metrics);
+  tools = make_toolbox(ex, config, http, metrics);
   loop = std::make_unique<AgentLoop>(config, *model, *tools, *memory, metrics);
   TaskStoreOptions to;
   to.enabled = config.task_store != "null";
@@ -129,7 +129,7 @@ void AgentServer::Impl::mount_basic(net::Router& r) {
       o["name"] = t.name;
       o["description"] = t.description;
       o["parameters"] = t.parameters;
-      o["kind"] = t.kind == ToolKind::mcp ? "mcp" : "delegation";
+      o["kind"] = t.kind_name();
       o["source"] = t.server;
       out.push_back(std::move(o));
     }
