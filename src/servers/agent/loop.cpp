@@ -204,9 +204,12 @@ net::Task<std::vector<const ToolEntry*>> AgentLoop::announce_calls(RunContext& c
     entries.push_back(entry);
     auto record =
         entry ? entry->toolset->describe_call(*entry, call.arguments) : tool_call_record(call.name, call.arguments);
-    if (ctx.on_progress)
-      co_await ctx.on_progress(
-          ProgressEvent{ctx.tool_steps, ctx.limits->max_steps, std::move(record.action), std::move(record.target)});
+    if (ctx.on_progress) {
+      // A named event, not a temporary in the co_await expression: GCC 12 destroys such a
+      // temporary twice (free(): invalid pointer).
+      ProgressEvent progress{ctx.tool_steps, ctx.limits->max_steps, std::move(record.action), std::move(record.target)};
+      co_await ctx.on_progress(progress);
+    }
     ctx.log.push_back(std::move(record.event));
   }
   co_return entries;

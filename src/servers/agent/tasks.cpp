@@ -27,7 +27,6 @@ struct TaskManager::Entry {
 
 /// How a task runs (see tasks.hpp); drive() does the rest.
 struct TaskManager::Plan {
-  std::string goal;  ///< the first prompt, sent again until an iteration has finished
   /// Appended to the prompt of later iterations ("Continue working toward the goal. ...").
   std::string_view follow_up_tail;
   net::Headers headers;  ///< outbound headers of every iteration
@@ -212,7 +211,6 @@ RunRequest run_request(const a2a::Task& t, const std::string& prompt, net::Heade
 
 net::Task<void> TaskManager::run_interactive(std::shared_ptr<Entry> e, net::Headers headers, int depth) {
   Plan plan;
-  plan.goal = e->task.history.front().text;
   plan.headers = std::move(headers);
   plan.depth = depth;
   plan.limits = loop_.run_limits();
@@ -273,7 +271,7 @@ net::Task<void> TaskManager::drive(std::shared_ptr<Entry> e, Plan plan) {
     // Later iterations say "continue toward the goal" and rely on memory for what the goal is.
     // A run writes memory only when it finishes, so until one iteration has finished (the first
     // may time out or fail) the goal itself is sent again; otherwise it would be lost for good.
-    auto prompt = finished == 0 ? plan.goal
+    auto prompt = finished == 0 ? e->task.history.front().text  // the goal: the task's first message
                                 : fmt::format(
                                       "Continue working toward the goal. This is iteration {}. Review your progress "
                                       "and decide next steps.{}",
@@ -321,7 +319,10 @@ net::Task<void> TaskManager::drive(std::shared_ptr<Entry> e, Plan plan) {
 net::Task<std::optional<RunResult>> TaskManager::run_iteration(RunRequest r, std::chrono::seconds timeout,
                                                                std::int64_t iteration) {
   using namespace asio::experimental::awaitable_operators;
-  if (timeout.count() <= 0) co_return co_await loop_.run(std::move(r));
+  if (timeout.count() <= 0) {
+    auto result = co_await loop_.run(std::move(r));
+    co_return result;
+  }
   asio::steady_timer limit(executor_, timeout);
   auto outcome = co_await (loop_.run(std::move(r)) || limit.async_wait(asio::use_awaitable));
   if (outcome.index() == 0) co_return std::move(std::get<0>(outcome));
