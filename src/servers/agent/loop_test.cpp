@@ -13,6 +13,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <map>
+#include <tuple>
 
 #include "net/testing.hpp"
 #include "servers/agent/memory/local_memory.hpp"
@@ -228,6 +229,24 @@ TEST(AgentLoop, ParallelCallsBothRunAndTheirResultsAreRecordedInCallOrder) {
   auto events = agent.recorded();
   EXPECT_EQ(events[3].content.at("tool").get_string(), "a");
   EXPECT_EQ(events[4].content.at("tool").get_string(), "b");
+}
+
+TEST(AgentLoop, ProgressAnnouncesEachCallBeforeItRuns) {
+  Agent agent;
+  agent.model.script = {calls({{"a", "{}"}, {"nope", "{}"}}), calls({{"b", "{}"}}), text("done")};
+  std::vector<std::tuple<int, int, std::string, std::string, std::size_t>> seen;  // + calls started so far
+  RunRequest req;
+  req.session_id = "s1";
+  req.prompt = "tell me as you go";
+  auto* fake = agent.fake;
+  req.on_progress = [&seen, fake](const ProgressEvent& p) -> net::Task<void> {
+    seen.emplace_back(p.step, p.max_steps, p.action, p.target, fake->started.size());
+    co_return;
+  };
+  EXPECT_EQ(agent.run(std::move(req)).text, "done");
+  using Seen = decltype(seen)::value_type;
+  EXPECT_EQ(seen, (std::vector<Seen>{Seen{1, 5, "tool_call", "a", 0}, Seen{1, 5, "tool_call", "nope", 0},
+                                     Seen{2, 5, "tool_call", "b", 1}}));
 }
 
 TEST(AgentLoop, ToolErrorsGoBackToTheModelAsTheToolResult) {
