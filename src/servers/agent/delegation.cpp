@@ -98,4 +98,67 @@ net::Task<Result<std::string>> Delegator::delegate(std::size_t peer, std::string
                   fmt::format("Agent {} unavailable at {}: {}", ref.name, ref.url, reply.error().message)};
 }
 
+namespace {
+json::object delegation_schema() {
+  json::object task;
+  task["type"] = "string";
+  task["description"] = "The task for the agent, with everything it needs to know";
+  json::object props;
+  props["task"] = std::move(task);
+  json::object schema;
+  schema["type"] = "object";
+  schema["properties"] = std::move(props);
+  json::array required;
+  required.push_back("task");
+  schema["required"] = std::move(required);
+  return schema;
+}
+}  // namespace
+
+DelegationToolset::DelegationToolset(std::shared_ptr<Delegator> delegator, std::size_t peer, AgentMetrics& metrics)
+    : delegator_(std::move(delegator)), peer_(peer), metrics_(metrics) {}
+
+net::Task<ToolList> DelegationToolset::list_tools() {
+  auto description = co_await delegator_->describe(peer_);
+  // No suspension from here on: concurrent runs see the snapshot and its key agree.
+  if (tools_ && description == description_) co_return tools_;
+  ToolEntry e;
+  e.name = "delegate_to_" + delegator_->peers()[peer_].name;
+  e.description = description;
+  e.parameters = delegation_schema();
+  e.server = delegator_->peers()[peer_].name;
+  e.toolset = this;
+  tools_ = std::make_shared<const std::vector<ToolEntry>>(1, std::move(e));
+  description_ = std::move(description);
+  co_return tools_;
+}
+
+net::Task<ToolOutcome> DelegationToolset::call_tool(const ToolEntry& tool, json::object arguments,
+                                                    const RunContext& ctx) {
+  auto task = string_field(arguments, "task");
+  if (!task || task->empty())
+    co_return ToolOutcome{"[Delegation failed: the 'task' argument (a non-empty string) is required]", true};
+  auto started = Clock::now();
+  auto r = co_await delegator_->delegate(peer_, std::string(*task), ctx.recent_context, ctx.outbound_headers,
+                                         ctx.delegation_depth);
+  bool ok = r.has_value();
+  metrics_.delegations.with({tool.server, ok ? "true" : "false"}).inc();
+  metrics_.delegation_seconds.with({tool.server})
+      .observe(std::chrono::duration<double>(Clock::now() - started).count());
+  if (ok) co_return ToolOutcome{std::move(*r), false};
+  co_return ToolOutcome{"[Delegation failed: " + r.error().message + "]", true};
+}
+
+ToolCallRecord DelegationToolset::describe_call(const ToolEntry& tool, const std::string& arguments) const {
+  auto args = arguments_value(arguments);
+  const auto* task = args.is_object() ? find_field(args.get_object(), "task") : nullptr;
+  protocol::kaos::DelegationRequestContent content{tool.server, task ? *task : json::value(arguments)};
+  return {"delegate", tool.server, make_event(MemoryEventType::delegation_request, protocol::kaos::to_json(content))};
+}
+
+MemoryEvent DelegationToolset::describe_result(const ToolEntry& tool, const std::string& text) const {
+  protocol::kaos::DelegationResponseContent content{tool.server, json::value(text)};
+  return make_event(MemoryEventType::delegation_response, protocol::kaos::to_json(content));
+}
+
 }  // namespace kaos::agent

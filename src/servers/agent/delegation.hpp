@@ -3,6 +3,7 @@
 // SendMessage with the recent context, fallback to the peer's /v1/chat/completions, a deadline,
 // and a depth limit carried in a header so two agents delegating to each other cannot loop.
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,8 @@
 #include "core/result.hpp"
 #include "net/client.hpp"
 #include "servers/agent/config.hpp"
+#include "servers/agent/metrics.hpp"
+#include "servers/agent/toolset.hpp"
 
 namespace kaos::agent {
 
@@ -36,6 +39,28 @@ class Delegator {
   net::HttpClient& http_;
   const AgentConfig& config_;
   std::vector<PeerState> state_;
+};
+
+/// `delegate_to_<peer>` for one peer: its description follows the peer's card, a call sends
+/// {"task"} with the run's recent turns, and calls show as delegations (progress "delegate",
+/// memory delegation_request / delegation_response naming the agent).
+class DelegationToolset final : public Toolset {
+ public:
+  DelegationToolset(std::shared_ptr<Delegator> delegator, std::size_t peer, AgentMetrics& metrics);
+
+  std::string_view kind_name() const override { return "delegation"; }
+  std::string_view source_noun() const override { return "peer agent"; }
+  net::Task<ToolList> list_tools() override;
+  net::Task<ToolOutcome> call_tool(const ToolEntry& tool, json::object arguments, const RunContext& ctx) override;
+  ToolCallRecord describe_call(const ToolEntry& tool, const std::string& arguments) const override;
+  MemoryEvent describe_result(const ToolEntry& tool, const std::string& text) const override;
+
+ private:
+  std::shared_ptr<Delegator> delegator_;  ///< shared by the toolsets of all peers
+  std::size_t peer_;
+  AgentMetrics& metrics_;
+  std::string description_;  ///< what `tools_` was built with
+  ToolList tools_;
 };
 
 }  // namespace kaos::agent

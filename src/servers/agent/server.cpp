@@ -83,7 +83,7 @@ AgentServer::Impl::Impl(net::Executor ex, AgentConfig c) : executor(ex), config(
                                                          config.model_api_key);
   model = make_model(config, chat.get());
   memory = make_memory(ex, config);
-  tools = std::make_unique<ToolBox>(ex, config, http, metrics);
+  tools = make_toolbox(ex, config, http, metrics);
   loop = std::make_unique<AgentLoop>(config, *model, *tools, *memory, metrics);
   TaskStoreOptions to;
   to.enabled = config.task_store != "null";
@@ -128,8 +128,7 @@ void AgentServer::Impl::mount_basic(net::Router& r) {
     wire::ToolsBody body{config.name, {}};
     body.tools.reserve(list->entries.size());
     for (const auto& t : list->entries) {
-      std::string kind = t.kind == ToolKind::mcp ? "mcp" : "delegation";
-      body.tools.push_back({t.name, t.description, t.parameters, std::move(kind), t.server});
+      body.tools.push_back({t.name, t.description, t.parameters, std::string(t.kind_name()), t.server});
     }
     co_return net::Response::json(200, to_json(wire::to_json(body)));
   });

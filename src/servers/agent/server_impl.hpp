@@ -30,7 +30,7 @@ struct AgentServer::Impl {
   std::unique_ptr<clients::openai::ChatClient> chat;
   std::unique_ptr<Model> model;
   std::unique_ptr<Memory> memory;
-  std::unique_ptr<ToolBox> tools;
+  std::unique_ptr<CombinedToolset> tools;
   std::unique_ptr<AgentLoop> loop;
   std::unique_ptr<TaskManager> tasks;
   std::uint16_t port = 0;

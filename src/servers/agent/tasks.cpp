@@ -5,23 +5,38 @@
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/ids.hpp"
+#include "net/background.hpp"
+#include "net/change_signal.hpp"
 
 namespace kaos::agent {
 
 namespace asio = boost::asio;
-using Clock = std::chrono::steady_clock;
 
 struct TaskManager::Entry {
+  explicit Entry(net::Executor executor) : changed(std::move(executor)) {}
   a2a::Task task;
   asio::cancellation_signal cancel;
-  std::shared_ptr<asio::steady_timer> changed;
+  net::ChangeSignal changed;
   bool done = false;  ///< the run finished (whatever the state)
+};
+
+/// How a task runs (see tasks.hpp); drive() does the rest.
+struct TaskManager::Plan {
+  /// Appended to the prompt of later iterations ("Continue working toward the goal. ...").
+  std::string_view follow_up_tail;
+  net::Headers headers;  ///< outbound headers of every iteration
+  int depth = 0;
+  UsageLimits limits;                         ///< over all iterations: they share one Usage
+  std::chrono::milliseconds pause{0};         ///< between iterations
+  std::chrono::seconds iteration_timeout{0};  ///< 0: none; a timed-out iteration is logged, the loop goes on
+  bool failures_end_task = true;              ///< false: a failed iteration is logged, the loop goes on
+  /// The completion rule: what a finished iteration means (it may set the output).
+  std::function<Next(Entry&, const RunResult&)> after;
 };
 
 namespace {
@@ -54,8 +69,7 @@ TaskManager::Entry* TaskManager::find(const std::string& id) const {
 }
 
 void TaskManager::notify(Entry& e) {
-  auto old = std::exchange(e.changed, std::make_shared<asio::steady_timer>(executor_, Clock::time_point::max()));
-  if (old) old->cancel();
+  e.changed.notify();
 }
 
 void TaskManager::event(Entry& e, std::string type, json::object data) {
@@ -126,14 +140,12 @@ void TaskManager::evict_if_full() {
 }
 
 void TaskManager::launch(std::shared_ptr<Entry> e, net::Task<void> work) {
-  auto slot = e->cancel.slot();
-  asio::co_spawn(executor_, std::move(work), asio::bind_cancellation_slot(slot, [](std::exception_ptr) {}));
+  net::spawn_background(executor_, std::move(work), "task " + e->task.id, e->cancel.slot());
 }
 
 std::string TaskManager::submit(const a2a::SendParams& params, net::Headers outbound_headers, int delegation_depth) {
   evict_if_full();
-  auto e = std::make_shared<Entry>();
-  e->changed = std::make_shared<asio::steady_timer>(executor_, Clock::time_point::max());
+  auto e = std::make_shared<Entry>(executor_);
   auto& t = e->task;
   t.id = params.task_id.empty() ? random_id("task_", 12) : params.task_id;
   if (find(t.id)) t.id = random_id("task_", 12);  // a client-chosen id never overwrites a task
@@ -157,15 +169,14 @@ std::string TaskManager::submit(const a2a::SendParams& params, net::Headers outb
   order_.push_back(t.id);
   auto id = t.id;
   if (params.autonomous)
-    launch(e, run_autonomous(e, params.budgets, std::move(outbound_headers), delegation_depth));
+    launch(e, drive(e, autonomous_plan(params.budgets, std::move(outbound_headers), delegation_depth)));
   else
     launch(e, run_interactive(e, std::move(outbound_headers), delegation_depth));
   return id;
 }
 
 std::string TaskManager::start_continuous(const std::string& goal) {
-  auto e = std::make_shared<Entry>();
-  e->changed = std::make_shared<asio::steady_timer>(executor_, Clock::time_point::max());
+  auto e = std::make_shared<Entry>(executor_);
   auto& t = e->task;
   t.id = random_id("task_", 12);
   t.context_id = "autonomous-" + config_.name;
@@ -181,7 +192,7 @@ std::string TaskManager::start_continuous(const std::string& goal) {
   tasks_[t.id] = e;
   order_.push_back(t.id);
   transition(*e, a2a::TaskState::working);
-  launch(e, run_continuous(e, goal));
+  launch(e, drive(e, continuous_plan()));
   return t.id;
 }
 
@@ -199,134 +210,124 @@ RunRequest run_request(const a2a::Task& t, const std::string& prompt, net::Heade
 }  // namespace
 
 net::Task<void> TaskManager::run_interactive(std::shared_ptr<Entry> e, net::Headers headers, int depth) {
-  transition(*e, a2a::TaskState::working);
-  try {
-    auto r = run_request(e->task, e->task.history.front().text, std::move(headers), depth);
-    auto result = co_await loop_.run(std::move(r));
-    if (a2a::is_terminal(e->task.state)) co_return;  // canceled meanwhile
-    if (result.failed) {
-      transition(*e, a2a::TaskState::failed, result.error);
-    } else {
-      e->task.output = result.text;
-      complete(*e);
-    }
-  } catch (const std::exception& ex) {
-    if (!a2a::is_terminal(e->task.state)) transition(*e, a2a::TaskState::failed, ex.what());
-  }
-  e->done = true;
+  Plan plan;
+  plan.headers = std::move(headers);
+  plan.depth = depth;
+  plan.limits = loop_.run_limits();
+  plan.after = [](Entry& e, const RunResult& r) {
+    if (r.failed) return Next::fail;
+    e.task.output = r.text;
+    return Next::complete;
+  };
+  co_await drive(e, std::move(plan));
   if (!options_.enabled) tasks_.erase(e->task.id);
 }
 
-net::Task<void> TaskManager::run_autonomous(std::shared_ptr<Entry> e, a2a::Budgets budgets, net::Headers headers,
-                                            int depth) {
+TaskManager::Plan TaskManager::autonomous_plan(const a2a::Budgets& budgets, net::Headers headers, int depth) {
+  Plan plan;
+  plan.follow_up_tail = " If the goal is fully achieved, respond with your final answer without making any tool calls.";
+  plan.headers = std::move(headers);
+  plan.depth = depth;
+  plan.limits = loop_.run_limits();
+  plan.limits.max_iterations = budgets.max_iterations;
+  plan.limits.max_runtime_seconds = budgets.max_runtime_seconds;
+  plan.limits.max_tool_calls = budgets.max_tool_calls;
+  plan.pause = std::chrono::seconds(std::max<std::int64_t>(0, budgets.interval_seconds));
+  plan.after = [this](Entry& e, const RunResult& r) {
+    if (r.failed) return Next::fail;
+    if (r.limit && !r.limit->per_run) {
+      auto data = r.limit->data;
+      data["reason"] = r.limit->reason;
+      event(e, "autonomous.budget.exhausted", std::move(data));
+      e.task.output = r.text;  // "Budget exhausted: <reason> (<n>) reached"
+      return Next::complete;
+    }
+    e.task.output = r.text;
+    return r.tool_calls == 0 ? Next::complete : Next::again;  // done: an iteration without tool calls
+  };
+  return plan;
+}
+
+TaskManager::Plan TaskManager::continuous_plan() {
+  Plan plan;
+  plan.limits = loop_.run_limits();
+  plan.pause = std::max<std::chrono::milliseconds>(std::chrono::seconds(config_.autonomous_interval_seconds),
+                                                   options_.continuous_min_interval);
+  plan.iteration_timeout = std::chrono::seconds(config_.autonomous_max_iter_runtime_seconds);
+  plan.failures_end_task = false;
+  plan.after = [](Entry& e, const RunResult& r) {
+    e.task.output = r.text;
+    return Next::again;
+  };
+  return plan;
+}
+
+net::Task<void> TaskManager::drive(std::shared_ptr<Entry> e, Plan plan) {
   transition(*e, a2a::TaskState::working);
-  auto started = Clock::now();
-  std::int64_t tool_calls = 0;
   auto session = loop_.new_model_session();
-  std::string last;
-  try {
-    for (std::int64_t iteration = 0;; ++iteration) {
-      auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started).count();
-      std::string reason;
-      json::object data;
-      if (budgets.max_iterations > 0 && iteration >= budgets.max_iterations) {
-        reason = "max_iterations";
-        data["iterations"] = iteration;
-      } else if (budgets.max_runtime_seconds > 0 && elapsed >= budgets.max_runtime_seconds) {
-        reason = "max_runtime_seconds";
-        data["elapsed"] = elapsed;
-      } else if (budgets.max_tool_calls > 0 && tool_calls >= budgets.max_tool_calls) {
-        reason = "max_tool_calls";
-        data["total_tool_calls"] = tool_calls;
-      }
-      if (!reason.empty()) {
-        data["reason"] = reason;
-        event(*e, "autonomous.budget.exhausted", std::move(data));
-        std::int64_t n = reason == "max_iterations"        ? budgets.max_iterations
-                         : reason == "max_runtime_seconds" ? budgets.max_runtime_seconds
-                                                           : budgets.max_tool_calls;
-        e->task.output = fmt::format("Budget exhausted: {} ({}) reached", reason, n);
+  Usage usage;                // the task's: its limits count across iterations
+  std::int64_t finished = 0;  // iterations that returned a result
+  for (std::int64_t iteration = 0; !a2a::is_terminal(e->task.state); ++iteration) {
+    // Later iterations say "continue toward the goal" and rely on memory for what the goal is.
+    // A run writes memory only when it finishes, so until one iteration has finished (the first
+    // may time out or fail) the goal itself is sent again; otherwise it would be lost for good.
+    auto prompt = finished == 0 ? e->task.history.front().text  // the goal: the task's first message
+                                : fmt::format(
+                                      "Continue working toward the goal. This is iteration {}. Review your progress "
+                                      "and decide next steps.{}",
+                                      iteration, plan.follow_up_tail);
+    auto r = run_request(e->task, prompt, plan.headers, plan.depth);
+    r.model_session = session.get();
+    r.usage = &usage;
+    r.limits = &plan.limits;
+    std::optional<RunResult> result;
+    try {
+      result = co_await run_iteration(std::move(r), plan.iteration_timeout, iteration);
+    } catch (const std::exception& ex) {
+      if (a2a::is_terminal(e->task.state)) break;  // canceled meanwhile
+      if (plan.failures_end_task) {
+        transition(*e, a2a::TaskState::failed, ex.what());
         break;
       }
-      std::string prompt = iteration == 0
-                               ? e->task.history.front().text
-                               : fmt::format(
-                                     "Continue working toward the goal. This is iteration {}. Review your progress "
-                                     "and decide next steps. If the goal is fully achieved, respond with your final "
-                                     "answer without making any tool calls.",
-                                     iteration);
-      auto r = run_request(e->task, prompt, headers, depth);
-      r.model_session = session.get();
-      auto result = co_await loop_.run(std::move(r));
-      if (a2a::is_terminal(e->task.state)) co_return;
-      if (result.failed) {
-        transition(*e, a2a::TaskState::failed, result.error);
-        e->done = true;
-        co_return;
+      const auto* sys = dynamic_cast<const boost::system::system_error*>(&ex);
+      if (sys && sys->code() == asio::error::operation_aborted) break;  // shutting down
+      spdlog::warn("autonomous iteration {} failed: {}", iteration, ex.what());
+    }
+    if (a2a::is_terminal(e->task.state)) break;  // canceled meanwhile
+    if (result) {
+      ++finished;
+      auto next = plan.after(*e, *result);
+      if (next == Next::fail) {
+        transition(*e, a2a::TaskState::failed, result->error);
+        break;
       }
-      tool_calls += result.tool_calls;
-      last = result.text;
-      e->task.output = last;
-      notify(*e);
-      if (result.tool_calls == 0) break;
-      if (budgets.interval_seconds > 0) {
-        asio::steady_timer pause(executor_, std::chrono::seconds(budgets.interval_seconds));
-        co_await pause.async_wait(asio::use_awaitable);
+      if (next == Next::complete) {
+        complete(*e);
+        break;
       }
     }
-    complete(*e);
-  } catch (const std::exception& ex) {
-    if (!a2a::is_terminal(e->task.state)) transition(*e, a2a::TaskState::failed, ex.what());
+    notify(*e);
+    if (plan.pause.count() > 0) {
+      asio::steady_timer pause(executor_, plan.pause);
+      auto [ec] = co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (ec) break;
+    }
   }
   e->done = true;
 }
 
-net::Task<void> TaskManager::run_continuous(std::shared_ptr<Entry> e, std::string goal) {
+net::Task<std::optional<RunResult>> TaskManager::run_iteration(RunRequest r, std::chrono::seconds timeout,
+                                                               std::int64_t iteration) {
   using namespace asio::experimental::awaitable_operators;
-  auto session = loop_.new_model_session();
-  // Later iterations say "continue toward the goal" and rely on memory for what the goal is.
-  // A run writes memory only when it finishes, so until one iteration has finished (the first
-  // may time out or fail) the goal itself is sent again; otherwise it would be lost for good.
-  bool goal_recorded = false;
-  for (std::int64_t iteration = 0; !a2a::is_terminal(e->task.state); ++iteration) {
-    std::string prompt = !goal_recorded
-                             ? goal
-                             : fmt::format(
-                                   "Continue working toward the goal. This is iteration {}. Review your progress "
-                                   "and decide next steps.",
-                                   iteration);
-    auto r = run_request(e->task, prompt, {}, 0);
-    r.model_session = session.get();
-    try {
-      if (config_.autonomous_max_iter_runtime_seconds > 0) {
-        asio::steady_timer limit(executor_, std::chrono::seconds(config_.autonomous_max_iter_runtime_seconds));
-        auto outcome = co_await (loop_.run(std::move(r)) || limit.async_wait(asio::use_awaitable));
-        if (outcome.index() == 0) {
-          e->task.output = std::get<0>(outcome).text;
-          goal_recorded = true;
-        } else {
-          spdlog::warn("autonomous iteration {} timed out after {} s", iteration,
-                       config_.autonomous_max_iter_runtime_seconds);
-        }
-      } else {
-        e->task.output = (co_await loop_.run(std::move(r))).text;
-        goal_recorded = true;
-      }
-      notify(*e);
-    } catch (const boost::system::system_error& ex) {
-      if (ex.code() == asio::error::operation_aborted) break;  // canceled or shutting down
-      spdlog::warn("autonomous iteration {} failed: {}", iteration, ex.what());
-    } catch (const std::exception& ex) {
-      spdlog::warn("autonomous iteration {} failed: {}", iteration, ex.what());
-    }
-    if (a2a::is_terminal(e->task.state)) break;
-    auto pause = std::max<std::chrono::milliseconds>(std::chrono::seconds(config_.autonomous_interval_seconds),
-                                                     options_.continuous_min_interval);
-    asio::steady_timer t(executor_, pause);
-    auto [ec] = co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
-    if (ec) break;
+  if (timeout.count() <= 0) {
+    auto result = co_await loop_.run(std::move(r));
+    co_return result;
   }
-  e->done = true;
+  asio::steady_timer limit(executor_, timeout);
+  auto outcome = co_await (loop_.run(std::move(r)) || limit.async_wait(asio::use_awaitable));
+  if (outcome.index() == 0) co_return std::move(std::get<0>(outcome));
+  spdlog::warn("autonomous iteration {} timed out after {} s", iteration, timeout.count());
+  co_return std::nullopt;
 }
 
 std::optional<a2a::Task> TaskManager::get(const std::string& id) const {
@@ -363,18 +364,14 @@ net::Task<void> TaskManager::wait_change(const std::string& id) {
   auto it = tasks_.find(id);
   if (it == tasks_.end()) co_return;
   auto hold = it->second;
-  auto timer = hold->changed;
-  co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+  co_await hold->changed.wait();
 }
 
 net::Task<std::optional<a2a::Task>> TaskManager::wait_done(const std::string& id) {
   auto it = tasks_.find(id);
   if (it == tasks_.end()) co_return std::nullopt;
   auto hold = it->second;
-  while (!finished(hold->task.state)) {
-    auto timer = hold->changed;
-    co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
-  }
+  while (!finished(hold->task.state)) co_await hold->changed.wait();
   co_return hold->task;
 }
 

@@ -1,13 +1,18 @@
 #pragma once
 // A2A tasks (KAOS-REFERENCE §2.5, §2.10): the task store, state transitions with their events,
-// and execution — interactive (the request waits), async autonomous (budgets, completion when
-// an iteration makes no tool call) and the continuous AUTONOMOUS_GOAL loop started at boot.
+// and execution. Every task runs through one driver (drive): iterations of the agent loop over
+// one model conversation and one Usage, pauses, cancellation. What differs between the kinds of
+// task is a Plan — the prompt, the usage limits, the completion rule:
+// - interactive (the request waits): one iteration; it completes with the answer or fails;
+// - async autonomous: its budgets are usage limits the loop checks (exhausted → event
+//   autonomous.budget.exhausted, completed); completes when an iteration makes no tool call;
+// - continuous (AUTONOMOUS_GOAL, started at boot): a per-iteration timeout, failures logged,
+//   never completes.
 //
 // Thread model: the agent server runs one io_context thread; every method is called on it,
 // so the store needs no lock. Each running task is a coroutine bound to its own cancellation
 // signal: CancelTask emits it and the run stops mid-call.
 #include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <deque>
 #include <functional>
@@ -21,6 +26,7 @@
 #include "servers/agent/config.hpp"
 #include "servers/agent/loop.hpp"
 #include "servers/agent/metrics.hpp"
+#include "servers/agent/usage.hpp"
 
 namespace kaos::agent {
 
@@ -71,10 +77,18 @@ class TaskManager {
   void complete(Entry& e);
   void notify(Entry& e);
   void evict_if_full();
-  net::Task<void> run_interactive(std::shared_ptr<Entry> e, net::Headers headers, int depth);
-  net::Task<void> run_autonomous(std::shared_ptr<Entry> e, a2a::Budgets budgets, net::Headers headers, int depth);
-  net::Task<void> run_continuous(std::shared_ptr<Entry> e, std::string goal);
   void launch(std::shared_ptr<Entry> e, net::Task<void> work);
+
+  /// What an iteration's result means for the task.
+  enum class Next { again, complete, fail };
+  struct Plan;
+  net::Task<void> drive(std::shared_ptr<Entry> e, Plan plan);
+  /// One iteration; nullopt when it timed out.
+  net::Task<std::optional<RunResult>> run_iteration(RunRequest r, std::chrono::seconds timeout, std::int64_t iteration);
+  // The plans.
+  net::Task<void> run_interactive(std::shared_ptr<Entry> e, net::Headers headers, int depth);
+  Plan autonomous_plan(const a2a::Budgets& budgets, net::Headers headers, int depth);
+  Plan continuous_plan();
 
   net::Executor executor_;
   const AgentConfig& config_;

@@ -1,0 +1,117 @@
+// TaskManager's autonomous tasks over a real AgentLoop with DEBUG_MOCK_RESPONSES: the budgets
+// are the loop's usage limits, and the task reports them as KAOS does.
+#include "servers/agent/tasks.hpp"
+
+#include <gtest/gtest.h>
+
+#include "net/testing.hpp"
+#include "servers/agent/memory/local_memory.hpp"
+
+namespace kaos::agent {
+namespace {
+
+const std::string kCall = R"({"tool_calls":[{"name":"x","arguments":{}}]})";
+const std::string kThreeCalls =
+    R"({"tool_calls":[{"id":"1","name":"x","arguments":{}},{"id":"2","name":"x","arguments":{}},)"
+    R"({"id":"3","name":"x","arguments":{}}]})";
+
+struct Tasks {
+  net::testing::Loop io;
+  AgentConfig config;
+  telemetry::Registry registry;
+  AgentMetrics metrics{registry};
+  std::unique_ptr<Model> model;
+  CombinedToolset tools{{}, metrics};
+  LocalMemory memory;
+  std::unique_ptr<AgentLoop> loop;
+  std::unique_ptr<TaskManager> tasks;
+
+  explicit Tasks(std::vector<std::string> responses) {
+    config.name = "unit";
+    config.max_steps = 2;
+    config.mock_responses = std::move(responses);
+    model = make_model(config, nullptr);
+    loop = std::make_unique<AgentLoop>(config, *model, tools, memory, metrics);
+    tasks = std::make_unique<TaskManager>(io.executor(), config, *loop, metrics, TaskStoreOptions{});
+  }
+  ~Tasks() {
+    io.run([](TaskManager& t) -> net::Task<void> {
+      t.stop_all();
+      co_return;
+    }(*tasks));
+  }
+
+  a2a::Task run_autonomous(a2a::Budgets budgets) {
+    a2a::SendParams p;
+    p.text = "reach the goal";
+    p.context_id = "ctx";
+    p.autonomous = true;
+    p.budgets = budgets;
+    return *io.run([](TaskManager& t, a2a::SendParams p) -> net::Task<std::optional<a2a::Task>> {
+      auto id = t.submit(p, {}, 0);
+      co_return co_await t.wait_done(id);
+    }(*tasks, std::move(p)));
+  }
+  std::vector<std::string> prompts() {
+    std::vector<std::string> out;
+    auto events = io.run(memory.events("ctx", 100)).value();
+    for (const auto& e : events)
+      if (e.event_type == MemoryEventType::user_message) out.emplace_back(e.content.get_string());
+    return out;
+  }
+};
+
+std::vector<const a2a::TaskEvent*> exhausted(const a2a::Task& t) {
+  std::vector<const a2a::TaskEvent*> out;
+  for (const auto& e : t.events)
+    if (e.type == "autonomous.budget.exhausted") out.push_back(&e);
+  return out;
+}
+
+a2a::Budgets unlimited() {
+  return {0, 0, 0, 0};
+}
+
+TEST(AutonomousTask, MaxIterationsCompletesTheTaskAsExhausted) {
+  Tasks t(std::vector<std::string>(10, kCall));  // tools forever: each iteration hits the step limit
+  auto budgets = unlimited();
+  budgets.max_iterations = 2;
+  auto task = t.run_autonomous(budgets);
+  EXPECT_EQ(task.state, a2a::TaskState::completed);
+  EXPECT_EQ(task.output, "Budget exhausted: max_iterations (2) reached");
+  auto ev = exhausted(task);
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0]->data.at("reason").get_string(), "max_iterations");
+  EXPECT_EQ(ev[0]->data.at("iterations").as_int64(), 2);
+  // Two iterations ran (the goal, then KAOS's follow-up); the third never started.
+  EXPECT_EQ(t.prompts(), (std::vector<std::string>{
+                             "reach the goal",
+                             "Continue working toward the goal. This is iteration 1. Review your progress and decide "
+                             "next steps. If the goal is fully achieved, respond with your final answer without "
+                             "making any tool calls."}));
+}
+
+TEST(AutonomousTask, AnIterationWithoutToolCallsCompletesIt) {
+  Tasks t({kCall, "step one", "final answer", "unreachable"});
+  auto task = t.run_autonomous(unlimited());
+  EXPECT_EQ(task.state, a2a::TaskState::completed);
+  EXPECT_EQ(task.output, "final answer");
+  EXPECT_TRUE(exhausted(task).empty());
+  EXPECT_EQ(t.prompts().size(), 2u);
+}
+
+TEST(AutonomousTask, MaxToolCallsStopsTheCallPastTheBudget) {
+  Tasks t({kThreeCalls, "unreachable"});
+  auto budgets = unlimited();
+  budgets.max_tool_calls = 2;
+  auto task = t.run_autonomous(budgets);
+  EXPECT_EQ(task.state, a2a::TaskState::completed);
+  EXPECT_EQ(task.output, "Budget exhausted: max_tool_calls (2) reached");
+  auto ev = exhausted(task);
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0]->data.at("reason").get_string(), "max_tool_calls");
+  EXPECT_EQ(ev[0]->data.at("total_tool_calls").as_int64(), 2);
+}
+
+}  // namespace
+}  // namespace kaos::agent
