@@ -363,16 +363,17 @@ TEST(AgentLoop, WallTimeBudgetStopsBeforeTheModelAndBeforeTools) {
   EXPECT_EQ(r.text, "Budget exhausted: max_runtime_seconds (1) reached");
   EXPECT_TRUE(agent.model.requests.empty());
 
-  // Time runs out while the model answers: its tool call is not started.
+  // Time runs out while the model answers: its tool call is not started. (The run starts with
+  // the whole second left, a full second of slack for a loaded machine, and the model's answer
+  // takes 1.5 s.)
   Agent slow;
-  slow.model.delay = 600ms;
+  slow.model.delay = 1500ms;
   slow.model.script = {calls({{"a", "{}"}}), text("unreachable")};
-  Usage half_gone;
-  half_gone.started -= 500ms;
+  Usage fresh;
   RunRequest req2;
   req2.session_id = "s1";
   req2.prompt = "slow";
-  req2.usage = &half_gone;
+  req2.usage = &fresh;
   req2.limits = &limits;
   auto r2 = slow.run(std::move(req2));
   ASSERT_TRUE(r2.limit);
