@@ -11,6 +11,7 @@ if [[ $(id -u) -eq 0 ]]; then SUDO=(); else SUDO=(sudo); fi
 APT_PACKAGES=(
   # toolchain
   build-essential g++ cmake ninja-build ccache pkg-config git
+  clang-format clang-tidy             # make check (format), make tidy
   # libraries (DESIGN.md §11)
   libboost1.81-dev libssl-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
   libpython3.11-dev pybind11-dev      # embedded Python of the python-string MCP worker

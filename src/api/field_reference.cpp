@@ -77,7 +77,7 @@ void rule_rows(const Schema& s, const std::string& path, std::string& out) {
   for (const auto& r : obj->rules) {
     std::string at = path + (r.field_path.empty() ? "" : "." + r.field_path);
     std::string cel = r.rule.size() > 200 ? "(long: see the CRD in deploy/crds)" : "`" + cell(r.rule) + "`";
-    out += "| `" + at + "` | " + cell(r.message) + " | " + cel + " |\n";
+    out.append("| `").append(at).append("` | ").append(cell(r.message)).append(" | ").append(cel).append(" |\n");
   }
   for (const auto& p : obj->properties) rule_rows(p.schema, path + "." + p.name, out);
 }

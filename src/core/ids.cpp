@@ -4,9 +4,9 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <stdexcept>
 #include <ctime>
 #include <random>
+#include <stdexcept>
 
 namespace kaos {
 

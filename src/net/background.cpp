@@ -1,10 +1,10 @@
 #include "net/background.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/system/system_error.hpp>
-#include <spdlog/spdlog.h>
 
 #include <exception>
 
@@ -34,12 +34,11 @@ auto log_escaped(std::string what) {
 }  // namespace
 
 void spawn_background(Executor executor, Task<void> task, std::string what) {
-  asio::co_spawn(std::move(executor), std::move(task), log_escaped(std::move(what)));
+  asio::co_spawn(executor, std::move(task), log_escaped(std::move(what)));
 }
 
 void spawn_background(Executor executor, Task<void> task, std::string what, asio::cancellation_slot slot) {
-  asio::co_spawn(std::move(executor), std::move(task),
-                 asio::bind_cancellation_slot(std::move(slot), log_escaped(std::move(what))));
+  asio::co_spawn(executor, std::move(task), asio::bind_cancellation_slot(slot, log_escaped(std::move(what))));
 }
 
 }  // namespace kaos::net

@@ -34,8 +34,14 @@ TEST(SpawnBackground, RunsTheTaskWithoutBeingAwaited) {
 
 TEST(SpawnBackground, AnEscapingExceptionDoesNotTakeTheLoopDown) {
   Loop loop;
+  // A coroutine (it has a co_return) whose body throws once it runs on the loop.
   spawn_background(
-      loop.executor(), []() -> Task<void> { throw std::runtime_error("boom"); }(), "throwing task");
+      loop.executor(),
+      []() -> Task<void> {
+        throw std::runtime_error("boom");
+        co_return;
+      }(),
+      "throwing task");
   // The loop keeps running work after the failure.
   Flag after;
   spawn_background(

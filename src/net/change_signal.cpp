@@ -11,7 +11,7 @@ namespace kaos::net {
 // One generation is a timer that never expires: notify() cancels it (waking its waiters) and
 // installs the next one, so a waiter arriving after the notify waits for the following one.
 struct ChangeSignal::Generation {
-  explicit Generation(Executor ex) : timer(std::move(ex), asio::steady_timer::time_point::max()) {}
+  explicit Generation(const Executor& ex) : timer(ex, asio::steady_timer::time_point::max()) {}
   asio::steady_timer timer;
 };
 

@@ -95,7 +95,7 @@ void push_turn(json::array& messages, std::string_view role, json::array blocks)
 std::variant<json::value, FieldError> translate_tool_choice(const json::value& tc, bool disable_parallel) {
   json::object out;
   if (tc.is_string()) {
-    auto s = tc.get_string();
+    const auto& s = tc.get_string();
     if (s == "auto")
       out["type"] = "auto";
     else if (s == "required")
