@@ -66,16 +66,16 @@ std::chrono::milliseconds seconds_to_ms(double seconds) {
 std::string describe_failure(const Error& e, std::string_view kind, std::string_view name, std::string_view url) {
   const std::string what = std::string(kind) + " '" + std::string(name) + "'";
   std::string out;
-  if (e.code == "connect") {
+  if (e.kind == ErrorKind::connect) {
     out = "cannot reach " + std::string(what) + " at " + std::string(url) + ": " + e.message +
           " — is it running? Check --url, or the local runtime with `kaos up`";
-  } else if (e.code == "timeout") {
+  } else if (e.kind == ErrorKind::timeout) {
     out = std::string(what) + " at " + std::string(url) + " did not answer in time: " + e.message +
           " (raise --timeout for long runs)";
-  } else if (e.code == "http") {
+  } else if (e.kind == ErrorKind::http) {
     out = std::string(what) + " at " + std::string(url) + " answered " + e.message;
-    if (e.message.rfind("HTTP 404", 0) == 0) out += " — is this the base URL of a KAOS " + std::string(kind) + "?";
-  } else if (e.code == "rpc") {
+    if (e.http_status == 404) out += " — is this the base URL of a KAOS " + std::string(kind) + "?";
+  } else if (e.kind == ErrorKind::rpc) {
     out = std::string(what) + " answered: " + e.message;
   } else {
     out = std::string(what) + " at " + std::string(url) + ": " + e.message;
@@ -110,10 +110,10 @@ net::Task<Result<json::value>> get_json(net::HttpClient& http, std::string url, 
   if (!res) co_return res.error();
   if (res->status < 200 || res->status >= 300) {
     auto detail = error_detail(res->body);
-    co_return Error{"http", "HTTP " + std::to_string(res->status) + (detail.empty() ? "" : ": " + detail)};
+    co_return Error::http(res->status, "HTTP " + std::to_string(res->status) + (detail.empty() ? "" : ": " + detail));
   }
   auto parsed = parse_json(res->body);
-  if (!parsed) co_return Error{"protocol", "an answer that is not JSON (" + parsed.error().message + ")"};
+  if (!parsed) co_return Error{ErrorKind::protocol, "an answer that is not JSON (" + parsed.error().message + ")"};
   co_return std::move(*parsed);
 }
 

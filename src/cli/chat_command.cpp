@@ -61,12 +61,12 @@ json::object progress_json(const Progress& p) {
 /// Applies one chunk (or a whole non-streamed completion) to the exchange. Error "agent" for
 /// an error event.
 Result<void> apply_chunk(const json::value& chunk, Exchange& ex, const StreamCallbacks& cb) {
-  if (!chunk.is_object()) return Error{"protocol", "a stream chunk that is not a JSON object"};
+  if (!chunk.is_object()) return Error{ErrorKind::protocol, "a stream chunk that is not a JSON object"};
   const auto& o = chunk.as_object();
   if (const auto* err = find_field(o, "error")) {
     std::string message =
         err->is_object() ? std::string(string_field(err->as_object(), "message").value_or("")) : value_text(*err);
-    return Error{"agent", "the agent failed: " + (message.empty() ? to_json(*err) : message)};
+    return Error{ErrorKind::agent, "the agent failed: " + (message.empty() ? to_json(*err) : message)};
   }
   if (ex.session_id.empty())
     if (auto id = string_field(o, "id")) ex.session_id = std::string(*id);
@@ -113,7 +113,7 @@ net::Task<Result<Exchange>> stream_exchange(net::HttpClient& http, std::string b
   if (s.status() < 200 || s.status() >= 300) {
     auto rest = co_await s.read_all();
     auto detail = rest ? error_detail(*rest) : std::string();
-    co_return Error{"http", "HTTP " + std::to_string(s.status()) + (detail.empty() ? "" : ": " + detail)};
+    co_return Error::http(s.status(), "HTTP " + std::to_string(s.status()) + (detail.empty() ? "" : ": " + detail));
   }
   auto content_type = std::string(s.headers().get("Content-Type").value_or(""));
   if (content_type.find("text/event-stream") == std::string::npos) {
@@ -121,7 +121,7 @@ net::Task<Result<Exchange>> stream_exchange(net::HttpClient& http, std::string b
     auto all = co_await s.read_all();
     if (!all) co_return all.error();
     auto parsed = parse_json(*all);
-    if (!parsed) co_return Error{"protocol", "an answer that is neither SSE nor JSON"};
+    if (!parsed) co_return Error{ErrorKind::protocol, "an answer that is neither SSE nor JSON"};
     if (auto r = apply_chunk(*parsed, ex, cb); !r) co_return r.error();
     co_return ex;
   }
@@ -138,7 +138,7 @@ net::Task<Result<Exchange>> stream_exchange(net::HttpClient& http, std::string b
         break;
       }
       auto chunk = parse_json(event.data);
-      if (!chunk) co_return Error{"protocol", "a stream chunk that is not JSON: " + preview(event.data, 120)};
+      if (!chunk) co_return Error{ErrorKind::protocol, "a stream chunk that is not JSON: " + preview(event.data, 120)};
       if (auto r = apply_chunk(*chunk, ex, cb); !r) co_return r.error();
     }
   }

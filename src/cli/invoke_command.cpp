@@ -238,7 +238,7 @@ net::Task<int> tasks(net::HttpClient& http, const TasksFlags& f, std::string url
   const auto rpc = jsonrpc_url(url);
   auto fail = [&](const Error& e) {
     std::cerr << "kaos tasks: " << describe_failure(e, "agent", f.agent, url);
-    if (e.code == "rpc" && e.message.find("not found") != std::string::npos)
+    if (e.kind == ErrorKind::rpc && e.rpc_code == a2a::kTaskNotFound)
       std::cerr << " (list its tasks with `kaos tasks " << f.agent << "`)";
     std::cerr << "\n";
     return 1;

@@ -158,10 +158,10 @@ net::Task<int> run(mcp::McpClient& client, const McpCallFlags& f, json::object a
   const auto timeout = to_ms(f.timeout_s);
   auto fail = [&](const Error& e) {
     std::cerr << "kaos mcp-call: " << e.message;
-    if (e.code == "connect") std::cerr << " — is the MCP server running? (raise --connect-timeout to wait longer)";
-    if (e.code == "timeout") std::cerr << " (raise --timeout for slow tools)";
-    if (e.code == "http" && e.message.find(" 401") != std::string::npos)
-      std::cerr << " (pass credentials with --header 'Authorization: Bearer TOKEN')";
+    if (e.kind == ErrorKind::connect)
+      std::cerr << " — is the MCP server running? (raise --connect-timeout to wait longer)";
+    if (e.kind == ErrorKind::timeout) std::cerr << " (raise --timeout for slow tools)";
+    if (e.http_status == 401) std::cerr << " (pass credentials with --header 'Authorization: Bearer TOKEN')";
     std::cerr << "\n";
     return 1;
   };

@@ -34,10 +34,10 @@ bool is_loopback_host(std::string_view host) {
 
 Result<std::string> read_params(const McpFlags& f) {
   if (!f.runtime.params.empty() && !f.params_file.empty())
-    return Error{"invalid", "give --params or --params-file, not both"};
+    return Error{ErrorKind::invalid, "give --params or --params-file, not both"};
   if (!f.params_file.empty()) {
     std::ifstream in(f.params_file);
-    if (!in) return Error{"invalid", "--params-file: cannot read " + f.params_file};
+    if (!in) return Error{ErrorKind::invalid, "--params-file: cannot read " + f.params_file};
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();

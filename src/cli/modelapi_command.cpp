@@ -9,6 +9,7 @@
 #include "core/env.hpp"
 #include "core/log.hpp"
 #include "net/server.hpp"
+#include "protocol/litellm/generated_config.hpp"
 #include "servers/modelapi/config.hpp"
 #include "servers/modelapi/gateway.hpp"
 
@@ -69,7 +70,7 @@ int run_modelapi(const ModelApiFlags& f) {
       std::cerr << "kaos modelapi: give --config FILE (a LiteLLM config) or --models a,b (see --help)\n";
       return 2;
     }
-    modelapi::GeneratedConfigOptions opts;
+    protocol::litellm::GeneratedConfig opts;
     opts.models = models;
     opts.provider = f.provider;
     if (!f.api_base.empty()) overlay["PROXY_API_BASE"] = f.api_base;
@@ -84,7 +85,7 @@ int run_modelapi(const ModelApiFlags& f) {
     }
     opts.api_base = !f.api_base.empty() || env_string("PROXY_API_BASE").has_value();
     opts.api_key = !f.api_key_env.empty() || env_string("PROXY_API_KEY").has_value();
-    yaml = modelapi::generate_litellm_config(opts);
+    yaml = protocol::litellm::render_generated_config(opts);
   }
   if (f.print_config) {
     std::cout << yaml;

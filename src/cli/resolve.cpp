@@ -12,14 +12,15 @@ Result<std::string> resolve_endpoint(std::string_view kind, std::string_view nam
     return url;
   }
   auto client = local::ControlClient::connect();
-  if (!client) return Error{client.error().code, client.error().message + ", or pass --url"};
+  if (!client) return Error{client.error().kind, client.error().message + ", or pass --url"};
   auto res = local::find_resource(*client, kind, name, namespace_);
   if (!res) return res.error();
   const auto& status = res->status;
   if (status.endpoint.empty() || local::phase_of(status) == plan::Phase::Failed) {
-    return Error{"unavailable", std::string(kind) + " '" + std::string(name) + "' is " + status.phase +
-                                    (status.message.empty() ? "" : ": " + status.message) + " (see `kaos describe " +
-                                    std::string(kind) + " " + std::string(name) + "`)"};
+    return Error{ErrorKind::unavailable, std::string(kind) + " '" + std::string(name) + "' is " + status.phase +
+                                             (status.message.empty() ? "" : ": " + status.message) +
+                                             " (see `kaos describe " + std::string(kind) + " " + std::string(name) +
+                                             "`)"};
   }
   return status.endpoint;
 }

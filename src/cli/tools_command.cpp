@@ -80,16 +80,16 @@ net::Task<int> models(net::HttpClient& http, const ModelsFlags& f, std::string u
   if (!f.api_key.empty()) req.headers.set("Authorization", "Bearer " + f.api_key);
   req.timeout = seconds_to_ms(f.endpoint.timeout_s);
   auto res = co_await http.send(std::move(req));
-  Result<json::value> answer = Error{"protocol", ""};
+  Result<json::value> answer = Error{ErrorKind::protocol, ""};
   if (!res) {
     answer = res.error();
   } else if (res->status < 200 || res->status >= 300) {
     auto detail = error_detail(res->body);
-    answer = Error{"http", "HTTP " + std::to_string(res->status) + (detail.empty() ? "" : ": " + detail)};
+    answer = Error::http(res->status, "HTTP " + std::to_string(res->status) + (detail.empty() ? "" : ": " + detail));
   } else {
     auto parsed = parse_json(res->body);
     answer = parsed ? Result<json::value>(std::move(*parsed))
-                    : Result<json::value>(Error{"protocol", "an answer that is not JSON"});
+                    : Result<json::value>(Error{ErrorKind::protocol, "an answer that is not JSON"});
   }
   if (!answer) {
     std::cerr << "kaos models: " << describe_failure(answer.error(), "modelapi", name, url);

@@ -41,4 +41,14 @@ void spawn_background(Executor executor, Task<void> task, std::string what, asio
   asio::co_spawn(executor, std::move(task), asio::bind_cancellation_slot(slot, log_escaped(std::move(what))));
 }
 
+void spawn_background(Executor executor, Task<void> task, std::string what,
+                      std::shared_ptr<asio::cancellation_signal> signal) {
+  auto slot = signal->slot();
+  asio::co_spawn(std::move(executor), std::move(task),
+                 asio::bind_cancellation_slot(std::move(slot), [log = log_escaped(std::move(what)),
+                                                                signal = std::move(signal)](std::exception_ptr e) {
+                   log(e);  // `signal` is released only after the work completed
+                 }));
+}
+
 }  // namespace kaos::net

@@ -3,6 +3,7 @@
 // exception is logged, never swallowed and never silently detached.
 #include <boost/asio/cancellation_signal.hpp>
 
+#include <memory>
 #include <string>
 
 #include "net/task.hpp"
@@ -15,5 +16,11 @@ namespace kaos::net {
 void spawn_background(Executor executor, Task<void> task, std::string what);
 /// The same, cancellable through `slot` (emit on its signal to cancel the task).
 void spawn_background(Executor executor, Task<void> task, std::string what, asio::cancellation_slot slot);
+/// The same, cancellable through `*signal`, which the spawned work holds until it has completed:
+/// the signal outlives its slot even when every other owner lets go. For a signal that is a
+/// member of a larger object, pass an aliasing pointer (`{owner, &owner->signal}`), which keeps
+/// the owner alive as well.
+void spawn_background(Executor executor, Task<void> task, std::string what,
+                      std::shared_ptr<asio::cancellation_signal> signal);
 
 }  // namespace kaos::net

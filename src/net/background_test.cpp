@@ -19,6 +19,15 @@ namespace {
 using testing::Flag;
 using testing::Loop;
 
+// Sets `started`, sleeps an hour unless cancelled, then records whether it was and sets `ended`.
+Task<void> sleep_until_cancelled(Flag& started, Flag& ended, std::atomic<bool>& aborted) {
+  asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::hours(1));
+  started.set();
+  auto [ec] = co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+  aborted = ec == asio::error::operation_aborted;
+  ended.set();
+}
+
 TEST(SpawnBackground, RunsTheTaskWithoutBeingAwaited) {
   Loop loop;
   Flag done;
@@ -59,19 +68,47 @@ TEST(SpawnBackground, TheSlotCancelsTheTask) {
   asio::cancellation_signal cancel;
   Flag started, ended;
   std::atomic<bool> aborted{false};
-  auto work = [](Flag& s, Flag& e, std::atomic<bool>& ab) -> Task<void> {
-    asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::hours(1));
-    s.set();
-    auto [ec] = co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
-    ab = ec == asio::error::operation_aborted;
-    e.set();
-  };
   auto strand = asio::make_strand(loop.context());
-  spawn_background(strand, work(started, ended, aborted), "sleeper", cancel.slot());
+  spawn_background(strand, sleep_until_cancelled(started, ended, aborted), "sleeper", cancel.slot());
   ASSERT_TRUE(started.wait(std::chrono::seconds(10)));
   asio::post(strand, [&] { cancel.emit(asio::cancellation_type::terminal); });
   ASSERT_TRUE(ended.wait(std::chrono::seconds(10)));
   EXPECT_TRUE(aborted);
+}
+
+TEST(SpawnBackground, AnOwnedSignalCancelsAndLivesUntilTheTaskEnds) {
+  Loop loop;
+  auto cancel = std::make_shared<asio::cancellation_signal>();
+  std::weak_ptr<asio::cancellation_signal> watch = cancel;
+  Flag started, ended;
+  std::atomic<bool> aborted{false};
+  auto strand = asio::make_strand(loop.context());
+  spawn_background(strand, sleep_until_cancelled(started, ended, aborted), "owned sleeper", cancel);
+  ASSERT_TRUE(started.wait(std::chrono::seconds(10)));
+  // The caller lets go: the running work still holds the signal, so emitting through the
+  // weak reference reaches it.
+  cancel.reset();
+  Flag emitted;
+  asio::post(strand, [&] {
+    if (auto s = watch.lock()) s->emit(asio::cancellation_type::terminal);
+    emitted.set();
+  });
+  ASSERT_TRUE(emitted.wait(std::chrono::seconds(10)));
+  ASSERT_TRUE(ended.wait(std::chrono::seconds(10)));
+  EXPECT_TRUE(aborted) << "the signal was gone before the work ended";
+  // Once the work has completed the signal is released.
+  Flag released;
+  auto poll = [&]() -> Task<void> {
+    asio::steady_timer t(co_await asio::this_coro::executor);
+    for (int i = 0; i < 1000 && !watch.expired(); ++i) {
+      t.expires_after(std::chrono::milliseconds(5));
+      co_await t.async_wait(asio::use_awaitable);
+    }
+    released.set();
+  };
+  spawn_background(strand, poll(), "release poll");
+  ASSERT_TRUE(released.wait(std::chrono::seconds(10)));
+  EXPECT_TRUE(watch.expired());
 }
 
 TEST(ChangeSignal, NotifyWakesEveryWaiterAndOnlyLaterNotifiesWakeLaterWaiters) {

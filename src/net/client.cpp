@@ -1,8 +1,7 @@
 // HttpClient: URL parsing, retries with backoff and full jitter, send/open on exchanges.
 #include "net/client.hpp"
 
-#include <random>
-
+#include "core/backoff.hpp"
 #include "net/detail/client_impl.hpp"
 
 namespace kaos::net {
@@ -19,13 +18,9 @@ bool retryable_status(int status) {
   return status == 429 || status >= 500;
 }
 
+// Full jitter: many callers retrying the same upstream at once spread out.
 std::chrono::milliseconds backoff_delay(const RetryPolicy& p, int attempt) {
-  thread_local std::minstd_rand rng{std::random_device{}()};
-  auto cap = p.initial_backoff.count();
-  for (int i = 1; i < attempt && cap < p.max_backoff.count(); ++i) cap *= 2;
-  cap = std::min<long long>(cap, p.max_backoff.count());
-  if (cap <= 0) return std::chrono::milliseconds(0);
-  return std::chrono::milliseconds(std::uniform_int_distribution<long long>(0, cap)(rng));
+  return Backoff{p.initial_backoff, p.max_backoff, 0.0}.delay(attempt);
 }
 
 /// `text` parsed, from a small per-thread cache: a gateway sends request after request to the
@@ -54,8 +49,8 @@ Task<Result<std::unique_ptr<ClientExchange>>> open_with_retries(std::shared_ptr<
     for (int attempt = 1;; ++attempt) {
       auto exchange = std::make_unique<ClientExchange>(state, ex, deadline);
       auto started = co_await exchange->start(**url, req);
-      bool again =
-          attempt < attempts && (started ? retryable_status(exchange->status()) : started.error().code == "connect");
+      bool again = attempt < attempts &&
+                   (started ? retryable_status(exchange->status()) : started.error().kind == ErrorKind::connect);
       if (!again) {
         if (!started) co_return started.error();
         co_return std::move(exchange);

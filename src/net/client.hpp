@@ -4,7 +4,7 @@
 //
 // Cancellation: every operation honours the awaiting coroutine's cancellation slot (e.g. the
 // server handler whose client went away): the connection in use is closed, not returned to
-// the pool, and the call completes with an error whose code is "cancelled".
+// the pool, and the call completes with an error of kind cancelled.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -69,8 +69,8 @@ class ResponseStream {
   Task<Result<std::string>> read_all();
 };
 
-/// Error codes used by the client in Error::code: "connect" (DNS, refused, TLS handshake),
-/// "timeout", "io", "cancelled", "invalid" (bad URL), "too_large".
+/// Error kinds the client produces: connect (DNS, refused, TLS handshake), timeout, io,
+/// cancelled, invalid (bad URL), too_large. An HTTP error status is an answer, not an Error.
 class HttpClient {
  public:
   HttpClient(Executor executor, ClientOptions options = {});

@@ -85,7 +85,7 @@ std::size_t ClientState::idle_count() {
 }
 
 Error cancelled_error() {
-  return Error{"cancelled", "request cancelled"};
+  return Error{ErrorKind::cancelled, "request cancelled"};
 }
 
 void ClientExchange::arm(Clock::time_point when) {
@@ -109,7 +109,7 @@ Error ClientExchange::io_error(const boost::system::error_code& ec, std::string_
 Task<Result<std::unique_ptr<ClientConn>>> ClientExchange::connect(const Url& url) {
   auto ex = co_await asio::this_coro::executor;
   ssl::context* tls_ctx = url.tls() ? state_->tls_context() : nullptr;
-  if (url.tls() && !tls_ctx) co_return Error{"connect", "TLS is not available: " + state_->tls_error};
+  if (url.tls() && !tls_ctx) co_return Error{ErrorKind::connect, "TLS is not available: " + state_->tls_error};
   auto conn = std::make_unique<ClientConn>(ex, tls_ctx);
   conn->origin = url.origin();
   auto connect_deadline = std::min(deadline_, Clock::now() + state_->options.connect_timeout);
@@ -118,10 +118,10 @@ Task<Result<std::unique_ptr<ClientConn>>> ClientExchange::connect(const Url& url
   auto fail = [&](const boost::system::error_code& ec) -> Error {
     if (watchdog_->fired) {
       if (Clock::now() >= deadline_) return Error::timeout("connect to " + where + ": request deadline passed");
-      return Error{"connect", "connect to " + where + " timed out"};
+      return Error{ErrorKind::connect, "connect to " + where + " timed out"};
     }
     if (ec == asio::error::operation_aborted) return cancelled_error();
-    return Error{"connect", "cannot connect to " + where + ": " + ec.message()};
+    return Error{ErrorKind::connect, "cannot connect to " + where + ": " + ec.message()};
   };
 
   boost::system::error_code ec;
@@ -148,7 +148,7 @@ Task<Result<std::unique_ptr<ClientConn>>> ClientExchange::connect(const Url& url
     std::tie(ec) = co_await conn->tls->async_handshake(ssl::stream_base::client, kTuple);
     if (ec) {
       if (watchdog_->fired || ec == asio::error::operation_aborted) co_return fail(ec);
-      co_return Error{"connect", "TLS handshake with " + where + " failed: " + ec.message()};
+      co_return Error{ErrorKind::connect, "TLS handshake with " + where + " failed: " + ec.message()};
     }
   }
   state_->opened.fetch_add(1, std::memory_order_relaxed);

@@ -202,7 +202,7 @@ Task<Result<void>> ClientExchange::read_body(std::string& out) {
       if (out.size() > limit) {
         drop_conn();
         done_ = true;
-        co_return Error{"too_large", "response body exceeds " + std::to_string(limit) + " bytes"};
+        co_return Error{ErrorKind::too_large, "response body exceeds " + std::to_string(limit) + " bytes"};
       }
     }
   } catch (const boost::system::system_error&) {

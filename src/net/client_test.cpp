@@ -2,6 +2,7 @@
 #include <atomic>
 #include <boost/asio/read_until.hpp>
 
+#include "net/background.hpp"
 #include "net/detail/test_support.hpp"
 
 namespace kaos::net {
@@ -78,11 +79,11 @@ TEST(ClientErrors, ConnectionRefusedIsConnectErrorAndRetried) {
   auto url = "http://127.0.0.1:" + std::to_string(unused_port()) + "/";
   auto res = loop.run(client.send(retryable(url, 3)));
   ASSERT_FALSE(res.has_value());
-  EXPECT_EQ(res.error().code, "connect");
+  EXPECT_EQ(res.error().kind, ErrorKind::connect);
   EXPECT_EQ(client.stats().connections_opened, 0u);
   auto bad = loop.run(client.send(request("GET", "ftp://x/")));
   ASSERT_FALSE(bad.has_value());
-  EXPECT_EQ(bad.error().code, "invalid");
+  EXPECT_EQ(bad.error().kind, ErrorKind::invalid);
 }
 
 TEST(ClientErrors, DeadlineExpiresAndUpstreamHandlerIsCancelled) {
@@ -99,7 +100,7 @@ TEST(ClientErrors, DeadlineExpiresAndUpstreamHandlerIsCancelled) {
   req.timeout = std::chrono::milliseconds(200);
   auto res = loop.run(client.send(req));
   ASSERT_FALSE(res.has_value());
-  EXPECT_EQ(res.error().code, "timeout");
+  EXPECT_EQ(res.error().kind, ErrorKind::timeout);
   EXPECT_TRUE(gate.cancelled().wait());  // the client closed the connection
   EXPECT_EQ(client.stats().idle, 0u);
 }
@@ -119,7 +120,7 @@ TEST(ClientErrors, CancellingTheAwaitingCoroutineCancelsTheRequest) {
   // The lambda must outlive its coroutine (captures live in the lambda object).
   auto call = [&]() -> Task<std::string> {
     auto res = co_await client.send(request("GET", srv.url("/slow")));
-    co_return res ? std::string("unexpected success") : res.error().code;
+    co_return res ? std::string("unexpected success") : std::string(to_string(res.error().kind));
   };
   auto fut = asio::co_spawn(strand, call(), asio::bind_cancellation_slot(signal.slot(), asio::use_future));
   ASSERT_TRUE(gate.entered().wait());
@@ -137,7 +138,7 @@ Task<void> stale_server(tcp::acceptor& acceptor, std::atomic<int>& accepted) {
     auto [ec, sock] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
     if (ec) co_return;
     ++accepted;
-    asio::co_spawn(
+    spawn_background(
         acceptor.get_executor(),
         [](tcp::socket s) -> Task<void> {
           std::string buf;
@@ -151,7 +152,7 @@ Task<void> stale_server(tcp::acceptor& acceptor, std::atomic<int>& accepted) {
                                           asio::as_tuple(asio::use_awaitable));
           s.close();  // drop the second request without answering
         }(std::move(sock)),
-        asio::detached);
+        "stale server connection");
   }
 }
 
@@ -160,7 +161,7 @@ TEST(ClientPool, StaleReusedConnectionIsRetriedOnceOnAFreshOne) {
   std::atomic<int> accepted{0};
   tcp::acceptor acceptor(loop.context(), tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   auto port = acceptor.local_endpoint().port();
-  asio::co_spawn(loop.context(), stale_server(acceptor, accepted), asio::detached);
+  spawn_background(loop.executor(), stale_server(acceptor, accepted), "stale server");
   HttpClient client(loop.executor());
   auto url = "http://127.0.0.1:" + std::to_string(port) + "/";
   for (int i = 0; i < 3; ++i) {

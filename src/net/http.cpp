@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "core/json.hpp"
 #include "net/url.hpp"
 
 namespace kaos::net {
@@ -63,6 +64,12 @@ Response Response::json(int status, std::string body) {
   r.headers.add("Content-Type", "application/json");
   r.body = std::move(body);
   return r;
+}
+
+Response Response::detail(int status, std::string_view message) {
+  json::object body;
+  body["detail"] = message;
+  return json(status, to_json(body));
 }
 
 Response Response::text(int status, std::string body, std::string_view content_type) {

@@ -66,6 +66,9 @@ struct Response {
   static Response json(int status, std::string body);
   static Response text(int status, std::string body, std::string_view content_type = "text/plain; charset=utf-8");
   static Response empty(int status);
+  /// `{"detail": message}`: the error shape of KAOS's FastAPI servers, and this router's default
+  /// for the errors it answers itself. Built here, below every server, so there is one builder.
+  static Response detail(int status, std::string_view message);
 };
 
 /// The body of a streamed response. Implemented by the server per connection.

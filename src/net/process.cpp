@@ -56,8 +56,9 @@ struct LineReader {
         if (len > max_line) {
           buf.erase(0, nl + 1);
           scanned = 0;
-          co_return Error{"too_large", what + " line of " + std::to_string(len) + " bytes exceeds the limit of " +
-                                           std::to_string(max_line) + " bytes; it was discarded"};
+          co_return Error{ErrorKind::too_large, what + " line of " + std::to_string(len) +
+                                                    " bytes exceeds the limit of " + std::to_string(max_line) +
+                                                    " bytes; it was discarded"};
         }
         std::string line = buf.substr(0, len);
         buf.erase(0, nl + 1);
@@ -72,8 +73,8 @@ struct LineReader {
         buf.clear();
         scanned = 0;
         discarding = true;
-        co_return Error{"too_large", what + " line exceeds the limit of " + std::to_string(max_line) +
-                                         " bytes; the rest of it is discarded"};
+        co_return Error{ErrorKind::too_large, what + " line exceeds the limit of " + std::to_string(max_line) +
+                                                  " bytes; the rest of it is discarded"};
       }
       if (eof) {
         if (buf.empty() || discarding) co_return std::optional<std::string>();
@@ -92,7 +93,7 @@ struct LineReader {
       if (ec == asio::error::eof) {
         eof = true;
       } else if (ec == asio::error::operation_aborted) {
-        co_return Error{"cancelled", "reading " + what + " was cancelled"};
+        co_return Error{ErrorKind::cancelled, "reading " + what + " was cancelled"};
       } else if (ec) {
         co_return Error::io("reading " + what + " failed: " + ec.message());
       }
@@ -194,7 +195,7 @@ Task<Result<void>> Process::write(std::string_view data) {
   if (!impl->in) co_return Error::io("stdin of " + impl->name() + " is closed or not a pipe");
   auto [ec, n] = co_await asio::async_write(*impl->in, asio::buffer(data), use_tuple);
   if (ec == asio::error::operation_aborted)
-    co_return Error{"cancelled", "writing to " + impl->name() + " was cancelled"};
+    co_return Error{ErrorKind::cancelled, "writing to " + impl->name() + " was cancelled"};
   if (ec) {
     std::string why = ec == asio::error::broken_pipe ? "the process closed its input or exited" : ec.message();
     co_return Error::io("writing to the stdin of " + impl->name() + " failed: " + why);

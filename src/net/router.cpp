@@ -1,9 +1,6 @@
 // Route table, middleware chain, default JSON errors, CORS.
 #include "net/router.hpp"
 
-#include <boost/json/serialize.hpp>
-#include <boost/json/value.hpp>
-
 #include "net/url.hpp"
 
 namespace kaos::net {
@@ -157,9 +154,7 @@ std::string Router::allowed_methods(const Request& req) const {
 
 Response Router::error_response(int status, std::string message) const {
   if (error_responder_) return error_responder_(status, std::move(message));
-  boost::json::object o;
-  o["detail"] = message;
-  return Response::json(status, boost::json::serialize(o));
+  return Response::detail(status, message);
 }
 
 Task<Response> Router::dispatch(Request& req) const {

@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "net/background.hpp"
 #include "net/detail/beast.hpp"
 #include "net/server.hpp"
 
@@ -21,6 +22,15 @@ void raise_open_file_limit() {
   if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= lim.rlim_max) return;
   lim.rlim_cur = lim.rlim_max;
   if (setrlimit(RLIMIT_NOFILE, &lim) != 0) spdlog::warn("net: could not raise the open-file limit");
+}
+
+// Drains the server, then stops the loop, also when the shutdown throws (spawn_background logs it).
+Task<void> shutdown_then_stop(Server& server, asio::io_context& ioc) {
+  struct StopOnExit {
+    asio::io_context& ioc;
+    ~StopOnExit() { ioc.stop(); }
+  } stop{ioc};
+  co_await server.shutdown();
 }
 }  // namespace
 
@@ -41,7 +51,7 @@ int run_server(ServerOptions options, unsigned threads,
       stopping = true;
       spdlog::info("net: signal {} received, shutting down", signo);
       if (hooks.on_shutdown) hooks.on_shutdown();
-      asio::co_spawn(ioc, server.shutdown(), [&](std::exception_ptr) { ioc.stop(); });
+      spawn_background(ioc.get_executor(), shutdown_then_stop(server, ioc), "net: graceful shutdown");
     });
     // Startup and listening run on the io_context so a startup step can use its executor.
     asio::co_spawn(

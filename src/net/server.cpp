@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "net/background.hpp"
 #include "net/detail/server_impl.hpp"
 
 namespace kaos::net {
@@ -65,16 +66,10 @@ Task<void> ServerState::accept_loop() {
       conns.insert(conn);
     }
     auto ex = conn->strand;
-    auto& slot_owner = *conn;
-    asio::co_spawn(ex, serve_connection(self, conn, std::move(socket)),
-                   asio::bind_cancellation_slot(slot_owner.cancel.slot(), [conn](std::exception_ptr e) {
-                     if (!e) return;
-                     try {
-                       std::rethrow_exception(e);
-                     } catch (const std::exception& x) {
-                       spdlog::error("net: connection ended with an exception: {}", x.what());
-                     }
-                   }));
+    // Bound to the connection's signal; the aliasing pointer keeps `conn` (and so the signal)
+    // alive until the session has completed.
+    spawn_background(ex, serve_connection(self, conn, std::move(socket)), "net: connection",
+                     std::shared_ptr<asio::cancellation_signal>(conn, &conn->cancel));
   }
 }
 
@@ -150,14 +145,7 @@ std::uint16_t Server::port() const {
 }
 
 void Server::start() {
-  asio::co_spawn(impl_->strand, impl_->accept_loop(), [](std::exception_ptr e) {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& x) {
-      spdlog::error("net: accept loop ended with an exception: {}", x.what());
-    }
-  });
+  spawn_background(impl_->strand, impl_->accept_loop(), "net: accept loop");
 }
 
 Task<void> Server::shutdown() {

@@ -104,7 +104,7 @@ TEST(ServerClient, ContentLengthBodyStreamsAndLimitIsEnforced) {
   HttpClient limited(loop.executor(), small);
   auto res = loop.run(limited.send(request("GET", srv.url("/big"))));
   ASSERT_FALSE(res.has_value());
-  EXPECT_EQ(res.error().code, "too_large");
+  EXPECT_EQ(res.error().kind, ErrorKind::too_large);
 }
 
 TEST(ServerClient, ExpectContinueIsAnswered) {

@@ -142,7 +142,7 @@ TEST(Cancellation, MidStreamDisconnectCancelsUpstreamWorkThroughAProxy) {
       for (;;) {
         auto piece = co_await s->next();
         if (!piece) {
-          if (piece.error().code == "cancelled") proxy_saw_cancel.set();
+          if (piece.error().kind == ErrorKind::cancelled) proxy_saw_cancel.set();
           co_return;
         }
         if (!*piece || !co_await out.write(**piece)) co_return;

@@ -87,7 +87,7 @@ TEST_F(Tls, UnknownCaIsRejected) {
   HttpClient client(loop.executor());
   auto res = loop.run(client.send(request("GET", https(srv, "localhost"))));
   ASSERT_FALSE(res.has_value());
-  EXPECT_EQ(res.error().code, "connect");
+  EXPECT_EQ(res.error().kind, ErrorKind::connect);
   EXPECT_NE(res.error().message.find("TLS handshake"), std::string::npos) << res.error().message;
 }
 

@@ -2,25 +2,16 @@
 // a drop-in for the LiteLLM proxy) on the config KAOS generates; Hosted runs Ollama.
 #include "api/diagnostics.hpp"
 #include "plan/internal.hpp"
+#include "protocol/litellm/generated_config.hpp"
 
 namespace kaos::plan::detail {
 
 namespace {
 
-// KAOS generateLiteLLMConfig, byte for byte: models are written inside "%s" quotes without
-// escaping, and a blank line precedes litellm_settings (the Go source writes "\nlitellm_settings").
+// The config KAOS generates (generateLiteLLMConfig) for spec.proxyConfig.
 std::string generate_litellm_config(const api::ProxyConfig& proxy, bool telemetry) {
-  std::string out = "# Auto-generated LiteLLM config\nmodel_list:\n";
-  for (const auto& model : proxy.models) {
-    out += "  - model_name: \"" + model + "\"\n";
-    out += "    litellm_params:\n";
-    out += "      model: \"" + (proxy.provider.empty() ? model : proxy.provider + "/" + model) + "\"\n";
-    if (!proxy.api_base.empty()) out += "      api_base: \"os.environ/PROXY_API_BASE\"\n";
-    if (proxy.api_key) out += "      api_key: \"os.environ/PROXY_API_KEY\"\n";
-  }
-  out += "\nlitellm_settings:\n  drop_params: true\n";
-  if (telemetry) out += "  success_callback: [\"otel\"]\n  failure_callback: [\"otel\"]\n";
-  return out;
+  return protocol::litellm::render_generated_config(
+      {proxy.models, proxy.provider, !proxy.api_base.empty(), proxy.api_key.has_value(), telemetry});
 }
 
 // KAOS validateConfigYamlModels, through api's copy of it (check_modelapi), applied to `text`.

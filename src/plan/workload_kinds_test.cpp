@@ -1,5 +1,6 @@
 // ModelAPI (Proxy → our gateway, Hosted → Ollama) and MCPServer (registry runtimes) planning.
 #include "plan/plan_test_support.hpp"
+#include "protocol/litellm/generated_config.hpp"
 
 namespace kaos::plan {
 namespace {
@@ -30,22 +31,10 @@ spec:
   EXPECT_EQ(w.role, "modelapi");
   EXPECT_THAT(w.command, ElementsAre("kaos", "modelapi", "--config", "{files}/config.yaml", "--host", "0.0.0.0",
                                      "--port", "8000"));
+  // The renderer's bytes are pinned in protocol/litellm/generated_config_test.cpp; here, that
+  // the plan hands it the resource's models, provider and references.
   EXPECT_EQ(w.files.at("config.yaml"),
-            "# Auto-generated LiteLLM config\n"
-            "model_list:\n"
-            "  - model_name: \"gpt-4o\"\n"
-            "    litellm_params:\n"
-            "      model: \"openai/gpt-4o\"\n"
-            "      api_base: \"os.environ/PROXY_API_BASE\"\n"
-            "      api_key: \"os.environ/PROXY_API_KEY\"\n"
-            "  - model_name: \"*\"\n"
-            "    litellm_params:\n"
-            "      model: \"openai/*\"\n"
-            "      api_base: \"os.environ/PROXY_API_BASE\"\n"
-            "      api_key: \"os.environ/PROXY_API_KEY\"\n"
-            "\n"
-            "litellm_settings:\n"
-            "  drop_params: true\n");
+            protocol::litellm::render_generated_config({{"gpt-4o", "*"}, "openai", true, true, false}));
   EXPECT_THAT(env_lines(w), ElementsAre("EXTRA=1", "LOG_LEVEL=INFO", "PROXY_API_BASE=https://api.example.com",
                                         "PROXY_API_KEY<-secret:openai/api-key"));
   EXPECT_EQ(w.readiness, (ProbePlan{ProbePlan::Type::http, "/health/liveliness", 15, 5, 5, 3}));

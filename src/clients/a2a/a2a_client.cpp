@@ -47,25 +47,26 @@ Error http_error(const net::ClientResponse& res, std::string_view url) {
       if (auto m = string_field(e->as_object(), "message")) detail = std::string(*m);
     }
   }
-  return Error{"http", "HTTP " + std::to_string(res.status) + " from " + std::string(url) + ": " + detail};
+  return Error::http(res.status, "HTTP " + std::to_string(res.status) + " from " + std::string(url) + ": " + detail);
 }
 
-// A JSON-RPC answer: `result`, or the peer's error as an "rpc" Error. Servers answer errors
+// A JSON-RPC answer: `result`, or the peer's error as an ErrorKind::rpc Error (with its code). Servers answer errors
 // with 200 (A2A, KAOS) or with a 4xx/5xx carrying the JSON-RPC body; both are read here.
 Result<json::value> read_rpc_answer(const net::ClientResponse& res, std::string_view url) {
   auto body = parse_json(res.body);
   if (!body || !body->is_object()) {
     if (res.status < 200 || res.status >= 300) return http_error(res, url);
-    return Error{"protocol", "invalid JSON-RPC answer from " + std::string(url) + ": " + excerpt(res.body)};
+    return Error{ErrorKind::protocol, "invalid JSON-RPC answer from " + std::string(url) + ": " + excerpt(res.body)};
   }
   const auto& o = body->as_object();
   if (const auto* e = find_field(o, "error"); e && e->is_object()) {
-    auto msg = string_field(e->as_object(), "message").value_or("JSON-RPC error");
-    return Error{"rpc", std::string(msg)};
+    auto msg = std::string(string_field(e->as_object(), "message").value_or("JSON-RPC error"));
+    if (auto code = int_field(e->as_object(), "code")) return Error::rpc(static_cast<int>(*code), std::move(msg));
+    return Error{ErrorKind::rpc, std::move(msg)};
   }
   if (res.status < 200 || res.status >= 300) return http_error(res, url);
   if (!o.contains("result")) {
-    return Error{"protocol", "JSON-RPC answer from " + std::string(url) + " has neither result nor error"};
+    return Error{ErrorKind::protocol, "JSON-RPC answer from " + std::string(url) + " has neither result nor error"};
   }
   return o.at("result");
 }
@@ -97,7 +98,7 @@ Result<std::string> read_chat_answer(const net::ClientResponse& res, std::string
       }
     }
   }
-  return Error{"protocol", "invalid chat completion from " + std::string(url) + ": " + excerpt(res.body)};
+  return Error{ErrorKind::protocol, "invalid chat completion from " + std::string(url) + ": " + excerpt(res.body)};
 }
 
 }  // namespace
@@ -131,7 +132,7 @@ net::Task<Result<pa::CardView>> A2aClient::fetch_card(std::string base_url, net:
     if (card) co_return card;
     attempts += (attempts.empty() ? "" : "; ") + url + ": " + card.error().message;
   }
-  co_return Error{"not_found", "no agent card at " + base + " (" + attempts + ")"};
+  co_return Error{ErrorKind::not_found, "no agent card at " + base + " (" + attempts + ")"};
 }
 
 net::Task<Result<json::value>> A2aClient::call(std::string jsonrpc_url, std::string method, json::value params,

@@ -3,9 +3,9 @@
 // conveniences used by the agent's delegation tools and the CLI, plus the OpenAI-compatible
 // chat fallback KAOS uses when a peer's A2A endpoint fails.
 //
-// Error codes (Error::code): "rpc" — the peer answered a JSON-RPC error (message = its
-// message, e.g. "Task not found: t1"); "http" — a non-2xx status; "protocol" — a body that
-// is not the JSON we expect; plus net::HttpClient's "connect", "timeout", "io", "cancelled".
+// Error kinds: rpc — the peer answered a JSON-RPC error (message = its message, e.g. "Task
+// not found: t1"; rpc_code = its code); http — a non-2xx status (http_status); protocol — a
+// body that is not the JSON we expect; plus net::HttpClient's connect, timeout, io, cancelled.
 // Thread-safety: as net::HttpClient (calls may run concurrently); the client holds no state.
 #include <chrono>
 #include <string>

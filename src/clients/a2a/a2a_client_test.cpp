@@ -157,7 +157,7 @@ TEST(A2aClient, NoCardAtAllNamesBothAttempts) {
   A2aClient client(http);
   auto card = loop.run(client.fetch_card(peer.url("/sub")));
   ASSERT_FALSE(card.has_value());
-  EXPECT_EQ(card.error().code, "not_found");
+  EXPECT_EQ(card.error().kind, ErrorKind::not_found);
   EXPECT_NE(card.error().message.find("agent-card.json"), std::string::npos) << card.error().message;
   EXPECT_NE(card.error().message.find("HTTP 404"), std::string::npos) << card.error().message;
 }
@@ -204,7 +204,7 @@ TEST(A2aClient, JsonRpcErrorsBecomeRpcErrors) {
   A2aClient client(http);
   auto got = loop.run(client.get_task(peer.url("/"), "task_missing"));
   ASSERT_FALSE(got.has_value());
-  EXPECT_EQ(got.error().code, "rpc");
+  EXPECT_EQ(got.error().kind, ErrorKind::rpc);
   EXPECT_EQ(got.error().message, "Task not found: task_missing");
   EXPECT_EQ(peer.seen.last_method, "GetTask");
   auto cancel = loop.run(client.cancel_task(peer.url("/"), "t2", {}, kDefaultTimeout, pa::Dialect::kaos));
@@ -226,7 +226,7 @@ TEST(A2aClient, HttpErrorsAndUnreachablePeers) {
   A2aClient client(http);
   auto wrong_path = loop.run(client.call(peer.url("/nowhere"), "GetTask", json::object{{"id", "x"}}));
   ASSERT_FALSE(wrong_path.has_value());
-  EXPECT_EQ(wrong_path.error().code, "http");
+  EXPECT_EQ(wrong_path.error().kind, ErrorKind::http);
   EXPECT_NE(wrong_path.error().message.find("HTTP 404"), std::string::npos) << wrong_path.error().message;
 
   std::uint16_t closed_port;
@@ -237,7 +237,7 @@ TEST(A2aClient, HttpErrorsAndUnreachablePeers) {
   }
   auto down = loop.run(client.fetch_card("http://127.0.0.1:" + std::to_string(closed_port)));
   ASSERT_FALSE(down.has_value());
-  EXPECT_EQ(down.error().code, "connect") << down.error().message;
+  EXPECT_EQ(down.error().kind, ErrorKind::connect) << down.error().message;
 }
 
 TEST(A2aClient, ChatFallback) {
@@ -257,7 +257,7 @@ TEST(A2aClient, ChatFallback) {
   Peer failing(loop, true, /*chat_fails=*/true);
   auto failed = loop.run(client.chat_fallback(failing.url(), "peer", messages));
   ASSERT_FALSE(failed.has_value());
-  EXPECT_EQ(failed.error().code, "http");
+  EXPECT_EQ(failed.error().kind, ErrorKind::http);
   EXPECT_NE(failed.error().message.find("model exploded"), std::string::npos) << failed.error().message;
 }
 

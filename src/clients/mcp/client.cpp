@@ -43,7 +43,7 @@ namespace {
 
 /// Errors from the transport keep their code; only the message gains the method for context.
 Error in_call(std::string_view method, const std::string& url, Error e, std::chrono::milliseconds budget) {
-  if (e.code == "timeout")
+  if (e.kind == ErrorKind::timeout)
     return Error::timeout(std::string(method) + " to " + url + " got no answer within " +
                           std::to_string(budget.count() / 1000.0).substr(0, 5) + " s (" + e.message + ")");
   return e;
@@ -78,19 +78,21 @@ net::Task<Result<json::value>> McpClient::Impl::call(std::string method, json::v
                                          headers.empty() ? nullptr : &headers);
     progress.erase(id);
     if (!answer) {
-      const auto& code = answer.error().code;
+      const auto kind = answer.error().kind;
       // The request never ran (expired session, dead stream, server restarted and refused the
       // connection): reconnect and send it once more.
-      if (code == "session_expired" || code == "gone" || code == "connect") {
+      if (kind == ErrorKind::session_expired || kind == ErrorKind::gone || kind == ErrorKind::connect) {
         drop(*w);
         if (attempt == 0) continue;
       }
-      if (code == "io" && (*w)->kind() == Transport::sse) drop(*w);
+      if (kind == ErrorKind::io && (*w)->kind() == Transport::sse) drop(*w);
       co_return in_call(method, options.url, answer.error(), budget);
     }
     if (answer->kind == jsonrpc::Message::Kind::error)
-      co_return Error{"remote", method + ": " + answer->error.message + " (JSON-RPC error " +
-                                    std::to_string(answer->error.code) + ")"};
+      co_return Error::rpc(
+          answer->error.code,
+          method + ": " + answer->error.message + " (JSON-RPC error " + std::to_string(answer->error.code) + ")",
+          ErrorKind::remote);
     co_return std::move(answer->result);
   }
 }
@@ -109,7 +111,7 @@ McpClient::~McpClient() {
 // passed by value into a coroutine twice.)
 namespace {
 Error cancelled() {
-  return Error{"cancelled", "the call was cancelled"};
+  return Error{ErrorKind::cancelled, "the call was cancelled"};
 }
 }  // namespace
 
@@ -126,14 +128,14 @@ net::Task<Result<std::shared_ptr<const json::array>>> McpClient::Impl::list_tool
     if (!got) co_return got.error();
     if (page == 0) epoch = tools_epoch;  // after connecting: initialize bumps it
     if (!got->is_object() || !got->as_object().contains("tools") || !got->as_object().at("tools").is_array())
-      co_return Error{"protocol", "tools/list answer from " + options.url + " has no tools array"};
+      co_return Error{ErrorKind::protocol, "tools/list answer from " + options.url + " has no tools array"};
     for (auto& t : got->as_object().at("tools").as_array()) all.push_back(std::move(t));
     auto next = string_field(got->as_object(), "nextCursor");
     if (!next || next->empty()) break;
     cursor = std::string(*next);
     if (!seen.insert(cursor).second)
-      co_return Error{"protocol", "tools/list from " + options.url + " repeated cursor '" + cursor +
-                                      "'; the server's pagination loops"};
+      co_return Error{ErrorKind::protocol, "tools/list from " + options.url + " repeated cursor '" + cursor +
+                                               "'; the server's pagination loops"};
   }
   auto shared = std::make_shared<const json::array>(std::move(all));
   if (tools_epoch == epoch) tools_cache = shared;
@@ -180,7 +182,8 @@ net::Task<Result<json::object>> McpClient::call_tool(std::string name, json::obj
                                    std::move(options.on_progress), std::move(options.headers));
     if (!got) co_return got.error();
     if (!got->is_object())
-      co_return Error{"protocol", "tools/call '" + name + "' answer from " + self->options.url + " is not an object"};
+      co_return Error{ErrorKind::protocol,
+                      "tools/call '" + name + "' answer from " + self->options.url + " is not an object"};
     co_return std::move(got->as_object());
   } catch (const boost::system::system_error&) {
     co_return cancelled();

@@ -12,10 +12,10 @@
 //   io_context), like net::HttpClient. Concurrent calls from coroutines on that executor are
 //   fine. Destroy it on that executor (or after its io_context stopped).
 //
-// Errors (Error::code): "connect" (server unreachable within the connect deadline), "timeout",
-// "cancelled", "http" (unexpected HTTP status), "protocol" (malformed or unexpected answer,
-// unsupported protocol version), "remote" (the server answered a JSON-RPC error; the message
-// carries its code and text), "invalid" (bad URL or arguments).
+// Error kinds: connect (server unreachable within the connect deadline), timeout, cancelled,
+// http (unexpected HTTP status, in http_status), protocol (malformed or unexpected answer,
+// unsupported protocol version), remote (the server answered a JSON-RPC error: rpc_code, and
+// the message carries its code and text), invalid (bad URL or arguments).
 #include <chrono>
 #include <functional>
 #include <memory>

@@ -79,7 +79,7 @@ TEST(McpClient, ToolErrorIsAValueAndUnknownToolIsRemoteError) {
   EXPECT_TRUE(failed->at("isError").as_bool());
   auto unknown = loop.run(client.request("no/such/method", json::object{}));
   ASSERT_FALSE(unknown.has_value());
-  EXPECT_EQ(unknown.error().code, "remote");
+  EXPECT_EQ(unknown.error().kind, ErrorKind::remote);
   EXPECT_NE(unknown.error().message.find("-32601"), std::string::npos) << unknown.error().message;
 }
 
@@ -170,7 +170,7 @@ TEST(McpClient, LazyConnectWaitsForAServerStartedLater) {
   std::atomic<int> attempts{0};
   McpHandlers hooks;
   hooks.on_connect_retry = [&](const Error& e, int) {
-    EXPECT_EQ(e.code, "connect");
+    EXPECT_EQ(e.kind, ErrorKind::connect);
     if (++attempts == 1) retried.set();
   };
   auto opts = options_for("http://127.0.0.1:" + std::to_string(port) + "/mcp");
@@ -194,7 +194,7 @@ TEST(McpClient, UnreachableServerFailsWithConnectErrorAndRecoversLater) {
   McpClient client(loop.executor(), opts);
   auto r = loop.run(client.list_tools());
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "connect");
+  EXPECT_EQ(r.error().kind, ErrorKind::connect);
   EXPECT_NE(r.error().message.find("cannot connect to http://127.0.0.1:"), std::string::npos) << r.error().message;
   // No permanent failed state: once the server is there, the next call works.
   NodeServer srv("streamable_server.mjs", {"--port", std::to_string(port)});
@@ -229,7 +229,7 @@ TEST(McpClient, StreamableOnlyDoesNotFallBack) {
   McpClient client(loop.executor(), opts);
   auto r = loop.run(client.list_tools());
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "http");
+  EXPECT_EQ(r.error().kind, ErrorKind::http);
   EXPECT_NE(r.error().message.find("405"), std::string::npos) << r.error().message;
 }
 
@@ -241,7 +241,7 @@ TEST(McpClient, CallTimeoutThenTheSessionStillWorks) {
   quick.timeout = 300ms;
   auto slow = loop.run(client.call_tool("slow", json::object{{"ms", 5000}}, quick));
   ASSERT_FALSE(slow.has_value());
-  EXPECT_EQ(slow.error().code, "timeout") << slow.error().message;
+  EXPECT_EQ(slow.error().kind, ErrorKind::timeout) << slow.error().message;
   auto r = loop.run(client.call_tool("echo", json::object{{"text", "after"}}));
   ASSERT_TRUE(r.has_value()) << r.error().message;
 }
@@ -255,7 +255,7 @@ TEST(McpClient, CancellingTheCallerStopsTheCall) {
   json::object args{{"ms", 10000}};  // outside the coroutine: GCC 12 miscompiles braced lists in one
   auto call = [&]() -> net::Task<std::string> {
     auto r = co_await client.call_tool("slow", args);
-    co_return r ? std::string("finished") : r.error().code;
+    co_return r ? std::string("finished") : std::string(to_string(r.error().kind));
   };
   auto fut = asio::co_spawn(loop.context(), call(), asio::bind_cancellation_slot(stop.slot(), asio::use_future));
   // Cancel once the request is in flight: the server saw it (its list/initialize count is

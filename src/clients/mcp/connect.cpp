@@ -4,9 +4,9 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <random>
 
 #include "clients/mcp/client_impl.hpp"
+#include "core/backoff.hpp"
 #include "core/version.hpp"
 #include "protocol/mcp/mcp.hpp"
 
@@ -22,12 +22,12 @@ using detail::Wire;
 namespace {
 
 std::chrono::milliseconds backoff(const McpClientOptions& o, int attempt) {
-  thread_local std::minstd_rand rng{std::random_device{}()};
-  long long cap = std::max<long long>(1, o.connect_initial_backoff.count());
-  for (int i = 1; i < attempt && cap < o.connect_max_backoff.count(); ++i) cap *= 2;
-  cap = std::min<long long>(cap, std::max<long long>(1, o.connect_max_backoff.count()));
-  // Full jitter, but never below a tenth of the cap: a refused connect returns instantly.
-  return std::chrono::milliseconds(std::uniform_int_distribution<long long>(cap / 10, cap)(rng));
+  using std::chrono::milliseconds;
+  // Jittered, but never below a tenth of the ceiling: a refused connect returns instantly, so
+  // a zero wait would spin. Both bounds at least 1 ms for the same reason.
+  const Backoff schedule{std::max(milliseconds(1), o.connect_initial_backoff),
+                         std::max(milliseconds(1), o.connect_max_backoff), 0.1};
+  return schedule.delay(attempt);
 }
 
 std::string seconds_text(std::chrono::milliseconds d) {
@@ -76,7 +76,7 @@ net::Task<Result<std::shared_ptr<Wire>>> McpClient::Impl::ensure_connected(Deadl
     auto [ec] = co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
     if (!ec) co_return Error::timeout("connecting to " + options.url + " did not finish before the call's deadline");
     auto state = co_await asio::this_coro::cancellation_state;
-    if (state.cancelled() != asio::cancellation_type::none) co_return Error{"cancelled", "cancelled"};
+    if (state.cancelled() != asio::cancellation_type::none) co_return Error::cancelled();
   }
   connecting = true;
   // Reset on every exit, including an exception from a cancelled co_await.
@@ -101,7 +101,7 @@ net::Task<Result<std::shared_ptr<Wire>>> McpClient::Impl::connect_with_retries(D
   for (int attempt = 1;; ++attempt) {
     auto connected = co_await connect_once(deadline);
     if (connected) co_return connected;
-    if (connected.error().code != "connect") co_return connected.error();
+    if (connected.error().kind != ErrorKind::connect) co_return connected.error();
     // The last wait is shortened so one more attempt happens right at the connect deadline:
     // "retried for N s" then means N seconds.
     auto now = Clock::now();
@@ -109,11 +109,12 @@ net::Task<Result<std::shared_ptr<Wire>>> McpClient::Impl::connect_with_retries(D
                           std::chrono::duration_cast<std::chrono::milliseconds>(connect_deadline - now));
     if (now >= connect_deadline || delay.count() <= 0) {
       auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-      co_return Error{"connect", "cannot connect to " + options.url + ": " + connected.error().message +
-                                     (attempt > 1 ? " (retried for " + seconds_text(waited) + ")" : std::string())};
+      co_return Error{ErrorKind::connect,
+                      "cannot connect to " + options.url + ": " + connected.error().message +
+                          (attempt > 1 ? " (retried for " + seconds_text(waited) + ")" : std::string())};
     }
     if (handlers.on_connect_retry) handlers.on_connect_retry(connected.error(), attempt);
-    if (!co_await detail::pause(delay)) co_return Error{"cancelled", "cancelled"};
+    if (!co_await detail::pause(delay)) co_return Error::cancelled();
   }
 }
 
@@ -126,10 +127,12 @@ net::Task<Result<std::shared_ptr<Wire>>> McpClient::Impl::connect_once(Deadline 
       wire = w;
       co_return w;
     }
-    if (init.error().code == "http" && unavailable_status(status)) co_return Error{"connect", init.error().message};
+    // A proxy in front of a server that is not ready yet: a connect failure, retried.
+    if (init.error().kind == ErrorKind::http && unavailable_status(status))
+      co_return Error::http(status, init.error().message, ErrorKind::connect);
     // The specification's backwards-compatibility rule: a server that answers POST with 400,
     // 404 or 405 may be an HTTP+SSE server; GET the same URL as its SSE endpoint.
-    bool fallback = options.transport == Transport::automatic && init.error().code == "http" &&
+    bool fallback = options.transport == Transport::automatic && init.error().kind == ErrorKind::http &&
                     (status == 400 || status == 404 || status == 405);
     if (!fallback) co_return init.error();
   }
@@ -151,18 +154,21 @@ net::Task<Result<void>> McpClient::Impl::initialize(Wire& w, Deadline deadline, 
   auto answer = co_await w.request(jsonrpc::request_json(id, "initialize", params), id, deadline, http_status);
   if (!answer) co_return answer.error();
   if (answer->kind == jsonrpc::Message::Kind::error)
-    co_return Error{"remote", "initialize rejected by " + options.url + ": " + answer->error.message +
-                                  " (JSON-RPC error " + std::to_string(answer->error.code) + ")"};
+    co_return Error::rpc(answer->error.code,
+                         "initialize rejected by " + options.url + ": " + answer->error.message + " (JSON-RPC error " +
+                             std::to_string(answer->error.code) + ")",
+                         ErrorKind::remote);
   if (!answer->result.is_object())
-    co_return Error{"protocol", "initialize answer from " + options.url + " has no result object"};
+    co_return Error{ErrorKind::protocol, "initialize answer from " + options.url + " has no result object"};
   const auto& result = answer->result.as_object();
   auto version = string_field(result, "protocolVersion");
-  if (!version) co_return Error{"protocol", "initialize answer from " + options.url + " has no protocolVersion"};
+  if (!version)
+    co_return Error{ErrorKind::protocol, "initialize answer from " + options.url + " has no protocolVersion"};
   if (!pmcp::is_supported_version(*version)) {
     (void)co_await w.close(deadline);
-    co_return Error{"protocol", "server " + options.url + " answered protocol version '" + std::string(*version) +
-                                    "', which this client does not speak (it speaks " + supported_list() +
-                                    "); upgrade the server or the client"};
+    co_return Error{ErrorKind::protocol, "server " + options.url + " answered protocol version '" +
+                                             std::string(*version) + "', which this client does not speak (it speaks " +
+                                             supported_list() + "); upgrade the server or the client"};
   }
   w.set_protocol_version(std::string(*version));
   auto sent = co_await w.send(jsonrpc::notification_json("notifications/initialized"), deadline);

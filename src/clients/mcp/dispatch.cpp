@@ -1,10 +1,9 @@
 // Messages the server sends on its own: notifications (progress, log messages, list changes)
 // go to the hooks; requests (ping, sampling, elicitation, roots) are answered through the wire
 // they came on, each in its own coroutine so a slow handler never stalls the stream reader.
-#include <boost/asio/co_spawn.hpp>
-
 #include "clients/mcp/client_impl.hpp"
 #include "core/log.hpp"
+#include "net/background.hpp"
 
 namespace kaos::clients::mcp {
 
@@ -77,10 +76,8 @@ net::Task<void> answer(std::weak_ptr<McpClient::Impl> weak, std::shared_ptr<deta
 void McpClient::Impl::dispatch(jsonrpc::Message message, detail::Wire& from) {
   using Kind = jsonrpc::Message::Kind;
   if (message.kind == Kind::request) {
-    asio::co_spawn(executor, answer(weak_from_this(), from.shared_from_this(), std::move(message)),
-                   [](std::exception_ptr e) {
-                     if (e) spdlog::warn("mcp client: answering a server request failed with an exception");
-                   });
+    net::spawn_background(executor, answer(weak_from_this(), from.shared_from_this(), std::move(message)),
+                          "mcp client: answering a server request");
     return;
   }
   if (message.kind != Kind::notification) return;  // a response nobody waits for any more

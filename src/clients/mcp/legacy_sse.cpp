@@ -4,9 +4,7 @@
 // waiting calls by id; when the stream ends every waiting call fails and the wire is dead (the
 // client core then connects afresh on the next call).
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -16,6 +14,7 @@
 
 #include "clients/mcp/wire.hpp"
 #include "core/log.hpp"
+#include "net/background.hpp"
 #include "net/sse.hpp"
 
 namespace kaos::clients::mcp::detail {
@@ -48,11 +47,15 @@ class LegacyWire final : public Wire {
     auto stream = std::move(*opened);
     if (stream->status() != 200 || !content_type_is(stream->headers(), "text/event-stream")) {
       auto body = co_await stream->read_all();
-      co_return Error{
-          stream->status() >= 500 && stream->status() <= 504 && stream->status() != 501 ? "connect" : "http",
-          "GET " + url + " (legacy HTTP+SSE transport) answered HTTP " + std::to_string(stream->status()) +
+      const int status = stream->status();
+      // 500, 502–504: a server (or the proxy in front of it) that is not ready yet: retried.
+      const auto kind = status >= 500 && status <= 504 && status != 501 ? ErrorKind::connect : ErrorKind::http;
+      co_return Error::http(
+          status,
+          "GET " + url + " (legacy HTTP+SSE transport) answered HTTP " + std::to_string(status) +
               (content_type_is(stream->headers(), "text/event-stream") ? std::string() : " without an event stream") +
-              ": " + (body ? body_excerpt(*body) : std::string())};
+              ": " + (body ? body_excerpt(*body) : std::string()),
+          kind);
     }
     auto parser = std::make_shared<net::SseParser>();
     // The first event must name the POST endpoint; wait for it within the connect deadline
@@ -67,7 +70,8 @@ class LegacyWire final : public Wire {
       auto piece = std::get<0>(std::move(raced));
       if (!piece) co_return piece.error();
       if (!*piece)
-        co_return Error{"protocol", "GET " + url + " ended its event stream before sending the `endpoint` event"};
+        co_return Error{ErrorKind::protocol,
+                        "GET " + url + " ended its event stream before sending the `endpoint` event"};
       for (auto& ev : parser->feed(**piece)) {
         if (ev.event == "endpoint" && endpoint_.empty()) {
           endpoint_ = resolve_url(url, ev.data);
@@ -77,17 +81,16 @@ class LegacyWire final : public Wire {
       }
     }
     auto self = std::static_pointer_cast<LegacyWire>(shared_from_this());
-    asio::co_spawn(ex_, read_loop(self, std::move(stream), std::move(parser)),
-                   asio::bind_cancellation_slot(stop_.slot(), [](std::exception_ptr e) {
-                     if (e) spdlog::warn("mcp client: legacy SSE reader ended with an exception");
-                   }));
+    // The aliasing pointer keeps the wire, and so `stop_`, alive until the reader has ended.
+    net::spawn_background(ex_, read_loop(self, std::move(stream), std::move(parser)), "mcp client: legacy SSE reader",
+                          std::shared_ptr<asio::cancellation_signal>(self, &self->stop_));
     co_return Result<void>{};
   }
 
   net::Task<Result<jsonrpc::Message>> request(std::string body, std::int64_t id, Deadline deadline, int* http_status,
                                               const net::Headers* extra_headers) override {
     if (http_status != nullptr) *http_status = 0;
-    if (dead_) co_return Error{"gone", "the SSE stream from " + ctx_.options->url + " has ended"};
+    if (dead_) co_return Error{ErrorKind::gone, "the SSE stream from " + ctx_.options->url + " has ended"};
     auto pending = std::make_shared<Pending>(ex_);
     pending->timer.expires_at(deadline);
     pending_[id] = pending;
@@ -100,7 +103,7 @@ class LegacyWire final : public Wire {
     pending_.erase(id);
     if (pending->answer) co_return std::move(*pending->answer);
     auto state = co_await asio::this_coro::cancellation_state;
-    if (state.cancelled() != asio::cancellation_type::none) co_return Error{"cancelled", "cancelled"};
+    if (state.cancelled() != asio::cancellation_type::none) co_return Error::cancelled();
     co_return Error::timeout("no answer to request " + std::to_string(id) + " on the SSE stream from " +
                              ctx_.options->url + " before the deadline");
   }
@@ -135,8 +138,8 @@ class LegacyWire final : public Wire {
     if (!res) co_return res.error();
     if (http_status != nullptr) *http_status = res->status;
     if (res->status < 200 || res->status >= 300)
-      co_return Error{"http", "POST " + endpoint_ + " answered HTTP " + std::to_string(res->status) + ": " +
-                                  body_excerpt(res->body)};
+      co_return Error::http(res->status, "POST " + endpoint_ + " answered HTTP " + std::to_string(res->status) + ": " +
+                                             body_excerpt(res->body));
     co_return Result<void>{};
   }
 
@@ -158,7 +161,7 @@ class LegacyWire final : public Wire {
   void fail_all(const std::string& why) {
     dead_ = true;
     for (auto& [id, p] : pending_) {
-      p->answer = Error{"io", why};
+      p->answer = Error{ErrorKind::io, why};
       p->timer.cancel();
     }
   }

@@ -139,7 +139,7 @@ TEST(McpResume, StreamWithoutEventIdCannotBeResumed) {
   McpClient client(loop.executor(), options_for(served.url()));
   auto r = loop.run(client.call_tool("anything", {}));
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "io");
+  EXPECT_EQ(r.error().kind, ErrorKind::io);
   EXPECT_NE(r.error().message.find("no event id"), std::string::npos) << r.error().message;
 }
 
@@ -153,7 +153,7 @@ TEST(McpResume, RetryLongerThanTheDeadlineIsATimeoutNotAnEarlyReconnect) {
   call.timeout = 1s;
   auto r = loop.run(client.call_tool("anything", {}, call));
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "timeout");
+  EXPECT_EQ(r.error().kind, ErrorKind::timeout);
   std::lock_guard lock(script.mu);
   EXPECT_EQ(script.resumed_at, Clock::time_point{});  // never reconnected early
 }
@@ -166,7 +166,7 @@ TEST(McpVersion, UnsupportedServerVersionIsAClearError) {
   McpClient client(loop.executor(), options_for(served.url()));
   auto r = loop.run(client.list_tools());
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "protocol");
+  EXPECT_EQ(r.error().kind, ErrorKind::protocol);
   EXPECT_NE(r.error().message.find("'1999-01-01'"), std::string::npos) << r.error().message;
   EXPECT_NE(r.error().message.find("2025-11-25"), std::string::npos);
 }

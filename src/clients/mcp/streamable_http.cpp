@@ -47,18 +47,18 @@ class StreamableWire final : public Wire {
           ctx_.dispatch(std::move(m), *this);
       }
       if (!answer)
-        co_return Error{"protocol", "POST " + url_ + ": the JSON answer holds no response to request " +
-                                        std::to_string(id) + ": " + body_excerpt(*all)};
+        co_return Error{ErrorKind::protocol, "POST " + url_ + ": the JSON answer holds no response to request " +
+                                                 std::to_string(id) + ": " + body_excerpt(*all)};
       co_return std::move(*answer);
     }
     if (content_type_is(stream.headers(), "text/event-stream")) {
       StreamCursor cursor;
       co_return co_await read_until_answer(std::move(*opened), id, deadline, cursor);
     }
-    co_return Error{"protocol", "POST " + url_ + " answered HTTP " + std::to_string(stream.status()) +
-                                    " with Content-Type '" +
-                                    std::string(stream.headers().get("Content-Type").value_or("")) +
-                                    "'; an MCP server answers requests with application/json or text/event-stream"};
+    co_return Error{ErrorKind::protocol,
+                    "POST " + url_ + " answered HTTP " + std::to_string(stream.status()) + " with Content-Type '" +
+                        std::string(stream.headers().get("Content-Type").value_or("")) +
+                        "'; an MCP server answers requests with application/json or text/event-stream"};
   }
 
   net::Task<Result<void>> send(std::string body, Deadline deadline) override {
@@ -84,8 +84,8 @@ class StreamableWire final : public Wire {
     if (!res) co_return res.error();
     // 405: the server does not let clients end sessions; 404: it is already gone.
     if (res->status >= 300 && res->status != 404 && res->status != 405)
-      co_return Error{
-          "http", "DELETE " + url_ + " answered HTTP " + std::to_string(res->status) + ": " + body_excerpt(res->body)};
+      co_return Error::http(res->status, "DELETE " + url_ + " answered HTTP " + std::to_string(res->status) + ": " +
+                                             body_excerpt(res->body));
     co_return Result<void>{};
   }
 
@@ -121,11 +121,12 @@ class StreamableWire final : public Wire {
     int status = stream.status();
     if (status == 404 && sent_session) {
       session_id_.clear();
-      co_return Error{"session_expired", std::string(method) + " " + url_ + ": the server no longer knows session " +
-                                             "(HTTP 404): " + text};
+      co_return Error::http(
+          status, std::string(method) + " " + url_ + ": the server no longer knows session (HTTP 404): " + text,
+          ErrorKind::session_expired);
     }
-    co_return Error{"http",
-                    std::string(method) + " " + url_ + " answered HTTP " + std::to_string(status) + ": " + text};
+    co_return Error::http(status,
+                          std::string(method) + " " + url_ + " answered HTTP " + std::to_string(status) + ": " + text);
   }
 
   /// Reads SSE events until the answer to `id`. Returns the answer, nullopt when the stream
@@ -136,7 +137,7 @@ class StreamableWire final : public Wire {
     for (;;) {
       auto piece = co_await stream.next();
       if (!piece) {
-        if (piece.error().code == "io") co_return std::optional<jsonrpc::Message>{};  // broken: resumable
+        if (piece.error().kind == ErrorKind::io) co_return std::optional<jsonrpc::Message>{};  // broken: resumable
         co_return piece.error();
       }
       if (!*piece) co_return std::optional<jsonrpc::Message>{};
@@ -157,7 +158,7 @@ class StreamableWire final : public Wire {
         if (answer) co_return answer;
       }
       if (parser.overflowed())
-        co_return Error{"protocol", "SSE answer from " + url_ + " has an event larger than 16 MiB"};
+        co_return Error{ErrorKind::protocol, "SSE answer from " + url_ + " has an event larger than 16 MiB"};
     }
   }
 
@@ -175,21 +176,23 @@ class StreamableWire final : public Wire {
         if (progressed) failures = 0;
       }
       if (cursor.last_id.empty())
-        co_return Error{"io", "the SSE answer from " + url_ + " ended before the response to request " +
-                                  std::to_string(id) + ", and the server sent no event id to resume from"};
+        co_return Error{ErrorKind::io, "the SSE answer from " + url_ + " ended before the response to request " +
+                                           std::to_string(id) + ", and the server sent no event id to resume from"};
       if (++failures > max_attempts)
-        co_return Error{"io", "the SSE answer from " + url_ + " to request " + std::to_string(id) +
-                                  " kept ending; gave up after " + std::to_string(max_attempts) + " resumptions"};
+        co_return Error{ErrorKind::io, "the SSE answer from " + url_ + " to request " + std::to_string(id) +
+                                           " kept ending; gave up after " + std::to_string(max_attempts) +
+                                           " resumptions"};
       // The server said how long to wait (`retry:`); reconnecting earlier is a protocol violation.
       auto wait = cursor.retry.value_or(ctx_.options->default_sse_retry);
       if (Clock::now() + wait >= deadline)
         co_return Error::timeout("request " + std::to_string(id) + " to " + url_ +
                                  " got no answer before its deadline (the SSE stream ended; resuming needs " +
                                  std::to_string(wait.count()) + " ms)");
-      if (!co_await pause(wait)) co_return Error{"cancelled", "cancelled"};
+      if (!co_await pause(wait)) co_return Error::cancelled();
       auto opened = co_await resume(cursor.last_id, deadline);
       if (!opened) {
-        if (opened.error().code == "connect" || opened.error().code == "io") continue;  // counts as a failure
+        if (opened.error().kind == ErrorKind::connect || opened.error().kind == ErrorKind::io)
+          continue;  // counts as a failure
         co_return opened.error();
       }
       stream = std::move(*opened);
@@ -205,11 +208,12 @@ class StreamableWire final : public Wire {
     if (!opened) co_return opened.error();
     auto& stream = **opened;
     if (stream.status() == 405)
-      co_return Error{"protocol", "the SSE answer from " + url_ +
-                                      " ended early and the server does not allow resuming it (GET answered 405)"};
+      co_return Error{
+          ErrorKind::protocol,
+          "the SSE answer from " + url_ + " ended early and the server does not allow resuming it (GET answered 405)"};
     if (stream.status() != 200) co_return co_await status_error(stream, "GET", !session_id_.empty());
     if (!content_type_is(stream.headers(), "text/event-stream"))
-      co_return Error{"protocol", "GET " + url_ + " (resuming) did not answer with text/event-stream"};
+      co_return Error{ErrorKind::protocol, "GET " + url_ + " (resuming) did not answer with text/event-stream"};
     co_return std::move(*opened);
   }
 

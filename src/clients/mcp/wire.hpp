@@ -30,7 +30,7 @@ struct WireContext {
   std::function<void(jsonrpc::Message message, Wire& from)> dispatch;
 };
 
-/// One connected transport. Errors use the codes of client.hpp plus "session_expired" (HTTP
+/// One connected transport. Errors use the kinds of client.hpp plus session_expired (HTTP
 /// 404 on a request that carried a session id), which the client core turns into one
 /// re-initialize and retry.
 class Wire : public std::enable_shared_from_this<Wire> {

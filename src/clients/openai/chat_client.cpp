@@ -29,8 +29,8 @@ std::string upstream_message(const net::ClientResponse& r) {
 
 Result<ChatReply> parse_chat_completion(std::string_view body) {
   auto parsed = parse_json(body);
-  if (!parsed) return Error{"protocol", "model API returned invalid JSON: " + parsed.error().message};
-  if (!parsed->is_object()) return Error{"protocol", "model API returned JSON that is not an object"};
+  if (!parsed) return Error{ErrorKind::protocol, "model API returned invalid JSON: " + parsed.error().message};
+  if (!parsed->is_object()) return Error{ErrorKind::protocol, "model API returned JSON that is not an object"};
   const auto& o = parsed->get_object();
   ChatReply reply;
   if (auto m = string_field(o, "model")) reply.model = std::string(*m);
@@ -40,15 +40,16 @@ Result<ChatReply> parse_chat_completion(std::string_view body) {
   }
   const auto* choices = find_field(o, "choices");
   if (!choices || !choices->is_array() || choices->get_array().empty() || !choices->get_array()[0].is_object())
-    return Error{"protocol", "model API answer has no choices[0]"};
+    return Error{ErrorKind::protocol, "model API answer has no choices[0]"};
   const auto& choice = choices->get_array()[0].get_object();
   if (auto f = string_field(choice, "finish_reason")) reply.finish_reason = std::string(*f);
   const auto* message = find_field(choice, "message");
-  if (!message || !message->is_object()) return Error{"protocol", "model API answer has no choices[0].message"};
+  if (!message || !message->is_object())
+    return Error{ErrorKind::protocol, "model API answer has no choices[0].message"};
   const auto& msg = message->get_object();
   reply.content = protocol::openai::content_text(find_field(msg, "content"));
   if (const auto* calls = find_field(msg, "tool_calls")) {
-    if (!calls->is_array()) return Error{"protocol", "choices[0].message.tool_calls must be an array"};
+    if (!calls->is_array()) return Error{ErrorKind::protocol, "choices[0].message.tool_calls must be an array"};
     std::size_t i = 0;
     for (const auto& c : calls->get_array()) {
       const auto* call = c.if_object();
@@ -58,7 +59,7 @@ Result<ChatReply> parse_chat_completion(std::string_view body) {
       }
       auto name = fn ? string_field(*fn, "name") : std::nullopt;
       if (!name || name->empty())
-        return Error{"protocol", fmt::format("choices[0].message.tool_calls[{}].function.name is missing", i)};
+        return Error{ErrorKind::protocol, fmt::format("choices[0].message.tool_calls[{}].function.name is missing", i)};
       ToolCall tc;
       tc.name = std::string(*name);
       if (auto id = string_field(*call, "id")) tc.id = std::string(*id);
@@ -109,7 +110,8 @@ net::Task<Result<ChatReply>> ChatClient::complete_raw(std::string body, const ne
   auto res = co_await http_.send(std::move(req));
   if (!res) co_return res.error();
   if (res->status < 200 || res->status >= 300)
-    co_return Error{"upstream", fmt::format("model API returned {}: {}", res->status, upstream_message(*res))};
+    co_return Error::http(res->status, fmt::format("model API returned {}: {}", res->status, upstream_message(*res)),
+                          ErrorKind::upstream);
   co_return parse_chat_completion(res->body);
 }
 

@@ -3,9 +3,9 @@
 // any OpenAI-compatible API — a KAOS ModelAPI gateway, OpenAI itself, vLLM, Ollama.
 //
 // Contract: one call has one deadline; cancelling the awaiting coroutine aborts the request.
-// Error codes: "connect", "timeout", "cancelled", "io" (from net::HttpClient), "upstream" (a
-// non-2xx answer; the message carries the status and the provider's error text), "protocol"
-// (a 2xx answer that is not a chat.completion).
+// Error kinds: connect, timeout, cancelled, io (from net::HttpClient), upstream (a non-2xx
+// answer: http_status, and the message carries the status and the provider's error text),
+// protocol (a 2xx answer that is not a chat.completion).
 #include <chrono>
 #include <string>
 #include <string_view>

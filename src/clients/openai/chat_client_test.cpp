@@ -47,7 +47,7 @@ TEST(ParseChatCompletion, GarbageIsAProtocolError) {
                            R"({"choices":[{"message":{"tool_calls":[{"function":{}}]}}]})"}) {
     auto r = parse_chat_completion(body);
     ASSERT_FALSE(r) << body;
-    EXPECT_EQ(r.error().code, "protocol") << body;
+    EXPECT_EQ(r.error().kind, ErrorKind::protocol) << body;
   }
 }
 
@@ -92,7 +92,7 @@ TEST(ChatClient, SendsBodyAndHeadersAndReadsUpstreamErrors) {
 
   auto bad = loop.run(call("fail"));
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().code, "upstream");
+  EXPECT_EQ(bad.error().kind, ErrorKind::upstream);
   EXPECT_NE(bad.error().message.find("429"), std::string::npos);
   EXPECT_NE(bad.error().message.find("slow down"), std::string::npos);
   loop.run(server.shutdown());

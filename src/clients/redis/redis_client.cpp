@@ -223,7 +223,8 @@ struct RedisClient::Impl : std::enable_shared_from_this<Impl> {
   // Runs on the strand. std::optional because co_spawn needs a default-constructible result.
   static net::Task<std::optional<Reply>> run(std::shared_ptr<Impl> s, std::string payload, std::size_t count) {
     if (!s->endpoint) co_return Reply(s->endpoint.error());
-    if (!co_await s->acquire()) co_return Reply(Error{"cancelled", "redis " + s->address + ": call cancelled"});
+    if (!co_await s->acquire())
+      co_return Reply(Error{ErrorKind::cancelled, "redis " + s->address + ": call cancelled"});
     std::optional<Reply> out;
     try {
       out = co_await run_locked(s, payload, count);

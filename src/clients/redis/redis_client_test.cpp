@@ -105,7 +105,7 @@ TEST(RedisUrl, ParsesTheFormsKaosAccepts) {
 TEST(RedisUrl, ErrorsQuoteTheUrlAndSayWhatWasExpected) {
   auto e = parse_redis_url("x");
   ASSERT_FALSE(e);
-  EXPECT_EQ(e.error().code, "invalid");
+  EXPECT_EQ(e.error().kind, ErrorKind::invalid);
   EXPECT_NE(e.error().message.find("redis URL 'x': expected redis://"), std::string::npos) << e.error().message;
   EXPECT_NE(parse_redis_url("redis://h:99999").error().message.find("port '99999'"), std::string::npos);
   EXPECT_NE(parse_redis_url("redis://h/abc").error().message.find("database 'abc'"), std::string::npos);
@@ -123,7 +123,7 @@ TEST(RedisClientNoServer, BadUrlFailsEveryCallAndConnectionRefusedIsAQuickIoErro
   RedisClient broken(loop.executor(), bad);
   auto r = loop.run(broken.command({"PING"}));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "invalid");
+  EXPECT_EQ(r.error().kind, ErrorKind::invalid);
 
   RedisOptions refused;
   const auto port = testing::free_port();
@@ -132,12 +132,12 @@ TEST(RedisClientNoServer, BadUrlFailsEveryCallAndConnectionRefusedIsAQuickIoErro
   const auto t0 = std::chrono::steady_clock::now();
   auto e = loop.run(c.command({"PING"}));
   ASSERT_FALSE(e);
-  EXPECT_EQ(e.error().code, "io");
+  EXPECT_EQ(e.error().kind, ErrorKind::io);
   EXPECT_NE(e.error().message.find("127.0.0.1:" + std::to_string(port)), std::string::npos) << e.error().message;
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(1000));
   auto empty = loop.run(c.command({}));
   ASSERT_FALSE(empty);
-  EXPECT_EQ(empty.error().code, "invalid");
+  EXPECT_EQ(empty.error().kind, ErrorKind::invalid);
 }
 
 TEST_F(RedisClientTest, ServerKilledGivesAnErrorAndTheNextCallAfterRestartSucceeds) {
@@ -148,7 +148,7 @@ TEST_F(RedisClientTest, ServerKilledGivesAnErrorAndTheNextCallAfterRestartSuccee
   server_.stop();
   auto down = run(c, {"GET", "k"});
   ASSERT_FALSE(down);
-  EXPECT_EQ(down.error().code, "io");
+  EXPECT_EQ(down.error().kind, ErrorKind::io);
   EXPECT_NE(down.error().message.find(std::to_string(server_.port())), std::string::npos) << down.error().message;
   EXPECT_FALSE(run(c, {"GET", "k"}));  // still down: still an error, no hang
 
@@ -176,7 +176,7 @@ TEST_F(RedisClientTest, AuthAndSelectFollowTheUrl) {
   RedisClient wrong(loop_.executor(), o);
   auto refused = run(wrong, {"PING"});
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().code, "io");
+  EXPECT_EQ(refused.error().kind, ErrorKind::io);
   EXPECT_NE(refused.error().message.find("AUTH was refused"), std::string::npos) << refused.error().message;
   EXPECT_EQ(refused.error().message.find("wrong"), std::string::npos) << "the password leaked";
   RedisClient none(loop_.executor(), options());
@@ -204,7 +204,7 @@ TEST_F(RedisClientTest, CommandTimeoutClosesTheConnectionAndTheClientRecovers) {
   const auto t0 = std::chrono::steady_clock::now();
   auto slow = run(c, {"DEBUG", "SLEEP", "1"});
   ASSERT_FALSE(slow);
-  EXPECT_EQ(slow.error().code, "timeout");
+  EXPECT_EQ(slow.error().kind, ErrorKind::timeout);
   EXPECT_NE(slow.error().message.find("200 ms"), std::string::npos) << slow.error().message;
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(900));
 

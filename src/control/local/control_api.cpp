@@ -23,8 +23,9 @@ net::Response json_response(int status, const json::object& o) {
 net::Response json_response(int status, const json::array& a) {
   return net::Response::json(status, to_json(a));
 }
+// Errors: {"detail": …} (wire::parse_detail reads it), built by the one net builder.
 net::Response detail(int status, std::string_view message) {
-  return json_response(status, wire::detail_json(message));
+  return net::Response::detail(status, message);
 }
 
 std::string lower(std::string_view s) {

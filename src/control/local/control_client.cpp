@@ -41,13 +41,14 @@ Result<ControlResponse> ControlClient::call(const std::string& method, const std
   if (!got) return Error::io("the control API call did not complete");
   auto& res = *got;
   if (!res)
-    return Error{res.error().code, "the local runtime (pid " + std::to_string(info_.pid) + ") did not answer at " +
+    return Error{res.error().kind, "the local runtime (pid " + std::to_string(info_.pid) + ") did not answer at " +
                                        info_.control_url + ": " + res.error().message};
   ControlResponse out;
   out.status = res->status;
   if (!res->body.empty()) {
     auto parsed = parse_json(res->body);
-    if (!parsed) return Error{"protocol", "the local runtime answered invalid JSON: " + parsed.error().message};
+    if (!parsed)
+      return Error{ErrorKind::protocol, "the local runtime answered invalid JSON: " + parsed.error().message};
     out.body = std::move(*parsed);
   }
   return out;
@@ -71,12 +72,12 @@ namespace wire = protocol::kaos;
 // The runtime's answer when it is not the route's success: its detail when it gave one.
 Error unexpected_answer(const ControlResponse& res, const std::string& path) {
   auto detail = wire::parse_detail(res.body);
-  return Error{"protocol", "the local runtime answered " + std::to_string(res.status) + " for " + path + ": " +
-                               (detail ? *detail : to_json(res.body))};
+  return Error{ErrorKind::protocol, "the local runtime answered " + std::to_string(res.status) + " for " + path + ": " +
+                                        (detail ? *detail : to_json(res.body))};
 }
 
 Error bad_body(const std::string& path, const Error& e) {
-  return Error{"protocol", "the local runtime answered " + path + " with an unexpected body: " + e.message};
+  return Error{ErrorKind::protocol, "the local runtime answered " + path + " with an unexpected body: " + e.message};
 }
 
 Result<void> check_phases(const std::vector<wire::ResourceStatus>& list, const std::string& prefix) {

@@ -51,22 +51,11 @@ json::object to_chat_completion(const json::object& message, std::string_view mo
     msg["content"] = text;
   if (!tool_calls.empty()) msg["tool_calls"] = std::move(tool_calls);
 
-  json::object choice;
-  choice["index"] = 0;
-  choice["message"] = std::move(msg);
-  choice["logprobs"] = nullptr;
-  choice["finish_reason"] = finish_reason_for(string_field(message, "stop_reason").value_or("end_turn"));
-
-  json::object out;
-  out["id"] = string_field(message, "id").value_or("msg");
-  out["object"] = "chat.completion";
-  out["created"] = openai::unix_now();
-  out["model"] = model_alias;
-  out["choices"] = json::array{std::move(choice)};
   openai::Usage usage;
   if (const auto* u = message.if_contains("usage"); u && u->is_object()) usage = usage_from(u->get_object());
-  out["usage"] = openai::usage_json(usage);
-  return out;
+  return openai::make_completion(string_field(message, "id").value_or("msg"), openai::unix_now(), model_alias,
+                                 std::move(msg),
+                                 finish_reason_for(string_field(message, "stop_reason").value_or("end_turn")), usage);
 }
 
 std::string to_openai_error(std::string_view body, int status) {

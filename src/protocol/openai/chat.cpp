@@ -131,6 +131,35 @@ std::string content_text(const json::value* content) {
   return out;
 }
 
+namespace {
+
+// The envelope every response and chunk shares, in OpenAI's key order: id, object, created,
+// model, choices (then usage, where there is one).
+json::object envelope(std::string_view id, std::string_view object, std::int64_t created, std::string_view model,
+                      json::array choices) {
+  json::object c;
+  c["id"] = id;
+  c["object"] = object;
+  c["created"] = created;
+  c["model"] = model;
+  c["choices"] = std::move(choices);
+  return c;
+}
+
+}  // namespace
+
+json::object make_completion(std::string_view id, std::int64_t created, std::string_view model, json::object message,
+                             std::string_view finish_reason, const Usage& usage, Logprobs logprobs) {
+  json::object choice;
+  choice["index"] = 0;
+  choice["message"] = std::move(message);
+  if (logprobs == Logprobs::null_field) choice["logprobs"] = nullptr;
+  choice["finish_reason"] = finish_reason;
+  auto c = envelope(id, "chat.completion", created, model, json::array{std::move(choice)});
+  c["usage"] = usage_json(usage);
+  return c;
+}
+
 json::object make_chunk(std::string_view id, std::int64_t created, std::string_view model, json::object delta,
                         std::string_view finish_reason) {
   json::object choice;
@@ -141,22 +170,11 @@ json::object make_chunk(std::string_view id, std::int64_t created, std::string_v
     choice["finish_reason"] = nullptr;
   else
     choice["finish_reason"] = finish_reason;
-  json::object c;
-  c["id"] = id;
-  c["object"] = "chat.completion.chunk";
-  c["created"] = created;
-  c["model"] = model;
-  c["choices"] = json::array{std::move(choice)};
-  return c;
+  return envelope(id, "chat.completion.chunk", created, model, json::array{std::move(choice)});
 }
 
 json::object make_usage_chunk(std::string_view id, std::int64_t created, std::string_view model, const Usage& u) {
-  json::object c;
-  c["id"] = id;
-  c["object"] = "chat.completion.chunk";
-  c["created"] = created;
-  c["model"] = model;
-  c["choices"] = json::array{};
+  auto c = envelope(id, "chat.completion.chunk", created, model, json::array{});
   c["usage"] = usage_json(u);
   return c;
 }

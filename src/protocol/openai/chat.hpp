@@ -45,6 +45,16 @@ std::optional<Usage> extract_usage(std::string_view json_text);
 /// without separator; empty for null/absent.
 std::string content_text(const json::value* content);
 
+/// Whether a choice carries `"logprobs": null`. OpenAI (and the gateway, which stands in for it)
+/// always sends the field; KAOS's agent leaves it out of its answer (KAOS-REFERENCE §2.3).
+enum class Logprobs { null_field, omitted };
+
+/// The response envelope: {"id","object":"chat.completion","created","model","choices":[...],
+/// "usage"} with one choice {index 0, message, logprobs (as `logprobs` says), finish_reason}.
+json::object make_completion(std::string_view id, std::int64_t created, std::string_view model, json::object message,
+                             std::string_view finish_reason, const Usage& usage,
+                             Logprobs logprobs = Logprobs::null_field);
+
 /// The chunk envelope: {"id","object":"chat.completion.chunk","created","model","choices":[...]}
 /// with one choice {index 0, delta, finish_reason (null when empty)}.
 json::object make_chunk(std::string_view id, std::int64_t created, std::string_view model, json::object delta,

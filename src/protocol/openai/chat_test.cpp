@@ -63,6 +63,17 @@ TEST(OpenAIChat, UsageAndChunks) {
   EXPECT_EQ(sse_data("{}"), "data: {}\n\n");
 }
 
+TEST(OpenAIChat, CompletionEnvelope) {
+  json::object message{{"role", "assistant"}, {"content", "hi"}};
+  EXPECT_EQ(
+      to_json(make_completion("id1", 5, "m", message, "stop", Usage{3, 4})),
+      R"({"id":"id1","object":"chat.completion","created":5,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}})");
+  // KAOS's agent answers without the logprobs field.
+  EXPECT_EQ(
+      to_json(make_completion("session_1", 5, "agent", message, "stop", Usage{}, Logprobs::omitted)),
+      R"({"id":"session_1","object":"chat.completion","created":5,"model":"agent","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":0,"completion_tokens":0,"total_tokens":0}})");
+}
+
 TEST(OpenAIErrors, Shape) {
   EXPECT_EQ(error_json("bad", kInvalidRequest, "model"),
             R"({"error":{"message":"bad","type":"invalid_request_error","param":"model","code":null}})");

@@ -113,7 +113,7 @@ std::string content_chunk(const ChatInput& in, std::int64_t created, std::string
 void AgentServer::Impl::mount_chat(net::Router& r) {
   r.post("/v1/chat/completions", [this](net::Request& req) -> net::Task<net::Response> {
     auto input = read_chat_request(req);
-    if (!input) co_return detail_error(400, input.error().message);
+    if (!input) co_return net::Response::detail(400, input.error().message);
     auto in = std::make_shared<ChatInput>(std::move(*input));
     auto ctx = inbound_context(req);
 
@@ -133,23 +133,9 @@ void AgentServer::Impl::mount_chat(net::Router& r) {
       json::object message;
       message["role"] = "assistant";
       message["content"] = result.text;
-      json::object choice;
-      choice["index"] = 0;
-      choice["message"] = std::move(message);
-      choice["finish_reason"] = "stop";
-      json::array choices;
-      choices.push_back(std::move(choice));
-      json::object usage;
-      usage["prompt_tokens"] = 0;
-      usage["completion_tokens"] = 0;
-      usage["total_tokens"] = 0;
-      json::object body;
-      body["id"] = in->session_id;
-      body["object"] = "chat.completion";
-      body["created"] = unix_seconds();
-      body["model"] = in->model;
-      body["choices"] = std::move(choices);
-      body["usage"] = std::move(usage);
+      // KAOS reports no token usage here (zeros) and no logprobs field.
+      auto body = oai::make_completion(in->session_id, unix_seconds(), in->model, std::move(message), "stop",
+                                       oai::Usage{}, oai::Logprobs::omitted);
       auto res = net::Response::json(200, to_json(body));
       res.headers.set("X-Session-ID", in->session_id);
       co_return res;

@@ -80,7 +80,8 @@ net::Task<Result<std::string>> Delegator::delegate(std::size_t peer, std::string
     if (reply) co_return std::move(*reply);
     a2a_error = reply.error().message;
     st.card.reset();  // re-discover next time: the peer may have moved or restarted
-    if (reply.error().code == "timeout") co_return Error::timeout(fmt::format("Agent {}: {}", ref.name, a2a_error));
+    if (reply.error().kind == ErrorKind::timeout)
+      co_return Error::timeout(fmt::format("Agent {}: {}", ref.name, a2a_error));
   }
   // KAOS's fallback: the peer's OpenAI-compatible endpoint, the context plus a task-delegation turn.
   json::array messages = std::move(context);
@@ -93,7 +94,7 @@ net::Task<Result<std::string>> Delegator::delegate(std::size_t peer, std::string
   if (!a2a_error.empty())
     spdlog::warn("delegation to {}: A2A failed ({}), chat fallback failed ({})", ref.name, a2a_error,
                  reply.error().message);
-  co_return Error{reply.error().code,
+  co_return Error{reply.error().kind,
                   fmt::format("Agent {} unavailable at {}: {}", ref.name, ref.url, reply.error().message)};
 }
 

@@ -126,7 +126,7 @@ void AgentServer::Impl::mount_mcp(net::Router& r) {
         200, rpc::error_json(id, rpc_err(rpc::kMethodNotFound, "Method not found: " + msg.method)));
   });
   auto not_allowed = [](net::Request&) -> net::Task<net::Response> {
-    auto res = net::Response::json(405, R"({"detail":"this MCP endpoint is stateless: use POST"})");
+    auto res = net::Response::detail(405, "this MCP endpoint is stateless: use POST");
     res.headers.set("Allow", "POST");
     co_return res;
   };

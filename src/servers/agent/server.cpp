@@ -43,9 +43,7 @@ bool valid_traceparent(std::string_view v) {
 }  // namespace
 
 net::Response detail_error(int status, std::string_view message) {
-  json::object o;
-  o["detail"] = message;
-  return net::Response::json(status, to_json(o));
+  return net::Response::detail(status, message);
 }
 
 InboundContext inbound_context(const net::Request& req) {

@@ -52,7 +52,7 @@ struct InboundContext {
 };
 InboundContext inbound_context(const net::Request& req);
 
-/// {"detail": message} with `status` (KAOS's FastAPI error shape).
+/// {"detail": message} with `status` (KAOS's FastAPI error shape): net::Response::detail.
 net::Response detail_error(int status, std::string_view message);
 
 }  // namespace kaos::agent

@@ -52,7 +52,7 @@ void NativeSession::close() {
     pending.swap(pending_);
   }
   for (auto& [id, p] : pending) {
-    p->reply = Reply(Error{"cancelled", "the MCP session ended"});
+    p->reply = Reply(Error{ErrorKind::cancelled, "the MCP session ended"});
     p->wake->try_send(boost::system::error_code{});
   }
 }
@@ -205,7 +205,7 @@ Task<NativeSession::Answer> NativeSession::read_resource(const json::value& para
       }
     }
   }
-  Result<std::vector<ResourceContents>> contents = Error{"not_found", ""};
+  Result<std::vector<ResourceContents>> contents = Error{ErrorKind::not_found, ""};
   if (direct)
     contents = co_await direct->read(std::string(*uri));
   else if (templ)
@@ -323,7 +323,7 @@ Task<Result<json::value>> NativeSession::request(std::string_view method, json::
   std::string id;
   {
     std::lock_guard lock(mu_);
-    if (closed_) co_return Error{"cancelled", "the MCP session ended"};
+    if (closed_) co_return Error{ErrorKind::cancelled, "the MCP session ended"};
     id = "kaos-" + std::to_string(next_request_++);
     pending_[request_key(json::value(id))] = pending;
   }
@@ -340,8 +340,8 @@ Task<Result<json::value>> NativeSession::request(std::string_view method, json::
   auto woke = co_await (pending->wake->async_receive(boost::asio::use_awaitable) ||
                         timer.async_wait(boost::asio::use_awaitable));
   if (woke.index() == 1 || !pending->reply) {
-    co_return Error{"timeout", std::string(method) + ": the client did not answer within " +
-                                   std::to_string(timeout.count()) + " ms"};
+    co_return Error{ErrorKind::timeout, std::string(method) + ": the client did not answer within " +
+                                            std::to_string(timeout.count()) + " ms"};
   }
   co_return std::move(*pending->reply);
 }
@@ -356,7 +356,8 @@ void NativeSession::resolve(const jsonrpc::Message& m) {
     pending_.erase(it);
   }
   if (m.kind == jsonrpc::Message::Kind::error) {
-    p->reply = Reply(Error{"remote", m.error.message + " (code " + std::to_string(m.error.code) + ")"});
+    p->reply = Reply(
+        Error::rpc(m.error.code, m.error.message + " (code " + std::to_string(m.error.code) + ")", ErrorKind::remote));
   } else {
     p->reply = Reply(m.result);
   }

@@ -43,9 +43,9 @@ std::vector<std::string> runtime_names() {
 
 Result<std::shared_ptr<McpRuntime>> make_runtime(RuntimeConfig config) {
   if (config.name.empty()) config.name = "kaos-" + config.runtime;
-  if (config.page_size == 0) return Error{"invalid", "--page-size must be at least 1"};
+  if (config.page_size == 0) return Error{ErrorKind::invalid, "--page-size must be at least 1"};
   if (config.runtime != "stdio" && !config.command.empty()) {
-    return Error{"invalid", "a command after -- is only used by --runtime stdio"};
+    return Error{ErrorKind::invalid, "a command after -- is only used by --runtime stdio"};
   }
   if (config.runtime == "everything")
     return std::shared_ptr<McpRuntime>(std::make_shared<EverythingRuntime>(std::move(config)));
@@ -53,7 +53,8 @@ Result<std::shared_ptr<McpRuntime>> make_runtime(RuntimeConfig config) {
   if (config.runtime == "stdio") return make_stdio_runtime(std::move(config));
   std::string names;
   for (const auto& n : runtime_names()) names += (names.empty() ? "" : ", ") + n;
-  return Error{"invalid", "--runtime: unknown runtime '" + config.runtime + "' (choose one of: " + names + ")"};
+  return Error{ErrorKind::invalid,
+               "--runtime: unknown runtime '" + config.runtime + "' (choose one of: " + names + ")"};
 }
 
 }  // namespace kaos::mcp

@@ -34,7 +34,7 @@ McpServer::McpServer(net::Executor executor, ServerInfo info, TransportOptions t
       executor, std::move(transport),
       [weak](const jsonrpc::Message&, std::shared_ptr<Outbound> outbound) -> Result<std::shared_ptr<SessionHandler>> {
         auto catalog = weak.lock();
-        if (!catalog) return Error{"io", "the MCP server is shutting down"};
+        if (!catalog) return Error{ErrorKind::io, "the MCP server is shutting down"};
         auto session = std::make_shared<NativeSession>(catalog, std::move(outbound));
         catalog->add_session(session);
         return std::shared_ptr<SessionHandler>(session);

@@ -2,10 +2,6 @@
 #include "servers/mcp/transport.hpp"
 
 #include <spdlog/spdlog.h>
-#include <sys/random.h>
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -13,6 +9,8 @@
 
 #include <unordered_map>
 
+#include "core/ids.hpp"
+#include "net/background.hpp"
 #include "protocol/mcp/mcp.hpp"
 #include "servers/mcp/transport_http.hpp"
 #include "servers/mcp/transport_session.hpp"
@@ -23,26 +21,6 @@ using detail::Session;
 using detail::Stream;
 using detail::Wakeup;
 namespace pmcp = protocol::mcp;
-
-namespace {
-
-std::string new_session_id() {
-  unsigned char bytes[16];
-  std::size_t got = 0;
-  while (got < sizeof bytes) {
-    auto n = getrandom(bytes + got, sizeof bytes - got, 0);
-    if (n > 0) got += static_cast<std::size_t>(n);
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id;
-  for (unsigned char b : bytes) {
-    id += kHex[b >> 4];
-    id += kHex[b & 15];
-  }
-  return id;
-}
-
-}  // namespace
 
 struct StreamableHttpTransport::Impl : std::enable_shared_from_this<Impl> {
   net::Executor executor;
@@ -88,7 +66,7 @@ struct StreamableHttpTransport::Impl : std::enable_shared_from_this<Impl> {
 
   void start_sweeper() {
     if (sweeping.exchange(true)) return;
-    asio::co_spawn(executor, sweep(shared_from_this()), asio::detached);
+    net::spawn_background(executor, sweep(shared_from_this()), "mcp: session sweeper");
   }
 
   static Task<void> sweep(std::shared_ptr<Impl> self) {
@@ -165,7 +143,7 @@ Task<net::Response> StreamableHttpTransport::Impl::post(net::Request& req) {
       co_return http::error(503, jsonrpc::kInternalError,
                             "Service Unavailable: too many active MCP sessions; retry later");
     }
-    auto session = std::make_shared<Session>(new_session_id(), options.replay_events);
+    auto session = std::make_shared<Session>(secure_random_hex(32), options.replay_events);
     session->set_initialize_id(initialize->id);
     auto handler = factory(*initialize, session);
     if (!handler) {
@@ -234,7 +212,7 @@ Task<net::Response> StreamableHttpTransport::Impl::answer(net::Request& req, std
       if (item.message->method == "notifications/cancelled" && item.message->params.is_object()) {
         if (auto* rid = item.message->params.get_object().if_contains("requestId")) session->cancel_request(*rid);
       }
-      asio::co_spawn(ex, handler->receive(std::move(*item.message)), http::log_failure("notification"));
+      net::spawn_background(ex, handler->receive(std::move(*item.message)), "mcp: handling a notification");
     }
     if (rejections.empty()) co_return net::Response::empty(202);
     if (rejections.size() == 1 && !batch.batch) co_return net::Response::json(400, rejections[0].second);
@@ -255,10 +233,9 @@ Task<net::Response> StreamableHttpTransport::Impl::answer(net::Request& req, std
     if (msg.kind == jsonrpc::Message::Kind::request) {
       auto signal = std::make_shared<asio::cancellation_signal>();
       session->track_request(msg.id, ex, signal);
-      asio::co_spawn(ex, handler->receive(std::move(msg)),
-                     asio::bind_cancellation_slot(signal->slot(), http::log_failure("request", signal)));
+      net::spawn_background(ex, handler->receive(std::move(msg)), "mcp: handling a request", signal);
     } else {
-      asio::co_spawn(ex, handler->receive(std::move(msg)), http::log_failure("message"));
+      net::spawn_background(ex, handler->receive(std::move(msg)), "mcp: handling a message");
     }
   }
 

@@ -90,20 +90,6 @@ std::pair<bool, bool> accepts(const net::Request& req) {
   return {json, sse};
 }
 
-std::function<void(std::exception_ptr)> log_failure(const char* what, std::shared_ptr<asio::cancellation_signal> keep) {
-  return [what, keep = std::move(keep)](std::exception_ptr e) {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const boost::system::system_error& err) {
-      if (err.code() == asio::error::operation_aborted) return;  // cancelled by the client
-      spdlog::error("mcp: handling a {} failed: {}", what, err.what());
-    } catch (const std::exception& err) {
-      spdlog::error("mcp: handling a {} failed: {}", what, err.what());
-    }
-  };
-}
-
 Task<void> pump(std::shared_ptr<detail::Session> session, std::shared_ptr<detail::Stream> stream, std::uint64_t after,
                 std::shared_ptr<detail::Wakeup> wake, bool priming, const TransportOptions& options,
                 net::BodyWriter& out, bool close_first) {

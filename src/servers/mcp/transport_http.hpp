@@ -21,11 +21,6 @@ std::optional<net::Response> check_origin(const net::Request& req, const Transpo
 /// Which answer types the client's Accept header allows: {json, sse}. No header: both.
 std::pair<bool, bool> accepts(const net::Request& req);
 
-/// Completion handler for co_spawned handler calls: logs an escaped exception (a handler must
-/// answer errors itself; this is the last line of defence, never a silent drop).
-std::function<void(std::exception_ptr)> log_failure(const char* what,
-                                                    std::shared_ptr<boost::asio::cancellation_signal> keep = {});
-
 /// Writes `stream`'s events after `after` as SSE until the stream is finished (every request
 /// answered), asked to close, the session ends, or the client goes away. Sends a priming
 /// event (id + retry hint, empty data) first when `priming`, and keep-alive comments.

@@ -32,7 +32,7 @@ net::Task<void> pump_anthropic_stream(std::shared_ptr<Gateway> gw, std::shared_p
   for (;;) {
     auto piece = co_await up->next();
     if (!piece) {
-      if (piece.error().code == "cancelled" || out.client_gone()) {
+      if (piece.error().kind == ErrorKind::cancelled || out.client_gone()) {
         scope->finish(499, "client_gone");
         co_return;
       }

@@ -1,6 +1,5 @@
 #include "servers/modelapi/config.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <cmath>
 
 #include "core/yaml.hpp"
@@ -233,20 +232,6 @@ Result<GatewayConfig> load_gateway_config(std::string_view yaml_text, const EnvL
   auto doc = parse_yaml(yaml_text);
   if (!doc) return Error::invalid("config is not valid YAML: " + doc.error().message);
   return parse_gateway_config(*doc, env);
-}
-
-std::string generate_litellm_config(const GeneratedConfigOptions& opts) {
-  auto quoted = [](std::string_view s) { return boost::json::serialize(json::value(s)); };
-  std::string out = "# Auto-generated LiteLLM config\nmodel_list:\n";
-  for (const auto& m : opts.models) {
-    out += "  - model_name: " + quoted(m) + "\n";
-    out += "    litellm_params:\n";
-    out += "      model: " + quoted(opts.provider.empty() ? m : opts.provider + "/" + m) + "\n";
-    if (opts.api_base) out += "      api_base: \"os.environ/PROXY_API_BASE\"\n";
-    if (opts.api_key) out += "      api_key: \"os.environ/PROXY_API_KEY\"\n";
-  }
-  out += "litellm_settings:\n  drop_params: true\n";
-  return out;
 }
 
 }  // namespace kaos::modelapi

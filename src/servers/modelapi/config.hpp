@@ -64,15 +64,4 @@ Result<GatewayConfig> parse_gateway_config(const json::value& root, const EnvLoo
 /// YAML text → GatewayConfig.
 Result<GatewayConfig> load_gateway_config(std::string_view yaml_text, const EnvLookup& env);
 
-/// What `kaos modelapi --models/--provider/--api-base/--api-key-env` describe.
-struct GeneratedConfigOptions {
-  std::vector<std::string> models;
-  std::string provider;   ///< prefix added to each model ("" none)
-  bool api_base = false;  ///< emit api_base: os.environ/PROXY_API_BASE
-  bool api_key = false;   ///< emit api_key: os.environ/PROXY_API_KEY
-};
-
-/// The config KAOS's operator generates for a Proxy ModelAPI (KAOS-REFERENCE §1.2), as YAML.
-std::string generate_litellm_config(const GeneratedConfigOptions& opts);
-
 }  // namespace kaos::modelapi

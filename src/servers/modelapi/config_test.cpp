@@ -3,6 +3,7 @@
 #include <map>
 
 #include "core/yaml.hpp"
+#include "protocol/litellm/generated_config.hpp"
 #include "servers/modelapi/config.hpp"
 
 using namespace kaos;
@@ -18,23 +19,10 @@ EnvLookup env_of(std::map<std::string, std::string> vars) {
 }
 }  // namespace
 
+// The gateway reads the config KAOS generates (its bytes are pinned in
+// protocol/litellm/generated_config_test.cpp).
 TEST(Config, KaosGeneratedConfigWithEnvRefs) {
-  auto yaml = generate_litellm_config({{"gpt-4o", "*"}, "openai", true, true});
-  EXPECT_EQ(yaml,
-            "# Auto-generated LiteLLM config\n"
-            "model_list:\n"
-            "  - model_name: \"gpt-4o\"\n"
-            "    litellm_params:\n"
-            "      model: \"openai/gpt-4o\"\n"
-            "      api_base: \"os.environ/PROXY_API_BASE\"\n"
-            "      api_key: \"os.environ/PROXY_API_KEY\"\n"
-            "  - model_name: \"*\"\n"
-            "    litellm_params:\n"
-            "      model: \"openai/*\"\n"
-            "      api_base: \"os.environ/PROXY_API_BASE\"\n"
-            "      api_key: \"os.environ/PROXY_API_KEY\"\n"
-            "litellm_settings:\n"
-            "  drop_params: true\n");
+  auto yaml = protocol::litellm::render_generated_config({{"gpt-4o", "*"}, "openai", true, true, false});
   auto cfg = load_gateway_config(yaml, env_of({{"PROXY_API_BASE", "http://up:9/v1/"}, {"PROXY_API_KEY", "sk-1"}}));
   ASSERT_TRUE(cfg) << cfg.error().message;
   ASSERT_EQ(cfg->deployments.size(), 2u);
@@ -50,8 +38,8 @@ TEST(Config, KaosGeneratedConfigWithEnvRefs) {
 }
 
 TEST(Config, MissingEnvVarIsNamed) {
-  auto cfg =
-      load_gateway_config(generate_litellm_config({{"m"}, "", true, true}), env_of({{"PROXY_API_BASE", "http://x"}}));
+  auto cfg = load_gateway_config(protocol::litellm::render_generated_config({{"m"}, "", true, true, false}),
+                                 env_of({{"PROXY_API_BASE", "http://x"}}));
   ASSERT_FALSE(cfg);
   EXPECT_NE(cfg.error().message.find("PROXY_API_KEY"), std::string::npos) << cfg.error().message;
   EXPECT_NE(cfg.error().message.find("model_list[0].litellm_params.api_key"), std::string::npos) << cfg.error().message;

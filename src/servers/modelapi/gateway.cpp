@@ -147,10 +147,10 @@ void Gateway::deployment_failed(std::size_t d) {
 
 Attempt Gateway::upstream_error(const Error& e, const Target& t, std::string_view model) {
   const auto& dep = router_.deployment(t.deployment);
-  if (e.code == "cancelled") return {net::Response::empty(499), false, "client_gone"};
+  if (e.kind == ErrorKind::cancelled) return {net::Response::empty(499), false, "client_gone"};
   deployment_failed(t.deployment);
-  spdlog::debug("upstream {} for {} failed: {}: {}", dep.id, model, e.code, e.message);
-  if (e.code == "timeout")
+  spdlog::debug("upstream {} for {} failed: {}: {}", dep.id, model, to_string(e.kind), e.message);
+  if (e.kind == ErrorKind::timeout)
     return {error_response(504,
                            "upstream " + dep.litellm_model + " did not answer within " +
                                std::to_string(dep.timeout.count()) + " ms: " + e.message,
@@ -158,7 +158,7 @@ Attempt Gateway::upstream_error(const Error& e, const Target& t, std::string_vie
             false, "upstream_timeout"};
   return {error_response(502, "upstream " + dep.litellm_model + " is unreachable: " + e.message, po::kApiError, {},
                          "upstream_unreachable"),
-          e.code == "connect", "upstream_unreachable"};
+          e.kind == ErrorKind::connect, "upstream_unreachable"};
 }
 
 Attempt Gateway::upstream_status(const Target& t, int status, net::Response response) {

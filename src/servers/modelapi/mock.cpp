@@ -186,15 +186,7 @@ std::string completion_json(const Reply& r, std::string_view model, std::int64_t
                                    {"function", json::object{{"name", c.name}, {"arguments", c.arguments}}}});
     msg["tool_calls"] = std::move(calls);
   }
-  json::object choice{
-      {"index", 0}, {"message", std::move(msg)}, {"logprobs", nullptr}, {"finish_reason", r.finish_reason()}};
-  json::object out{{"id", r.id},
-                   {"object", "chat.completion"},
-                   {"created", created},
-                   {"model", model},
-                   {"choices", json::array{std::move(choice)}},
-                   {"usage", po::usage_json(r.usage)}};
-  return boost::json::serialize(out);
+  return boost::json::serialize(po::make_completion(r.id, created, model, std::move(msg), r.finish_reason(), r.usage));
 }
 
 std::vector<std::string> split_content(std::string_view content, int chunks) {

@@ -14,7 +14,8 @@ net::Task<ForwardOutcome> forward_sse(net::ResponseStream& up, net::BodyWriter& 
   for (;;) {
     auto piece = co_await up.next();
     if (!piece) {
-      if (piece.error().code == "cancelled" || out.client_gone()) co_return ForwardOutcome{Kind::client_gone, {}};
+      if (piece.error().kind == ErrorKind::cancelled || out.client_gone())
+        co_return ForwardOutcome{Kind::client_gone, {}};
       co_return ForwardOutcome{Kind::upstream_failed, piece.error().message};
     }
     if (!*piece) break;

@@ -105,7 +105,7 @@ TEST(SseForward, ClientGoneStopsAndCancelledIsClientGone) {
   RecordingWriter out(1);
   EXPECT_EQ(run(up, out).kind, ForwardOutcome::Kind::client_gone);
   EXPECT_EQ(out.writes.size(), 1u);
-  ScriptedStream cancelled({"data: 1\n\n"}, Error{"cancelled", "cancelled"});
+  ScriptedStream cancelled({"data: 1\n\n"}, Error::cancelled());
   RecordingWriter out2;
   EXPECT_EQ(run(cancelled, out2).kind, ForwardOutcome::Kind::client_gone);
 }

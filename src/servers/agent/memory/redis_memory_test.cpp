@@ -130,10 +130,10 @@ TEST_F(RedisMemoryTest, RedisDownGivesErrorsAndRecoversWithoutANewObject) {
   server_.stop();
   auto append = loop_.run(m->append("s", {event_at("lost", 2)}));
   ASSERT_FALSE(append);
-  EXPECT_EQ(append.error().code, "io") << append.error().message;
+  EXPECT_EQ(append.error().kind, ErrorKind::io) << append.error().message;
   auto events = loop_.run(m->events("s", 10));
   ASSERT_FALSE(events);
-  EXPECT_EQ(events.error().code, "io");
+  EXPECT_EQ(events.error().kind, ErrorKind::io);
   EXPECT_FALSE(loop_.run(m->events(std::nullopt, 10)));
   EXPECT_FALSE(loop_.run(m->sessions()));
 

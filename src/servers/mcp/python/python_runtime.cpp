@@ -84,7 +84,7 @@ struct PythonRuntime::Impl : std::enable_shared_from_this<PythonRuntime::Impl> {
       // release() removes the waiter it wakes; still queued means we were cancelled.
       if (auto it = std::find(waiters.begin(), waiters.end(), waiter); it != waiters.end()) {
         waiters.erase(it);
-        co_return Error{"cancelled", "cancelled while waiting for a free worker"};
+        co_return Error{ErrorKind::cancelled, "cancelled while waiting for a free worker"};
       }
     }
   }

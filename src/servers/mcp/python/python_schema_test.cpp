@@ -99,7 +99,7 @@ TEST(PythonSchema, SyntaxErrorNamesTheLine) {
   Loop loop;
   auto r = python_test::try_start(loop, python_test::options("def ok():\n    return 1\n\ndef broken(:\n    pass\n"));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "invalid");
+  EXPECT_EQ(r.error().kind, ErrorKind::invalid);
   EXPECT_EQ(r.error().message, "MCP_TOOLS_STRING line 4: invalid syntax (def broken(:)");
 }
 
@@ -136,7 +136,7 @@ TEST(PythonSchema, MissingWorkerExecutableIsReported) {
   o.worker_path = "/nonexistent/kaos-python-worker";
   auto r = python_test::try_start(loop, o);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, "not_found");
+  EXPECT_EQ(r.error().kind, ErrorKind::not_found);
   EXPECT_NE(r.error().message.find("KAOS_PYTHON_WORKER"), std::string::npos) << r.error().message;
 }
 

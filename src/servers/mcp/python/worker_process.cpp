@@ -97,8 +97,8 @@ net::Task<Result<std::unique_ptr<WorkerProcess>>> WorkerProcess::start(net::Exec
   auto ready = co_await worker->read_message(config.startup_timeout);
   if (!ready.message) co_return co_await worker->startup_error(ready, "starting", config.startup_timeout);
   if (message_type(*ready.message) != "ready") {
-    co_return Error{"protocol", "the python-string worker sent '" + message_type(*ready.message) +
-                                    "' instead of 'ready'; is KAOS_PYTHON_WORKER a kaos-python-worker?"};
+    co_return Error{ErrorKind::protocol, "the python-string worker sent '" + message_type(*ready.message) +
+                                             "' instead of 'ready'; is KAOS_PYTHON_WORKER a kaos-python-worker?"};
   }
   if (auto* s = find_field(*ready.message, "sandbox"); s && s->is_object()) worker->sandbox_ = s->as_object();
 
@@ -115,7 +115,7 @@ net::Task<Result<std::unique_ptr<WorkerProcess>>> WorkerProcess::start(net::Exec
   }
   const json::value* tools = find_field(reply, "tools");
   if (message_type(reply) != "loaded" || !tools || !tools->is_array()) {
-    co_return Error{"protocol", "the python-string worker answered the source with a malformed message"};
+    co_return Error{ErrorKind::protocol, "the python-string worker answered the source with a malformed message"};
   }
   worker->tools_ = tools->as_array();
   co_return worker;
@@ -127,7 +127,7 @@ net::Task<Error> WorkerProcess::startup_error(const Reply& reply, std::string st
     co_return Error::timeout("the python-string worker did not finish " + stage + " within " +
                              describe_seconds(timeout) + "; the source may block at import");
   }
-  if (reply.message.error().code == "protocol") co_return reply.message.error();
+  if (reply.message.error().kind == ErrorKind::protocol) co_return reply.message.error();
   co_return Error::io("the python-string worker " + co_await exit_description() + " while " + stage +
                       " (its own message is on stderr above)");
 }
@@ -142,7 +142,7 @@ net::Task<WorkerProcess::Reply> WorkerProcess::read_message(std::chrono::millise
     process_->kill(SIGKILL);
     auto [ec] = std::get<1>(first);
     if (ec) {
-      reply.message = Error{"cancelled", "cancelled"};
+      reply.message = Error::cancelled();
     } else {
       reply.timed_out = true;
       reply.message = Error::timeout("timed out");
@@ -159,7 +159,7 @@ net::Task<WorkerProcess::Reply> WorkerProcess::read_message(std::chrono::millise
   if (!parsed || !parsed->is_object()) {
     healthy_ = false;
     process_->kill(SIGKILL);
-    reply.message = Error{"protocol", "the python-string worker wrote a line that is not a JSON object"};
+    reply.message = Error{ErrorKind::protocol, "the python-string worker wrote a line that is not a JSON object"};
     co_return reply;
   }
   reply.message = std::move(parsed->as_object());
@@ -198,8 +198,9 @@ net::Task<ToolResult> WorkerProcess::call(const std::string& name, const json::o
   }
   if (!reply.message) {
     const Error& e = reply.message.error();
-    if (e.code == "cancelled") co_return ToolResult::error("tool '" + name + "' was cancelled; its worker was stopped");
-    if (e.code == "protocol") co_return ToolResult::error("tool '" + name + "' failed: " + e.message);
+    if (e.kind == ErrorKind::cancelled)
+      co_return ToolResult::error("tool '" + name + "' was cancelled; its worker was stopped");
+    if (e.kind == ErrorKind::protocol) co_return ToolResult::error("tool '" + name + "' failed: " + e.message);
     co_return ToolResult::error("tool '" + name + "' crashed: its Python worker " + co_await exit_description() +
                                 "; a new worker (with fresh module state) takes the next call");
   }

@@ -24,7 +24,7 @@ Result<void> check_stdio_command(const StdioBridgeOptions& options) {
   p.argv = options.command;
   p.env = options.env;
   auto found = net::find_program(p);
-  if (!found) return Error{found.error().code, "stdio MCP server: " + found.error().message};
+  if (!found) return found.error().reworded("stdio MCP server: " + found.error().message);
   return {};
 }
 

@@ -3,28 +3,16 @@
 #include <signal.h>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/log.hpp"
+#include "net/background.hpp"
 
 namespace kaos::mcp::stdio_detail {
 namespace {
 
 namespace asio = boost::asio;
-
-// Completion handler of the session's coroutines: an escaped exception is a bug; say where.
-auto log_failure(std::string what) {
-  return [what = std::move(what)](std::exception_ptr e) {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      spdlog::error("{} failed: {}", what, ex.what());
-    }
-  };
-}
 
 std::string excerpt(std::string_view s, std::size_t n = 200) {
   return s.size() <= n ? std::string(s) : std::string(s.substr(0, n)) + "...";
@@ -68,9 +56,10 @@ Result<std::shared_ptr<StdioSession>> StdioSession::start(net::Executor executor
   if (shared->active.fetch_add(1) >= o.max_sessions) {
     shared->active.fetch_sub(1);
     ++stats.sessions_rejected;
-    return Error{"unavailable", "stdio bridge: all " + std::to_string(o.max_sessions) +
-                                    " sessions are in use (each runs its own stdio server process); end an idle "
-                                    "session (DELETE /mcp) or raise the session limit"};
+    return Error{ErrorKind::unavailable,
+                 "stdio bridge: all " + std::to_string(o.max_sessions) +
+                     " sessions are in use (each runs its own stdio server process); end an idle "
+                     "session (DELETE /mcp) or raise the session limit"};
   }
   auto number = shared->next_session.fetch_add(1);
   std::shared_ptr<StdioSession> self(
@@ -83,15 +72,15 @@ Result<std::shared_ptr<StdioSession>> StdioSession::start(net::Executor executor
   auto process = net::Process::spawn(self->strand_, std::move(p));
   if (!process) {
     ++stats.sessions_rejected;
-    return Error{process.error().code, "stdio bridge: " + process.error().message};  // ~self frees the slot
+    return process.error().reworded("stdio bridge: " + process.error().message);  // ~self frees the slot
   }
   self->process_ = std::shared_ptr<net::Process>(std::move(*process));
   self->label_ += " (pid " + std::to_string(self->process_->pid()) + ")";
   ++stats.children_started;
   ++stats.children_running;
   spdlog::info("{}: started {}", self->label_, o.command.front());
-  asio::co_spawn(self->strand_, self->read_stdout(), log_failure(self->label_ + " stdout reader"));
-  asio::co_spawn(self->strand_, self->read_stderr(), log_failure(self->label_ + " stderr reader"));
+  net::spawn_background(self->strand_, self->read_stdout(), self->label_ + " stdout reader");
+  net::spawn_background(self->strand_, self->read_stderr(), self->label_ + " stderr reader");
   return self;
 }
 
@@ -147,13 +136,14 @@ void StdioSession::on_close() {
   if (gone_) return;  // already exited and reaped
   gone_ = "the MCP session was closed";
   process_->close_stdin();
-  asio::co_spawn(
+  // `self` is a parameter, not a capture: the coroutine frame keeps it, the lambda does not live on.
+  net::spawn_background(
       strand_,
-      [self = shared_from_this()]() -> Task<void> {
+      [](std::shared_ptr<StdioSession> self) -> Task<void> {
         auto status = co_await self->wait_exit(std::chrono::milliseconds(0));
         spdlog::info("{}: stopped at session close ({})", self->label_, status.describe());
-      },
-      log_failure(label_ + " close"));
+      }(shared_from_this()),
+      label_ + " close");
 }
 
 void StdioSession::enqueue(std::string line) {
@@ -162,7 +152,7 @@ void StdioSession::enqueue(std::string line) {
   ++shared_->stats->messages_in;
   if (writing_) return;
   writing_ = true;
-  asio::co_spawn(strand_, write_loop(), log_failure(label_ + " writer"));
+  net::spawn_background(strand_, write_loop(), label_ + " writer");
 }
 
 Task<void> StdioSession::write_loop() {
@@ -188,7 +178,7 @@ Task<void> StdioSession::read_stdout() {
   for (;;) {
     auto line = co_await process_->read_line(shared_->options.max_message_bytes);
     if (!line) {
-      if (line.error().code == "too_large") {
+      if (line.error().kind == ErrorKind::too_large) {
         ++shared_->stats->invalid_lines;
         spdlog::warn("{}: skipped a stdout line: {}", label_, line.error().message);
         continue;
@@ -207,7 +197,7 @@ Task<void> StdioSession::read_stderr() {
   for (;;) {
     auto line = co_await process_->read_stderr_line();
     if (!line) {
-      if (line.error().code == "too_large") {
+      if (line.error().kind == ErrorKind::too_large) {
         spdlog::info("{} stderr: (skipped a line over 64 KiB)", label_);
         continue;
       }

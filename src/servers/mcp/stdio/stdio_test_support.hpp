@@ -5,8 +5,6 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
@@ -16,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "net/background.hpp"
 #include "net/testing.hpp"
 #include "servers/mcp/stdio/stdio_bridge.hpp"
 
@@ -102,9 +101,9 @@ inline std::string call_json(int id, std::string_view tool, std::string_view arg
          std::string(tool) + R"(","arguments":)" + std::string(args) + meta + "}}";
 }
 
-/// Hands a message to the handler the way the transport does (a detached receive coroutine).
+/// Hands a message to the handler the way the transport does (a receive coroutine nobody awaits).
 inline void deliver(Loop& loop, SessionHandler& handler, std::string_view text) {
-  asio::co_spawn(loop.executor(), handler.receive(message(text)), asio::detached);
+  net::spawn_background(loop.executor(), handler.receive(message(text)), "deliver");
 }
 
 /// The text of the first content block of a tools/call response ("" if there is none).
