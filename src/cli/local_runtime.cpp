@@ -59,43 +59,35 @@ Result<int> start_supervisor(const local::StateDir& state, bool detach, std::chr
 
 bool apply_sources(local::ControlClient& client, const std::vector<std::pair<std::string, std::string>>& sources,
                    bool prune) {
-  json::object body;
-  body["sources"] = local::sources_json(sources);
-  body["prune"] = prune;
-  auto res = client.post("/v1/apply", body);
+  auto res = local::post_apply(client, {local::wire_sources(sources), prune});
   if (!res) {
     std::cerr << "kaos: " << res.error().message << "\n";
     return false;
   }
-  Style err(stderr);
-  if (res->status == 422 && res->body.is_object()) {
-    for (const auto& e : res->body.at("errors").get_array())
-      std::cerr << err.red("error") << ": " << value_text(e) << "\n";
+  if (const auto* rejected = std::get_if<protocol::kaos::ApplyRejection>(&*res)) {
+    Style err(stderr);
+    for (const auto& e : rejected->errors) std::cerr << err.red("error") << ": " << e << "\n";
     std::cerr << "nothing was changed\n";
     return false;
   }
-  if (res->status != 200 || !res->body.is_object()) {
-    std::cerr << "kaos: the local runtime answered " << res->status << ": " << to_json(res->body) << "\n";
-    return false;
-  }
   Style out(stdout);
-  for (const auto& a : res->body.at("actions").get_array()) {
-    auto action = std::string(a.at("action").get_string());
-    if (action == "unchanged") continue;
-    std::cout << value_text(a.at("id")) << " " << (action == "deleted" ? out.yellow(action) : out.green(action))
-              << "\n";
+  for (const auto& a : std::get<protocol::kaos::ApplyReply>(*res).actions) {
+    if (a.action == "unchanged") continue;
+    std::cout << a.id << " " << (a.action == "deleted" ? out.yellow(a.action) : out.green(a.action)) << "\n";
   }
   return true;
 }
 
 namespace {
-bool settled(const json::object& r) {
-  auto phase = r.at("phase").get_string();
-  if (phase == "Ready" || phase == "Failed") return true;
-  auto msg = std::string(r.at("message").get_string());
-  // Waiting for something absent or Failed (see Supervisor::dependencies_ready) will not
+using plan::Phase;
+
+bool settled(const protocol::kaos::ResourceStatus& r) {
+  auto phase = local::phase_of(r);
+  if (phase == Phase::Ready || phase == Phase::Failed) return true;
+  // Waiting for something absent or Failed (see Supervisor::unready_dependency) will not
   // change by itself: settled, so `kaos up` reports it instead of waiting out its timeout.
-  return phase == "Waiting" && (msg.ends_with("not found") || msg.ends_with(" failed"));
+  // (The wire has no field for "blocked for good" yet, so the message says it.)
+  return phase == Phase::Waiting && (r.message.ends_with("not found") || r.message.ends_with(" failed"));
 }
 }  // namespace
 
@@ -104,27 +96,24 @@ bool wait_settled(local::ControlClient& client, std::chrono::milliseconds timeou
   std::map<std::string, std::string> seen;
   Style style(stdout);
   for (;;) {
-    auto res = client.get("/v1/resources");
-    if (!res || res->status != 200 || !res->body.is_array()) {
-      std::cerr << "kaos: " << (res ? "unexpected answer from the local runtime" : res.error().message) << "\n";
+    auto list = local::list_resources(client);
+    if (!list) {
+      std::cerr << "kaos: " << list.error().message << "\n";
       return false;
     }
     bool all = true, failed = false;
-    for (const auto& v : res->body.get_array()) {
-      const auto& r = v.get_object();
-      auto id = std::string(r.at("id").get_string());
-      auto phase = std::string(r.at("phase").get_string());
-      auto line = phase + " " + std::string(r.at("message").get_string());
-      if (seen[id] != line) {
-        seen[id] = line;
-        auto colored = phase == "Ready"    ? style.green(phase)
-                       : phase == "Failed" ? style.red(phase)
-                                           : style.yellow(phase);
-        std::cout << "  " << id << "  " << colored << "  " << style.dim(std::string(r.at("message").get_string()))
-                  << "\n";
+    for (const auto& r : *list) {
+      auto phase = local::phase_of(r);
+      auto line = r.phase + " " + r.message;
+      if (seen[r.id] != line) {
+        seen[r.id] = line;
+        auto colored = phase == Phase::Ready    ? style.green(r.phase)
+                       : phase == Phase::Failed ? style.red(r.phase)
+                                                : style.yellow(r.phase);
+        std::cout << "  " << r.id << "  " << colored << "  " << style.dim(r.message) << "\n";
       }
       all = all && settled(r);
-      failed = failed || phase == "Failed";
+      failed = failed || phase == Phase::Failed;
     }
     if (all) return !failed;
     if (std::chrono::steady_clock::now() >= deadline) {
@@ -136,7 +125,7 @@ bool wait_settled(local::ControlClient& client, std::chrono::milliseconds timeou
   }
 }
 
-void print_status_table(const json::array& resources, bool wide) {
+void print_status_table(const std::vector<protocol::kaos::ResourceStatus>& resources, bool wide) {
   std::vector<std::string> headers{"KIND", "NAME", "NAMESPACE", "PHASE", "READY", "ENDPOINT"};
   if (wide) {
     headers.push_back("RESTARTS");
@@ -144,19 +133,13 @@ void print_status_table(const json::array& resources, bool wide) {
   }
   headers.push_back("MESSAGE");
   Table t(headers);
-  for (const auto& v : resources) {
-    const auto& r = v.get_object();
-    std::vector<std::string> row{value_text(r.at("kind")),
-                                 value_text(r.at("name")),
-                                 value_text(r.at("namespace")),
-                                 value_text(r.at("phase")),
-                                 r.at("ready").as_bool() ? "true" : "false",
-                                 value_text(r.at("endpoint"))};
+  for (const auto& r : resources) {
+    std::vector<std::string> row{r.kind, r.name, r.namespace_, r.phase, r.ready ? "true" : "false", r.endpoint};
     if (wide) {
-      row.push_back(value_text(r.at("restarts")));
-      row.push_back(value_text(r.at("pid")));
+      row.push_back(std::to_string(r.restarts));
+      row.push_back(std::to_string(r.pid));
     }
-    row.push_back(wide ? value_text(r.at("message")) : preview(value_text(r.at("message")), 60));
+    row.push_back(wide ? r.message : preview(r.message, 60));
     t.add_row(std::move(row));
   }
   if (t.empty()) {

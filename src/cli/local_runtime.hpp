@@ -31,6 +31,6 @@ bool apply_sources(local::ControlClient& client, const std::vector<std::pair<std
 bool wait_settled(local::ControlClient& client, std::chrono::milliseconds timeout);
 
 /// The resources table (KIND NAME NAMESPACE PHASE READY ENDPOINT [RESTARTS PID] MESSAGE).
-void print_status_table(const json::array& resources, bool wide);
+void print_status_table(const std::vector<protocol::kaos::ResourceStatus>& resources, bool wide);
 
 }  // namespace kaos::cli

@@ -15,16 +15,14 @@ Result<std::string> resolve_endpoint(std::string_view kind, std::string_view nam
   if (!client) return Error{client.error().kind, client.error().message + ", or pass --url"};
   auto res = local::find_resource(*client, kind, name, namespace_);
   if (!res) return res.error();
-  auto endpoint = std::string(string_field(*res, "endpoint").value_or(""));
-  auto phase = std::string(string_field(*res, "phase").value_or(""));
-  if (endpoint.empty() || phase == "Failed") {
-    auto message = std::string(string_field(*res, "message").value_or(""));
-    return Error{ErrorKind::unavailable, std::string(kind) + " '" + std::string(name) + "' is " +
-                                             (phase.empty() ? std::string("not running") : phase) +
-                                             (message.empty() ? "" : ": " + message) + " (see `kaos describe " +
-                                             std::string(kind) + " " + std::string(name) + "`)"};
+  const auto& status = res->status;
+  if (status.endpoint.empty() || local::phase_of(status) == plan::Phase::Failed) {
+    return Error{ErrorKind::unavailable, std::string(kind) + " '" + std::string(name) + "' is " + status.phase +
+                                             (status.message.empty() ? "" : ": " + status.message) +
+                                             " (see `kaos describe " + std::string(kind) + " " + std::string(name) +
+                                             "`)"};
   }
-  return endpoint;
+  return status.endpoint;
 }
 
 }  // namespace kaos::cli

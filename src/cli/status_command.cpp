@@ -22,31 +22,22 @@ Result<local::ControlClient> connect(std::string_view command) {
   return c;
 }
 
-Result<json::array> resources(local::ControlClient& client, const std::string& path) {
-  auto res = client.get(path);
-  if (!res) return res.error();
-  if (res->status != 200 || !res->body.is_array())
-    return Error{ErrorKind::protocol,
-                 "the local runtime answered " + std::to_string(res->status) + ": " + to_json(res->body)};
-  return res->body.get_array();
-}
+namespace wire = protocol::kaos;
 
 int run_status(const std::string& output) {
   auto client = connect("status");
   if (!client) return 1;
-  auto res = client->get("/v1/status");
-  if (!res || res->status != 200) {
-    std::cerr << "kaos status: " << (res ? to_json(res->body) : res.error().message) << "\n";
+  auto reply = local::fetch_status(*client);
+  if (!reply) {
+    std::cerr << "kaos status: " << reply.error().message << "\n";
     return 1;
   }
   if (output == "json") {
-    print_json(res->body);
+    print_json(wire::status_reply_json(*reply));
     return 0;
   }
-  const auto& sup = res->body.at("supervisor").get_object();
-  std::cout << "local runtime: pid " << value_text(sup.at("pid")) << ", state " << value_text(sup.at("state_dir"))
-            << "\n\n";
-  print_status_table(res->body.at("resources").get_array(), output == "wide");
+  std::cout << "local runtime: pid " << reply->supervisor.pid << ", state " << reply->supervisor.state_dir << "\n\n";
+  print_status_table(reply->resources, output == "wide");
   return 0;
 }
 
@@ -59,17 +50,16 @@ int run_get(const std::string& kind_word, const std::string& name, const std::st
   }
   auto client = connect("get");
   if (!client) return 1;
-  auto list = resources(*client, kind.empty() ? "/v1/resources" : "/v1/resources/" + kind);
+  auto list = local::list_resources(*client, kind);
   if (!list) {
     std::cerr << "kaos get: " << list.error().message << "\n";
     return 1;
   }
-  json::array picked;
-  for (const auto& v : *list) {
-    const auto& r = v.get_object();
-    if (!all_ns && r.at("namespace").get_string() != ns) continue;
-    if (!name.empty() && r.at("name").get_string() != name) continue;
-    picked.push_back(v);
+  std::vector<wire::ResourceStatus> picked;
+  for (const auto& r : *list) {
+    if (!all_ns && r.namespace_ != ns) continue;
+    if (!name.empty() && r.name != name) continue;
+    picked.push_back(r);
   }
   if (!name.empty() && picked.empty()) {
     std::cerr << "kaos get: " << kind << " '" << name << "' not found in namespace '" << ns << "'\n";
@@ -77,10 +67,9 @@ int run_get(const std::string& kind_word, const std::string& name, const std::st
   }
   if (output == "json" || output == "yaml") {
     // One resource by name: its full description; a list: the statuses.
-    json::value out = picked;
+    json::value out = wire::resource_list_json(picked);
     if (!name.empty()) {
-      auto d = client->get("/v1/resources/" + kind + "/" + ns + "/" + name);
-      if (d && d->status == 200) out = d->body;
+      if (auto d = local::find_resource(*client, kind, name, ns)) out = wire::resource_description_json(*d);
     }
     if (output == "json")
       print_json(out);
@@ -90,6 +79,54 @@ int run_get(const std::string& kind_word, const std::string& name, const std::st
   }
   print_status_table(picked, output == "wide");
   return 0;
+}
+
+void print_description(const wire::ResourceDescription& d) {
+  Style s(stdout);
+  auto field = [&](std::string_view label, const std::string& value) {
+    std::cout << s.bold(std::string(label) + ":") << std::string(12 - std::min<std::size_t>(11, label.size()), ' ')
+              << value << "\n";
+  };
+  const auto& st = d.status;
+  field("Name", st.name);
+  field("Namespace", st.namespace_);
+  field("Kind", st.kind);
+  field("Phase", st.phase);
+  field("Ready", st.ready ? "true" : "false");
+  field("Endpoint", st.endpoint);
+  field("Message", st.message);
+  field("PID", std::to_string(st.pid));
+  field("Restarts", std::to_string(st.restarts));
+  field("Log", st.log);
+  std::string cmd;
+  for (const auto& a : d.command) cmd += (cmd.empty() ? "" : " ") + a;
+  field("Command", cmd);
+  std::cout << s.bold("Environment:") << "\n";
+  for (const auto& e : d.env)
+    std::cout << "  " << e.name << "=" << (e.value ? preview(*e.value, 100) : "<" + e.value_from.value_or("") + ">")
+              << "\n";
+  if (!d.dependencies.empty()) {
+    std::cout << s.bold("Depends on:") << "\n";
+    for (const auto& dep : d.dependencies) std::cout << "  " << dep << "\n";
+  }
+  std::cout << s.bold("Spec:") << "\n";
+  std::string spec_yaml = to_yaml(d.spec);
+  std::string line;
+  for (char c : spec_yaml) {
+    if (c == '\n') {
+      std::cout << "  " << line << "\n";
+      line.clear();
+    } else {
+      line += c;
+    }
+  }
+  std::cout << s.bold("Events:") << "\n";
+  Table t({"TIME", "TYPE", "MESSAGE"});
+  for (const auto& e : d.events) t.add_row({short_time(e.timestamp), e.type, e.message});
+  if (t.empty())
+    std::cout << "  none\n";
+  else
+    t.print(std::cout, s);
 }
 
 int run_describe(const std::string& kind_word, const std::string& name, const std::string& ns) {
@@ -105,75 +142,23 @@ int run_describe(const std::string& kind_word, const std::string& name, const st
     std::cerr << "kaos describe: " << res.error().message << "\n";
     return 1;
   }
-  const auto& d = *res;
-  Style s(stdout);
-  auto field = [&](std::string_view label, const std::string& value) {
-    std::cout << s.bold(std::string(label) + ":") << std::string(12 - std::min<std::size_t>(11, label.size()), ' ')
-              << value << "\n";
-  };
-  field("Name", value_text(d.at("name")));
-  field("Namespace", value_text(d.at("namespace")));
-  field("Kind", value_text(d.at("kind")));
-  field("Phase", value_text(d.at("phase")));
-  field("Ready", d.at("ready").as_bool() ? "true" : "false");
-  field("Endpoint", value_text(d.at("endpoint")));
-  field("Message", value_text(d.at("message")));
-  field("PID", value_text(d.at("pid")));
-  field("Restarts", value_text(d.at("restarts")));
-  field("Log", value_text(d.at("log")));
-  std::string cmd;
-  for (const auto& a : d.at("command").get_array()) cmd += (cmd.empty() ? "" : " ") + value_text(a);
-  field("Command", cmd);
-  std::cout << s.bold("Environment:") << "\n";
-  for (const auto& e : d.at("env").get_array()) {
-    const auto& o = e.get_object();
-    std::cout << "  " << value_text(o.at("name")) << "="
-              << (o.contains("value") ? preview(value_text(o.at("value")), 100)
-                                      : "<" + value_text(o.at("valueFrom")) + ">")
-              << "\n";
-  }
-  if (!d.at("dependencies").get_array().empty()) {
-    std::cout << s.bold("Depends on:") << "\n";
-    for (const auto& dep : d.at("dependencies").get_array()) std::cout << "  " << value_text(dep) << "\n";
-  }
-  std::cout << s.bold("Spec:") << "\n";
-  std::string spec_yaml = to_yaml(d.at("spec"));
-  std::string line;
-  for (char c : spec_yaml) {
-    if (c == '\n') {
-      std::cout << "  " << line << "\n";
-      line.clear();
-    } else {
-      line += c;
-    }
-  }
-  std::cout << s.bold("Events:") << "\n";
-  Table t({"TIME", "TYPE", "MESSAGE"});
-  for (const auto& e : d.at("events").get_array()) {
-    const auto& o = e.get_object();
-    t.add_row({short_time(value_text(o.at("timestamp"))), value_text(o.at("type")), value_text(o.at("message"))});
-  }
-  if (t.empty())
-    std::cout << "  none\n";
-  else
-    t.print(std::cout, s);
+  print_description(*res);
   return 0;
 }
 
 int run_logs(const std::string& name, const std::string& kind_word, const std::string& ns, bool follow, int tail) {
   auto client = connect("logs");
   if (!client) return 1;
-  auto list = resources(*client, "/v1/resources");
+  auto list = local::list_resources(*client);
   if (!list) {
     std::cerr << "kaos logs: " << list.error().message << "\n";
     return 1;
   }
   auto kind = local::canonical_kind(kind_word);
-  std::vector<json::object> matches;
-  for (const auto& v : *list) {
-    const auto& r = v.get_object();
-    if (r.at("name").get_string() != name || r.at("namespace").get_string() != ns) continue;
-    if (!kind.empty() && r.at("kind").get_string() != kind) continue;
+  std::vector<wire::ResourceStatus> matches;
+  for (const auto& r : *list) {
+    if (r.name != name || r.namespace_ != ns) continue;
+    if (!kind.empty() && r.kind != kind) continue;
     matches.push_back(r);
   }
   if (matches.empty()) {
@@ -184,7 +169,7 @@ int run_logs(const std::string& name, const std::string& kind_word, const std::s
     std::cerr << "kaos logs: several resources are named '" << name << "'; add --kind agent|modelapi|mcpserver\n";
     return 2;
   }
-  auto path = std::string(matches[0].at("log").get_string());
+  const auto path = matches[0].log;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     std::cerr << "kaos logs: no log yet at " << path << "\n";

@@ -115,14 +115,14 @@ net::Task<int> models(net::HttpClient& http, const ModelsFlags& f, std::string u
 }
 
 // Every Ready ModelAPI of the local runtime in the namespace, one row per model.
-net::Task<int> all_models(net::HttpClient& http, const ModelsFlags& f, json::array modelapis) {
+net::Task<int> all_models(net::HttpClient& http, const ModelsFlags& f,
+                          std::vector<protocol::kaos::ResourceStatus> modelapis) {
   Table t({"MODELAPI", "MODEL", "OWNED BY"});
   json::array out;
   int status = 0;
-  for (const auto& v : modelapis) {
-    const auto& m = v.as_object();
-    auto name = std::string(string_field(m, "name").value_or(""));
-    auto url = std::string(string_field(m, "endpoint").value_or(""));
+  for (const auto& m : modelapis) {
+    const auto& name = m.name;
+    const auto& url = m.endpoint;
     net::ClientRequest req;
     req.url = url + "/v1/models";
     if (!f.api_key.empty()) req.headers.set("Authorization", "Bearer " + f.api_key);
@@ -165,17 +165,14 @@ int run_models(const ModelsFlags& f) {
       std::cerr << "kaos models: " << client.error().message << ", or give --url\n";
       return 1;
     }
-    auto res = client->get("/v1/resources/modelapi");
-    if (!res || res->status != 200 || !res->body.is_array()) {
-      std::cerr << "kaos models: " << (res ? "unexpected answer from the local runtime" : res.error().message) << "\n";
+    auto list = local::list_resources(*client, "modelapi");
+    if (!list) {
+      std::cerr << "kaos models: " << list.error().message << "\n";
       return 1;
     }
-    json::array ready;
-    for (const auto& v : res->body.get_array()) {
-      const auto& r = v.get_object();
-      if (r.at("namespace").get_string() == f.endpoint.namespace_ && r.at("phase").get_string() == "Ready")
-        ready.push_back(v);
-    }
+    std::vector<protocol::kaos::ResourceStatus> ready;
+    for (const auto& r : *list)
+      if (r.namespace_ == f.endpoint.namespace_ && local::phase_of(r) == plan::Phase::Ready) ready.push_back(r);
     if (ready.empty()) {
       std::cerr << "kaos models: no ModelAPI is Ready in namespace '" << f.endpoint.namespace_
                 << "' (see `kaos status`)\n";

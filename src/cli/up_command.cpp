@@ -43,16 +43,14 @@ bool load_and_check(const std::vector<std::string>& paths, std::vector<std::pair
 }
 
 void print_next_steps(local::ControlClient& client) {
-  auto res = client.get("/v1/resources");
-  if (!res || !res->body.is_array()) return;
+  auto list = local::list_resources(client);
+  if (!list) return;
   std::cout << "\n";
-  print_status_table(res->body.get_array(), false);
+  print_status_table(*list, false);
   std::vector<std::string> agents;
-  for (const auto& v : res->body.get_array()) {
-    const auto& r = v.get_object();
-    if (r.at("kind").get_string() != "Agent" || r.at("phase").get_string() != "Ready") continue;
-    auto ns = std::string(r.at("namespace").get_string());
-    agents.push_back(value_text(r.at("name")) + (ns == "default" ? "" : " -n " + ns));
+  for (const auto& r : *list) {
+    if (r.kind != "Agent" || local::phase_of(r) != plan::Phase::Ready) continue;
+    agents.push_back(r.name + (r.namespace_ == "default" ? "" : " -n " + r.namespace_));
   }
   if (!agents.empty()) {
     std::cout << "\nchat with an agent:\n";
@@ -149,11 +147,11 @@ int run_delete(const std::vector<std::string>& paths, const std::vector<std::str
     std::cerr << "kaos delete: " << client.error().message << "\n";
     return 1;
   }
-  json::object body;
+  protocol::kaos::DeleteRequest request;
   if (!paths.empty()) {
     std::vector<std::pair<std::string, std::string>> sources;
     if (!read_sources(paths, sources)) return 1;
-    body["sources"] = local::sources_json(sources);
+    request.sources = local::wire_sources(sources);
   } else {
     if (words.size() != 2) {
       std::cerr << "kaos delete: give -f PATH or KIND NAME (e.g. kaos delete agent assistant)\n";
@@ -163,25 +161,19 @@ int run_delete(const std::vector<std::string>& paths, const std::vector<std::str
       std::cerr << "kaos delete: unknown kind '" << words[0] << "' (agent, modelapi, mcpserver)\n";
       return 2;
     }
-    json::object r;
-    r["kind"] = words[0];
-    r["namespace"] = ns;
-    r["name"] = words[1];
-    json::array list;
-    list.push_back(std::move(r));
-    body["resources"] = std::move(list);
+    request.resources = std::vector<protocol::kaos::ResourceKey>{{words[0], ns, words[1]}};
   }
-  auto res = client->post("/v1/delete", body);
-  if (!res || res->status != 200) {
-    std::cerr << "kaos delete: " << (res ? to_json(res->body) : res.error().message) << "\n";
+  auto reply = local::post_delete(*client, request);
+  if (!reply) {
+    std::cerr << "kaos delete: " << reply.error().message << "\n";
     return 1;
   }
-  const auto& deleted = res->body.at("deleted").get_array();
+  const auto& deleted = reply->deleted;
   if (deleted.empty()) {
     std::cerr << "kaos delete: nothing matched (see `kaos status`)\n";
     return 1;
   }
-  for (const auto& id : deleted) std::cout << value_text(id) << " deleted\n";
+  for (const auto& id : deleted) std::cout << id << " deleted\n";
   return 0;
 }
 

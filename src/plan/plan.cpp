@@ -10,6 +10,24 @@
 
 namespace kaos::plan {
 
+const std::vector<std::string_view>& workload_kinds() {
+  static const std::vector<std::string_view> kinds{"ModelAPI", "MCPServer", "Agent"};
+  return kinds;
+}
+
+bool is_workload_kind(std::string_view kind) {
+  const auto& kinds = workload_kinds();
+  return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+}
+
+std::optional<WorkloadStatus> Workload::implied_status() const {
+  if (!failure && !waiting) return std::nullopt;
+  WorkloadStatus s;
+  s.phase = failure ? Phase::Failed : Phase::Waiting;
+  s.message = failure ? *failure : *waiting;
+  return s;
+}
+
 std::string WorkloadRef::id() const {
   std::string k = kind;
   std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });

@@ -10,12 +10,19 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "api/mcp_runtimes.hpp"
 #include "api/resource.hpp"
+#include "plan/status.hpp"
 
 namespace kaos::plan {
+
+/// The kinds that plan a workload, in start order: "ModelAPI", "MCPServer", "Agent" (the
+/// resources' own kind names, as api::resource_kind spells them).
+const std::vector<std::string_view>& workload_kinds();
+bool is_workload_kind(std::string_view kind);
 
 /// Identifies a workload: kind is "Agent", "ModelAPI" or "MCPServer".
 struct WorkloadRef {
@@ -91,6 +98,9 @@ struct Workload {
   /// ... or Waiting with this message (e.g. `ModelAPI X not found` when the dependency is not
   /// in the set).
   std::optional<std::string> waiting;
+  /// The status the plan alone decides: phase Failed with `failure`, or Waiting with `waiting`
+  /// (never both: a workload that cannot run waits for nothing); nullopt when it can start.
+  std::optional<WorkloadStatus> implied_status() const;
   /// Hash of everything that affects the running process (command, env, files, port, ...):
   /// a changed fingerprint means restart; an unchanged one means leave it running.
   std::string fingerprint;

@@ -1,19 +1,37 @@
+// The control API's routes: parse the body into its protocol type, call the supervisor, write
+// the answer through the same types (control_api.hpp lists the routes).
 #include "control/local/control_api.hpp"
+
+#include <unistd.h>
 
 #include <algorithm>
 
+#include "api/kinds.hpp"
 #include "api/manifest.hpp"
+#include "control/local/control_wire.hpp"
+#include "protocol/kaos/control.hpp"
 
 namespace kaos::local {
 
+namespace wire = protocol::kaos;
+
 namespace {
 
-net::Response json_response(int status, const json::value& v) {
-  return net::Response::json(status, to_json(v));
+net::Response json_response(int status, const json::object& o) {
+  return net::Response::json(status, to_json(o));
+}
+net::Response json_response(int status, const json::array& a) {
+  return net::Response::json(status, to_json(a));
+}
+// Errors: {"detail": …} (wire::parse_detail reads it), built by the one net builder.
+net::Response detail(int status, std::string_view message) {
+  return net::Response::detail(status, message);
 }
 
-net::Response detail(int status, std::string message) {
-  return net::Response::detail(status, message);
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
 }
 
 // Constant-time comparison: the token must not leak through timing.
@@ -24,27 +42,56 @@ bool same_token(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
-Result<std::vector<std::pair<std::string, std::string>>> read_sources(const json::object& body) {
+std::vector<std::pair<std::string, std::string>> source_pairs(const std::vector<wire::Source>& sources) {
   std::vector<std::pair<std::string, std::string>> out;
-  const auto* sources = find_field(body, "sources");
-  if (!sources || !sources->is_array()) return Error::invalid("sources: expected an array of {name, text}");
-  for (const auto& s : sources->get_array()) {
-    const auto* o = s.if_object();
-    auto text = o ? string_field(*o, "text") : std::nullopt;
-    if (!text) return Error::invalid("sources[]: each needs a string 'text'");
-    out.emplace_back(std::string(string_field(*o, "name").value_or("")), std::string(*text));
-  }
+  for (const auto& s : sources) out.emplace_back(s.name, s.text);
   return out;
+}
+
+std::vector<wire::ResourceStatus> statuses(const Supervisor& sup, std::string_view kind = {}) {
+  std::vector<wire::ResourceStatus> out;
+  for (const auto& r : sup.status())
+    if (kind.empty() || r.ref.kind == kind) out.push_back(wire_status(r));
+  return out;
+}
+
+Result<json::value> body_json(const net::Request& req) {
+  auto body = parse_json(req.body);
+  if (!body) return Error::invalid("body: expected a JSON object");
+  return body;
+}
+
+// The workloads a delete request names (kinds canonicalized; other kinds in manifests ignored).
+Result<std::vector<plan::WorkloadRef>> delete_targets(const wire::DeleteRequest& request) {
+  std::vector<plan::WorkloadRef> refs;
+  if (request.sources) {
+    auto set = api::load_manifests(source_pairs(*request.sources));
+    for (const auto& e : set.entries)
+      if (auto kind = canonical_kind(e.kind); e.resource && !kind.empty())
+        refs.push_back({kind, api::resource_metadata(*e.resource).namespace_, e.name});
+  }
+  if (request.resources) {
+    for (std::size_t i = 0; i < request.resources->size(); ++i) {
+      const auto& key = (*request.resources)[i];
+      auto kind = canonical_kind(key.kind);
+      if (kind.empty())
+        return Error::invalid("resources[" + std::to_string(i) + "].kind: expected agent, modelapi or mcpserver");
+      refs.push_back({kind, key.namespace_, key.name});
+    }
+  }
+  return refs;
 }
 
 }  // namespace
 
 std::string canonical_kind(std::string_view word) {
-  std::string w(word);
-  std::transform(w.begin(), w.end(), w.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (w == "agent" || w == "agents") return "Agent";
-  if (w == "modelapi" || w == "modelapis" || w == "api" || w == "apis") return "ModelAPI";
-  if (w == "mcpserver" || w == "mcpservers" || w == "mcp" || w == "mcps") return "MCPServer";
+  const auto w = lower(word);
+  for (const auto& info : api::kaos_kinds()) {
+    if (!plan::is_workload_kind(info.kind)) continue;
+    bool named = w == lower(info.kind) || w == info.singular || w == info.plural ||
+                 std::find(info.short_names.begin(), info.short_names.end(), w) != info.short_names.end();
+    if (named) return info.kind;
+  }
   return {};
 }
 
@@ -58,89 +105,44 @@ std::shared_ptr<net::Router> make_control_router(Supervisor& sup, std::string to
     co_return co_await next(req);
   });
   r->get("/v1/status", [&sup](net::Request&) -> net::Task<net::Response> {
-    json::object s;
-    s["pid"] = static_cast<std::int64_t>(::getpid());
-    s["state_dir"] = sup.options().state.root;
-    json::object body;
-    body["supervisor"] = std::move(s);
-    body["resources"] = sup.status();
-    co_return json_response(200, body);
+    wire::StatusReply reply{{::getpid(), sup.options().state.root}, statuses(sup)};
+    co_return json_response(200, wire::status_reply_json(reply));
   });
-  r->get("/v1/resources",
-         [&sup](net::Request&) -> net::Task<net::Response> { co_return json_response(200, sup.status()); });
+  r->get("/v1/resources", [&sup](net::Request&) -> net::Task<net::Response> {
+    co_return json_response(200, wire::resource_list_json(statuses(sup)));
+  });
   r->get("/v1/resources/{kind}", [&sup](net::Request& req) -> net::Task<net::Response> {
     auto kind = canonical_kind(req.params.at("kind"));
     if (kind.empty())
       co_return detail(404, "unknown kind '" + req.params.at("kind") + "' (agent, modelapi, mcpserver)");
-    json::array out;
-    for (const auto& s : sup.status())
-      if (s.at("kind").get_string() == kind) out.push_back(s);
-    co_return json_response(200, out);
+    co_return json_response(200, wire::resource_list_json(statuses(sup, kind)));
   });
   r->get("/v1/resources/{kind}/{ns}/{name}", [&sup](net::Request& req) -> net::Task<net::Response> {
     auto kind = canonical_kind(req.params.at("kind"));
     if (kind.empty())
       co_return detail(404, "unknown kind '" + req.params.at("kind") + "' (agent, modelapi, mcpserver)");
-    std::string lower = kind;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    auto d = sup.describe(lower + "/" + req.params.at("ns") + "/" + req.params.at("name"));
-    if (!d) co_return detail(404, kind + " " + req.params.at("ns") + "/" + req.params.at("name") + " not found");
-    co_return json_response(200, *d);
+    const plan::WorkloadRef ref{kind, req.params.at("ns"), req.params.at("name")};
+    auto d = sup.describe(ref.id());
+    if (!d) co_return detail(404, kind + " " + ref.namespace_ + "/" + ref.name + " not found");
+    co_return json_response(200, wire::resource_description_json(wire_description(*d)));
   });
   r->post("/v1/apply", [&sup](net::Request& req) -> net::Task<net::Response> {
-    auto body = parse_json(req.body);
-    if (!body || !body->is_object()) co_return detail(400, "body: expected a JSON object");
-    auto sources = read_sources(body->get_object());
-    if (!sources) co_return detail(400, sources.error().message);
-    bool prune = bool_field(body->get_object(), "prune").value_or(false);
-    auto result = sup.apply(*sources, prune);
-    if (!result.errors.empty()) {
-      json::array errors;
-      for (auto& e : result.errors) errors.push_back(json::value(e));
-      json::object o;
-      o["errors"] = std::move(errors);
-      co_return json_response(422, o);
-    }
-    json::array actions;
-    for (auto& [id, action] : result.actions) {
-      json::object a;
-      a["id"] = id;
-      a["action"] = action;
-      actions.push_back(std::move(a));
-    }
-    json::object o;
-    o["actions"] = std::move(actions);
-    co_return json_response(200, o);
+    auto body = body_json(req);
+    auto request = body ? wire::parse_apply_request(*body) : Result<wire::ApplyRequest>(body.error());
+    if (!request) co_return detail(400, request.error().message);
+    auto result = sup.apply(source_pairs(request->sources), request->prune);
+    if (!result.errors.empty()) co_return json_response(422, wire::apply_rejection_json({result.errors}));
+    wire::ApplyReply reply;
+    for (auto& [id, action] : result.actions) reply.actions.push_back({id, action});
+    co_return json_response(200, wire::apply_reply_json(reply));
   });
   r->post("/v1/delete", [&sup](net::Request& req) -> net::Task<net::Response> {
-    auto body = parse_json(req.body);
-    if (!body || !body->is_object()) co_return detail(400, "body: expected a JSON object");
-    std::vector<plan::WorkloadRef> refs;
-    const auto& o = body->get_object();
-    if (o.contains("sources")) {
-      auto sources = read_sources(o);
-      if (!sources) co_return detail(400, sources.error().message);
-      auto set = api::load_manifests(*sources);
-      for (const auto& e : set.entries)
-        if (e.resource && canonical_kind(e.kind).size())
-          refs.push_back(
-              {canonical_kind(e.kind), e.resource ? api::resource_metadata(*e.resource).namespace_ : "", e.name});
-    }
-    if (const auto* list = find_field(o, "resources"); list && list->is_array()) {
-      for (const auto& item : list->get_array()) {
-        const auto* it = item.if_object();
-        if (!it) continue;
-        auto kind = canonical_kind(string_field(*it, "kind").value_or(""));
-        if (kind.empty()) co_return detail(400, "resources[].kind: expected agent, modelapi or mcpserver");
-        refs.push_back({kind, std::string(string_field(*it, "namespace").value_or("default")),
-                        std::string(string_field(*it, "name").value_or(""))});
-      }
-    }
-    json::array deleted;
-    for (auto& id : sup.remove(refs)) deleted.push_back(json::value(id));
-    json::object out;
-    out["deleted"] = std::move(deleted);
-    co_return json_response(200, out);
+    auto body = body_json(req);
+    auto request = body ? wire::parse_delete_request(*body) : Result<wire::DeleteRequest>(body.error());
+    if (!request) co_return detail(400, request.error().message);
+    auto refs = delete_targets(*request);
+    if (!refs) co_return detail(400, refs.error().message);
+    co_return json_response(200, wire::delete_reply_json({sup.remove(*refs)}));
   });
   r->post("/v1/shutdown", [request_shutdown](net::Request&) -> net::Task<net::Response> {
     request_shutdown();

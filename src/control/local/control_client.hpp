@@ -6,11 +6,14 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "control/local/state_dir.hpp"
 #include "core/json.hpp"
 #include "core/result.hpp"
+#include "plan/status.hpp"
+#include "protocol/kaos/control.hpp"
 
 namespace kaos::local {
 
@@ -40,13 +43,29 @@ class ControlClient {
   std::string token_;
 };
 
-/// Manifest texts as the control API's apply and delete take them: [{"name","text"}].
-json::array sources_json(const std::vector<std::pair<std::string, std::string>>& sources);
+/// The typed calls of the control API (bodies: protocol/kaos/control.hpp). A reply that is not
+/// the expected shape is an error "protocol" naming the route and the bad field; an answer other
+/// than the route's success status is an error naming the status and the runtime's detail.
+/// Every phase in a returned status is one plan::parse_phase accepts (phase_of reads it).
 
-/// The status of one resource as the control API reports it:
-/// {"kind","namespace","name","phase","ready","endpoint","message",...}; error "not_found"
-/// naming the resource and how to list what exists.
-Result<json::object> find_resource(ControlClient& client, std::string_view kind, std::string_view name,
-                                   std::string_view namespace_);
+/// GET /v1/status.
+Result<protocol::kaos::StatusReply> fetch_status(ControlClient& client);
+/// GET /v1/resources, or /v1/resources/{kind} when `kind` is given (any spelling it accepts).
+Result<std::vector<protocol::kaos::ResourceStatus>> list_resources(ControlClient& client, std::string_view kind = {});
+/// GET /v1/resources/{kind}/{ns}/{name}; error "not_found" naming the resource and how to list
+/// what exists.
+Result<protocol::kaos::ResourceDescription> find_resource(ControlClient& client, std::string_view kind,
+                                                          std::string_view name, std::string_view namespace_);
+/// POST /v1/apply: the actions (200) or, when the runtime refused the set, its errors (422).
+Result<std::variant<protocol::kaos::ApplyReply, protocol::kaos::ApplyRejection>> post_apply(
+    ControlClient& client, const protocol::kaos::ApplyRequest& request);
+/// POST /v1/delete.
+Result<protocol::kaos::DeleteReply> post_delete(ControlClient& client, const protocol::kaos::DeleteRequest& request);
+
+/// Manifest texts (name, text) as apply and delete take them.
+std::vector<protocol::kaos::Source> wire_sources(const std::vector<std::pair<std::string, std::string>>& sources);
+
+/// The phase of a status returned by the calls above (they checked it).
+plan::Phase phase_of(const protocol::kaos::ResourceStatus& status);
 
 }  // namespace kaos::local

@@ -141,20 +141,13 @@ void remove_supervisor(const StateDir& dir) {
 }
 
 Result<std::string> create_token(const StateDir& dir) {
-  // From the kernel's CSPRNG: the token is the only thing between another local user and
-  // control of the supervisor's children.
-  unsigned char bytes[32];
-  int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || ::read(fd, bytes, sizeof bytes) != static_cast<ssize_t>(sizeof bytes)) {
-    if (fd >= 0) ::close(fd);
-    return Error::io("cannot read /dev/urandom for the control token");
-  }
-  ::close(fd);
-  static constexpr char kHex[] = "0123456789abcdef";
+  // 32 bytes from the kernel's CSPRNG: the token is the only thing between another local user
+  // and control of the supervisor's children.
   std::string token;
-  for (unsigned char b : bytes) {
-    token += kHex[b >> 4];
-    token += kHex[b & 0xf];
+  try {
+    token = secure_random_hex(64);
+  } catch (const std::exception& e) {
+    return Error::io(std::string("cannot make the control token: ") + e.what());
   }
   if (auto r = write_file_atomic(dir.token_file(), token, 0600); !r) return r.error();
   return token;

@@ -1,29 +1,23 @@
+// The set of workloads: apply (what changed restarts), remove, stop, and their status.
 #include "control/local/supervisor.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <sys/stat.h>
-#include <unistd.h>
 #include <algorithm>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <fstream>
+#include <csignal>
 #include <set>
 
-#include <fmt/ranges.h>
-
-#include "control/local/supervisor_running.hpp"
+#include "control/local/supervisor_state.hpp"
 #include "core/ids.hpp"
+#include "net/background.hpp"
 
 namespace kaos::local {
 
 namespace asio = boost::asio;
-using Clock = std::chrono::steady_clock;
+using plan::Phase;
 
 namespace {
 
@@ -35,10 +29,20 @@ bool is_resource_of(const api::Resource& r, const plan::WorkloadRef& ref) {
   return api::resource_kind(r) == ref.kind && m.name == ref.name && m.namespace_ == ref.namespace_;
 }
 
+std::string resource_key(const api::Resource& r) {
+  const auto& m = api::resource_metadata(r);
+  return std::string(api::resource_kind(r)) + "/" + m.namespace_ + "/" + m.name;
+}
+
 std::uint16_t free_port() {
   asio::io_context ioc;
   asio::ip::tcp::acceptor a(ioc, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   return a.local_endpoint().port();
+}
+
+std::size_t kind_order(const std::string& kind) {
+  const auto& kinds = plan::workload_kinds();
+  return static_cast<std::size_t>(std::find(kinds.begin(), kinds.end(), kind) - kinds.begin());
 }
 
 }  // namespace
@@ -46,42 +50,28 @@ std::uint16_t free_port() {
 Supervisor::Supervisor(net::Executor executor, SupervisorOptions options)
     : executor_(executor),
       options_(std::move(options)),
+      host_(options_.host ? options_.host : system_host(executor)),
       secrets_(options_.state),
-      http_(executor),
-      changed_(std::make_shared<asio::steady_timer>(executor, Clock::time_point::max())) {}
+      changes_(executor) {}
 
 Supervisor::~Supervisor() {
-  for (auto& [id, r] : workloads_)
-    if (r->proc) r->proc->kill(SIGKILL);
+  for (auto& [id, s] : workloads_)
+    if (s->child) s->child->kill(SIGKILL);
 }
 
-void Supervisor::notify() {
-  auto old = std::exchange(changed_, std::make_shared<asio::steady_timer>(executor_, Clock::time_point::max()));
-  old->cancel();
+void Supervisor::event(WorkloadState& s, std::string type, std::string message) {
+  spdlog::info("{}: {} {}", s.w.ref.id(), type, message);
+  s.events.push_back({iso8601_now(), std::move(type), std::move(message)});
+  while (s.events.size() > kMaxEvents) s.events.pop_front();
 }
 
-net::Task<void> Supervisor::wait_change() {
-  auto t = changed_;
-  co_await t->async_wait(asio::as_tuple(asio::use_awaitable));
-}
-
-void Supervisor::event(Running& r, std::string type, std::string message) {
-  spdlog::info("{}: {} {}", r.w.ref.id(), type, message);
-  r.events.push_back({iso8601_now(), std::move(type), std::move(message)});
-  while (r.events.size() > kMaxEvents) r.events.pop_front();
-}
-
-void Supervisor::set_phase(Running& r, std::string phase, bool ready, std::string message) {
-  if (r.phase == phase && r.ready == ready && r.message == message) return;
-  r.phase = std::move(phase);
-  r.ready = ready;
-  r.message = std::move(message);
-  notify();
-}
-
-bool Supervisor::current(const Running& r, std::uint64_t generation) const {
-  auto it = workloads_.find(r.w.ref.id());
-  return it != workloads_.end() && it->second.get() == &r && r.generation == generation;
+void Supervisor::set_status(WorkloadState& s, Phase phase, bool ready, std::string message) {
+  auto& st = s.status;
+  if (st.phase == phase && st.ready == ready && st.message == message) return;
+  st.phase = phase;
+  st.ready = ready;
+  st.message = std::move(message);
+  changes_.notify();
 }
 
 std::uint16_t Supervisor::port_for(const std::string& id) {
@@ -90,6 +80,20 @@ std::uint16_t Supervisor::port_for(const std::string& id) {
   auto p = free_port();
   ports_[id] = p;
   return p;
+}
+
+// Why a workload whose plan did not change must restart anyway; empty when it need not.
+// The last start failed for a reason outside the plan (a secret missing until `kaos secret
+// set`, a program not installed), or a referenced secret's value changed. Without this,
+// re-running `kaos up` after fixing the cause left the workload Failed ("unchanged"), contrary
+// to what the failure message advises.
+std::string Supervisor::why_restart(const WorkloadState& current, const plan::Workload& next) const {
+  if (current.status.phase == Phase::Failed && !next.failure) return "retrying after the failure";
+  if (current.child) {
+    auto env = resolve_env(next, resources_, secrets_);
+    if (!env || *env != current.env) return "a referenced secret or config value changed: restarting";
+  }
+  return {};
 }
 
 ApplyResult Supervisor::apply(const std::vector<std::pair<std::string, std::string>>& sources, bool prune) {
@@ -101,19 +105,15 @@ ApplyResult Supervisor::apply(const std::vector<std::pair<std::string, std::stri
   if (!result.errors.empty()) return result;
 
   std::vector<api::Resource> next;
-  auto key = [](const api::Resource& r) {
-    const auto& m = api::resource_metadata(r);
-    return std::string(api::resource_kind(r)) + "/" + m.namespace_ + "/" + m.name;
-  };
   std::set<std::string> incoming;
   for (auto& e : set.entries)
     if (e.resource) {
-      incoming.insert(key(*e.resource));
+      incoming.insert(resource_key(*e.resource));
       next.push_back(*e.resource);
     }
   if (!prune)
     for (const auto& r : resources_)
-      if (!incoming.count(key(r))) next.push_back(r);
+      if (!incoming.count(resource_key(r))) next.push_back(r);
 
   plan::Addressing addressing;
   addressing.endpoint = [this](const plan::WorkloadRef& ref) {
@@ -135,20 +135,10 @@ ApplyResult Supervisor::apply(const std::vector<std::pair<std::string, std::stri
     for (const auto& r : resources_)
       if (is_resource_of(r, w.ref)) spec = api::to_json(r);
     auto it = workloads_.find(id);
-    // Same plan, but the last start failed for a reason outside the plan (a secret missing
-    // until `kaos secret set`, a program not installed), or a referenced secret's value
-    // changed: restart it too. Without this, re-running `kaos up` after fixing the cause
-    // left the workload Failed ("unchanged"), contrary to what the failure message advises.
     std::string why;
     if (it != workloads_.end() && it->second->w.fingerprint == w.fingerprint && it->second->w.failure == w.failure &&
         it->second->w.waiting == w.waiting) {
-      const auto& cur = *it->second;
-      if (cur.phase == "Failed" && !w.failure) {
-        why = "retrying after the failure";
-      } else if (cur.proc) {
-        auto env = resolve_env(w, resources_, secrets_);
-        if (!env || *env != cur.env) why = "a referenced secret or config value changed: restarting";
-      }
+      why = why_restart(*it->second, w);
       if (why.empty()) {
         it->second->spec = std::move(spec);
         result.actions.emplace_back(id, "unchanged");
@@ -156,22 +146,23 @@ ApplyResult Supervisor::apply(const std::vector<std::pair<std::string, std::stri
       }
     }
     bool existed = it != workloads_.end();
-    std::shared_ptr<Running> r = existed ? it->second : std::make_shared<Running>();
-    r->w = std::move(w);
-    r->spec = std::move(spec);
-    if (existed) event(*r, "Configured", why.empty() ? "the plan changed: restarting" : why);
-    workloads_[id] = r;
+    auto s = existed ? it->second : std::make_shared<WorkloadState>(executor_);
+    s->w = std::move(w);
+    s->spec = std::move(spec);
+    s->status.endpoint = s->w.port ? fmt::format("http://127.0.0.1:{}", s->w.port) : std::string();
+    if (existed) event(*s, "Configured", why.empty() ? "the plan changed: restarting" : why);
+    workloads_[id] = s;
     result.actions.emplace_back(id, existed ? "configured" : "created");
     start(id);
   }
   std::vector<std::string> gone;
-  for (const auto& [id, r] : workloads_)
+  for (const auto& [id, s] : workloads_)
     if (!planned.count(id)) gone.push_back(id);
   for (const auto& id : gone) {
     stop(id, true);
     result.actions.emplace_back(id, "deleted");
   }
-  notify();
+  changes_.notify();
   return result;
 }
 
@@ -184,127 +175,90 @@ std::vector<std::string> Supervisor::remove(const std::vector<plan::WorkloadRef>
     std::erase_if(resources_, [&](const api::Resource& r) { return is_resource_of(r, ref); });
     removed.push_back(id);
   }
-  notify();
+  changes_.notify();
   return removed;
 }
 
+// Supersedes the current run: it ends at its next check (and at once if it is pausing).
+void Supervisor::interrupt(WorkloadState& s) {
+  ++s.generation;
+  s.interrupted.notify();
+}
+
 void Supervisor::start(const std::string& id) {
-  auto r = workloads_.at(id);
-  auto gen = ++r->generation;
-  if (r->sleeper) r->sleeper->cancel();
-  r->restarts = 0;
+  auto s = workloads_.at(id);
+  interrupt(*s);
+  s->status.restarts = 0;
   // Leave no stale phase while the old process stops: a restarted workload kept "Ready"
-  // (or "Failed") until manage() got past terminate(), so `kaos up` saw it settled at once.
-  set_phase(*r, "Pending", false, r->proc ? "restarting" : "starting");
-  asio::co_spawn(executor_, manage(r, gen), asio::detached);
+  // (or "Failed") until the run got past terminate(), so `kaos up` saw it settled at once.
+  set_status(*s, Phase::Pending, false, s->child ? "restarting" : "starting");
+  RunContext ctx{s, s->generation, id, options_.state.log_file(id), options_.state.files_dir(id)};
+  net::spawn_background(executor_, run(std::move(ctx)), "local: running " + id);
 }
 
 void Supervisor::stop(const std::string& id, bool erase) {
   auto it = workloads_.find(id);
   if (it == workloads_.end()) return;
-  auto r = it->second;
-  ++r->generation;
-  if (r->sleeper) r->sleeper->cancel();
-  if (auto proc = std::exchange(r->proc, nullptr)) {
-    event(*r, "Stopped", "");
+  auto s = it->second;
+  interrupt(*s);
+  if (auto child = std::exchange(s->child, nullptr)) {
+    event(*s, "Stopped", "");
     auto grace = options_.stop_grace;
-    asio::co_spawn(
-        executor_, [proc, grace]() -> net::Task<void> { co_await proc->terminate(grace); }, asio::detached);
+    net::spawn_background(
+        executor_,
+        [](std::shared_ptr<ChildProcess> c, std::chrono::milliseconds g) -> net::Task<void> {
+          co_await c->terminate(g);
+        }(std::move(child), grace),
+        "local: stopping " + id);
   }
   if (erase) {
     workloads_.erase(it);
     ports_.erase(id);
   }
-  notify();
+  changes_.notify();
 }
 
 net::Task<void> Supervisor::stop_all() {
-  std::vector<std::shared_ptr<net::Process>> procs;
-  for (auto& [id, r] : workloads_) {
-    ++r->generation;
-    if (r->sleeper) r->sleeper->cancel();
-    if (r->proc) procs.push_back(std::exchange(r->proc, nullptr));
-    set_phase(*r, "Pending", false, "stopped");
+  std::vector<std::shared_ptr<ChildProcess>> children;
+  for (auto& [id, s] : workloads_) {
+    interrupt(*s);
+    if (s->child) children.push_back(std::exchange(s->child, nullptr));
+    set_status(*s, Phase::Pending, false, "stopped");
   }
-  for (auto& p : procs) p->kill(SIGTERM);
-  for (auto& p : procs) co_await p->terminate(options_.stop_grace);
-  notify();
+  for (auto& c : children) c->kill(SIGTERM);
+  for (auto& c : children) co_await c->terminate(options_.stop_grace);
+  changes_.notify();
 }
 
-json::object Supervisor::status_json(const Running& r) const {
-  json::object o;
-  o["id"] = r.w.ref.id();
-  o["kind"] = r.w.ref.kind;
-  o["namespace"] = r.w.ref.namespace_;
-  o["name"] = r.w.ref.name;
-  o["role"] = r.w.role;
-  o["phase"] = r.phase;
-  o["ready"] = r.ready;
-  o["endpoint"] = r.w.port ? fmt::format("http://127.0.0.1:{}", r.w.port) : std::string();
-  o["message"] = r.message;
-  o["pid"] = r.proc ? r.pid : 0;
-  o["restarts"] = r.restarts;
-  o["started_at"] = r.started_at;
-  o["log"] = options_.state.log_file(r.w.ref.id());
-  return o;
+WorkloadReport Supervisor::report(const WorkloadState& s) const {
+  WorkloadReport r;
+  r.ref = s.w.ref;
+  r.role = s.w.role;
+  r.status = s.status;
+  r.pid = s.child ? s.pid : 0;
+  r.started_at = s.started_at;
+  r.log_file = options_.state.log_file(s.w.ref.id());
+  return r;
 }
 
-json::array Supervisor::status() const {
-  std::vector<const Running*> all;
-  for (const auto& [id, r] : workloads_) all.push_back(r.get());
-  auto order = [](const std::string& kind) { return kind == "ModelAPI" ? 0 : kind == "MCPServer" ? 1 : 2; };
-  std::sort(all.begin(), all.end(), [&](const Running* a, const Running* b) {
-    auto ka = order(a->w.ref.kind), kb = order(b->w.ref.kind);
+std::vector<WorkloadReport> Supervisor::status() const {
+  std::vector<const WorkloadState*> all;
+  for (const auto& [id, s] : workloads_) all.push_back(s.get());
+  std::sort(all.begin(), all.end(), [](const WorkloadState* a, const WorkloadState* b) {
+    auto ka = kind_order(a->w.ref.kind), kb = kind_order(b->w.ref.kind);
     if (ka != kb) return ka < kb;
     return a->w.ref.id() < b->w.ref.id();
   });
-  json::array out;
-  for (const auto* r : all) out.push_back(status_json(*r));
+  std::vector<WorkloadReport> out;
+  for (const auto* s : all) out.push_back(report(*s));
   return out;
 }
 
-std::optional<json::object> Supervisor::describe(const std::string& id) const {
+std::optional<WorkloadDescription> Supervisor::describe(const std::string& id) const {
   auto it = workloads_.find(id);
   if (it == workloads_.end()) return std::nullopt;
-  const auto& r = *it->second;
-  auto o = status_json(r);
-  o["spec"] = r.spec;
-  json::array cmd;
-  for (const auto& a : r.w.command) cmd.push_back(json::value(a));
-  o["command"] = std::move(cmd);
-  json::array env;
-  for (const auto& e : r.w.env) {
-    json::object v;
-    v["name"] = e.name;
-    // Referenced values (secrets) are never shown; literal ones are part of the manifests.
-    if (e.value_from) {
-      const auto& src = *e.value_from;
-      if (src.secret_key_ref)
-        v["valueFrom"] = fmt::format("secret {}/{}", src.secret_key_ref->name, src.secret_key_ref->key);
-      else if (src.config_map_key_ref)
-        v["valueFrom"] = fmt::format("configmap {}/{}", src.config_map_key_ref->name, src.config_map_key_ref->key);
-      else
-        v["valueFrom"] = "field";
-    } else {
-      v["value"] = e.value;
-    }
-    env.push_back(std::move(v));
-  }
-  o["env"] = std::move(env);
-  json::array deps;
-  for (const auto& d : r.w.dependencies) deps.push_back(json::value(d.id()));
-  o["dependencies"] = std::move(deps);
-  o["fingerprint"] = r.w.fingerprint;
-  json::array events;
-  for (const auto& e : r.events) {
-    json::object ev;
-    ev["timestamp"] = e.timestamp;
-    ev["type"] = e.type;
-    ev["message"] = e.message;
-    events.push_back(std::move(ev));
-  }
-  o["events"] = std::move(events);
-  return o;
+  const auto& s = *it->second;
+  return WorkloadDescription{report(s), s.spec, s.w, {s.events.begin(), s.events.end()}};
 }
 
 }  // namespace kaos::local
