@@ -84,10 +84,9 @@ using plan::Phase;
 bool settled(const protocol::kaos::ResourceStatus& r) {
   auto phase = local::phase_of(r);
   if (phase == Phase::Ready || phase == Phase::Failed) return true;
-  // Waiting for something absent or Failed (see Supervisor::unready_dependency) will not
-  // change by itself: settled, so `kaos up` reports it instead of waiting out its timeout.
-  // (The wire has no field for "blocked for good" yet, so the message says it.)
-  return phase == Phase::Waiting && (r.message.ends_with("not found") || r.message.ends_with(" failed"));
+  // Waiting for something absent or Failed will not change by itself: settled, so `kaos up`
+  // reports it instead of waiting out its timeout.
+  return plan::waits_for_good(phase, r.reason);
 }
 }  // namespace
 

@@ -25,6 +25,8 @@ std::optional<WorkloadStatus> Workload::implied_status() const {
   WorkloadStatus s;
   s.phase = failure ? Phase::Failed : Phase::Waiting;
   s.message = failure ? *failure : *waiting;
+  // The plan waits only on resources or Secrets missing from the set.
+  if (!failure) s.reason = std::string(kReasonDependencyNotFound);
   return s;
 }
 

@@ -25,4 +25,8 @@ Result<Phase> parse_phase(std::string_view text) {
   return Error::invalid("phase: expected Pending, Waiting, Ready or Failed, got \"" + std::string(text) + "\"");
 }
 
+bool waits_for_good(Phase phase, std::string_view reason) {
+  return phase == Phase::Waiting && (reason == kReasonDependencyNotFound || reason == kReasonDependencyFailed);
+}
+
 }  // namespace kaos::plan

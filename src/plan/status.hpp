@@ -33,11 +33,22 @@ struct Condition {
   bool operator==(const Condition&) const = default;
 };
 
+/// Why a workload is in its phase, in one CamelCase word as a Kubernetes condition reason says
+/// it; empty where the phase says enough. Behaviour reads these, never the human message.
+inline constexpr std::string_view kReasonDependencyNotFound = "DependencyNotFound";  ///< absent resource or Secret
+inline constexpr std::string_view kReasonDependencyFailed = "DependencyFailed";
+inline constexpr std::string_view kReasonDependencyNotReady = "DependencyNotReady";
+
+/// True when a workload in `phase` for `reason` will not change until the manifests (or the
+/// failed dependency) do: Waiting on something absent or Failed. `kaos up` stops waiting then.
+bool waits_for_good(Phase phase, std::string_view reason);
+
 struct WorkloadStatus {
   Phase phase = Phase::Pending;
   bool ready = false;
   std::string endpoint;  ///< base URL (no trailing slash); empty when the workload has no port
   std::string message;
+  std::string reason;  ///< kReason…, or empty
   std::vector<Condition> conditions;
   std::int64_t observed_generation = 0;
   int restarts = 0;  ///< crash restarts since the last (re)start by a change of the manifests

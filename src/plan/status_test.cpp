@@ -48,12 +48,22 @@ spec: {mode: Proxy, proxyConfig: {models: ["*"]}}
   ASSERT_TRUE(waiting);
   EXPECT_EQ(waiting->phase, Phase::Waiting);
   EXPECT_EQ(waiting->message, "ModelAPI nowhere not found");
+  EXPECT_EQ(waiting->reason, kReasonDependencyNotFound);
+  EXPECT_TRUE(waits_for_good(waiting->phase, waiting->reason));
   EXPECT_FALSE(waiting->ready);
   auto failed = testing::get(p, "mcpserver/default/odd").implied_status();
   ASSERT_TRUE(failed);
   EXPECT_EQ(failed->phase, Phase::Failed);
   EXPECT_EQ(failed->message, "unknown runtime: everything (not found in registry)");
   EXPECT_FALSE(testing::get(p, "modelapi/default/llm").implied_status());
+}
+
+TEST(WaitsForGood, OnlyWaitingOnSomethingAbsentOrFailed) {
+  EXPECT_TRUE(waits_for_good(Phase::Waiting, kReasonDependencyNotFound));
+  EXPECT_TRUE(waits_for_good(Phase::Waiting, kReasonDependencyFailed));
+  EXPECT_FALSE(waits_for_good(Phase::Waiting, kReasonDependencyNotReady));
+  EXPECT_FALSE(waits_for_good(Phase::Waiting, ""));
+  EXPECT_FALSE(waits_for_good(Phase::Pending, kReasonDependencyFailed));
 }
 
 TEST(WorkloadKinds, AreThePlannedKindsInStartOrder) {

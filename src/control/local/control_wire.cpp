@@ -17,6 +17,7 @@ wire::ResourceStatus wire_status(const WorkloadReport& r) {
   s.ready = r.status.ready;
   s.endpoint = r.status.endpoint;
   s.message = r.status.message;
+  s.reason = r.status.reason;
   s.pid = r.pid;
   s.restarts = r.status.restarts;
   s.started_at = r.started_at;

@@ -65,12 +65,13 @@ void Supervisor::event(WorkloadState& s, std::string type, std::string message) 
   while (s.events.size() > kMaxEvents) s.events.pop_front();
 }
 
-void Supervisor::set_status(WorkloadState& s, Phase phase, bool ready, std::string message) {
+void Supervisor::set_status(WorkloadState& s, Phase phase, bool ready, std::string message, std::string reason) {
   auto& st = s.status;
-  if (st.phase == phase && st.ready == ready && st.message == message) return;
+  if (st.phase == phase && st.ready == ready && st.message == message && st.reason == reason) return;
   st.phase = phase;
   st.ready = ready;
   st.message = std::move(message);
+  st.reason = std::move(reason);
   changes_.notify();
 }
 

@@ -113,7 +113,7 @@ class Supervisor {
   struct RunContext;
 
   // supervisor.cpp: the set of workloads and their status.
-  void set_status(WorkloadState& s, plan::Phase phase, bool ready, std::string message);
+  void set_status(WorkloadState& s, plan::Phase phase, bool ready, std::string message, std::string reason = {});
   void event(WorkloadState& s, std::string type, std::string message);
   WorkloadReport report(const WorkloadState& s) const;
   std::uint16_t port_for(const std::string& id);
@@ -127,7 +127,11 @@ class Supervisor {
   net::Task<void> retire_previous(RunContext& ctx);
   bool settled_by_plan(RunContext& ctx);
   net::Task<bool> await_dependencies(RunContext& ctx);
-  std::optional<std::string> unready_dependency(const plan::Workload& w) const;
+  struct Blocker {
+    std::string message;  ///< "ModelAPI llm is not ready"
+    std::string reason;   ///< plan::kReasonDependency…
+  };
+  std::optional<Blocker> unready_dependency(const plan::Workload& w) const;
   std::optional<LaunchSpec> prepare(RunContext& ctx);
   std::shared_ptr<ChildProcess> spawn(RunContext& ctx, LaunchSpec spec);
   net::Task<std::optional<net::ExitStatus>> await_exit(RunContext& ctx, std::shared_ptr<ChildProcess> child);

@@ -64,7 +64,7 @@ bool Supervisor::settled_by_plan(RunContext& ctx) {
   auto implied = s.w.implied_status();
   if (!implied) return false;
   if (implied->phase == Phase::Failed) event(s, "Failed", implied->message);
-  set_status(s, implied->phase, false, implied->message);
+  set_status(s, implied->phase, false, implied->message, implied->reason);
   return true;
 }
 
@@ -76,22 +76,24 @@ net::Task<bool> Supervisor::await_dependencies(RunContext& ctx) {
     if (!current(ctx)) co_return false;
     auto blocker = unready_dependency(w);
     if (!blocker) co_return true;
-    set_status(*ctx.state, Phase::Waiting, false, *blocker);
+    set_status(*ctx.state, Phase::Waiting, false, std::move(blocker->message), std::move(blocker->reason));
     co_await changes_.wait();
   }
 }
 
-// The first dependency that is not Ready, as the Waiting message says it.
-std::optional<std::string> Supervisor::unready_dependency(const plan::Workload& w) const {
+// The first dependency that is not Ready: the Waiting message and its reason. A missing or
+// Failed dependency gives a reason `kaos up` treats as settled (plan::waits_for_good) instead of
+// waiting out its whole --timeout for something that cannot come by itself.
+std::optional<Supervisor::Blocker> Supervisor::unready_dependency(const plan::Workload& w) const {
   for (const auto& dep : w.dependencies) {
     auto it = workloads_.find(dep.id());
-    if (it == workloads_.end()) return fmt::format("{} {} not found", dep.kind, dep.name);
+    if (it == workloads_.end())
+      return Blocker{fmt::format("{} {} not found", dep.kind, dep.name), std::string(plan::kReasonDependencyNotFound)};
     const auto& status = it->second->status;
     if (status.ready) continue;
-    // "failed" (not "is not ready") when the dependency is Failed: `kaos up` treats that as
-    // settled instead of waiting out its whole --timeout for something that cannot come.
-    if (status.phase == Phase::Failed) return fmt::format("{} {} failed", dep.kind, dep.name);
-    return fmt::format("{} {} is not ready", dep.kind, dep.name);
+    if (status.phase == Phase::Failed)
+      return Blocker{fmt::format("{} {} failed", dep.kind, dep.name), std::string(plan::kReasonDependencyFailed)};
+    return Blocker{fmt::format("{} {} is not ready", dep.kind, dep.name), std::string(plan::kReasonDependencyNotReady)};
   }
   return std::nullopt;
 }

@@ -233,6 +233,8 @@ TEST_F(SupervisorTest, WaitsForDependenciesUntilTheyAreReady) {
   const std::string agent = "agent/default/a";
   ASSERT_TRUE(run_until([&] { return in_phase(agent, Phase::Waiting); }));
   EXPECT_EQ(report(agent)->status.message, "ModelAPI llm is not ready");
+  EXPECT_EQ(report(agent)->status.reason, plan::kReasonDependencyNotReady);
+  EXPECT_FALSE(plan::waits_for_good(Phase::Waiting, report(agent)->status.reason));
   ASSERT_TRUE(run_until([&] { return children_of("mcpserver/default/calc").size() == 1; }));
 
   make_ready("modelapi/default/llm");
@@ -255,6 +257,8 @@ TEST_F(SupervisorTest, AFailedDependencySaysSo) {
   make_ready("modelapi/default/llm");
   ASSERT_TRUE(run_until([&] { return report("agent/default/a")->status.message == "MCPServer calc failed"; }));
   EXPECT_EQ(report("agent/default/a")->status.phase, Phase::Waiting);
+  EXPECT_EQ(report("agent/default/a")->status.reason, plan::kReasonDependencyFailed);
+  EXPECT_TRUE(plan::waits_for_good(Phase::Waiting, report("agent/default/a")->status.reason));
 }
 
 TEST_F(SupervisorTest, ReapplyRestartsOnlyWhatChanged) {

@@ -32,8 +32,8 @@ Result<ToolInfo> parse_tool_info(const json::value& v, std::string path) {
   t.name = r.string("name");
   t.description = r.string("description");
   t.parameters = r.object("parameters");
-  t.kind = r.optional_string("kind");
-  t.source = r.optional_string("source");
+  t.kind = r.optional_string("kind").value_or("");
+  t.source = r.optional_string("source").value_or("");
   if (!r.ok()) return r.error();
   return t;
 }

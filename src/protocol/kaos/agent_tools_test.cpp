@@ -49,14 +49,15 @@ TEST(ToolsBody, ParseErrorsNameTheField) {
     EXPECT_FALSE(b) << text;
     return b ? std::string() : b.error().message;
   };
-  EXPECT_EQ(error_of(R"([])"), "expected a JSON object, got array");
-  EXPECT_EQ(error_of(R"({"agent":"a"})"), "tools: missing");
+  EXPECT_EQ(error_of(R"([])"), "body: expected an object, got array");
+  EXPECT_EQ(error_of(R"({"agent":"a"})"), "tools: expected an array, but it is missing");
   EXPECT_EQ(error_of(R"({"agent":"a","tools":"add"})"), "tools: expected an array, got string");
   EXPECT_EQ(error_of(R"({"agent":"a","tools":[{"name":"t","description":"d","parameters":{}},7]})"),
-            "tools[1]: expected a JSON object, got number");
+            "tools[1]: expected an object, got number");
   EXPECT_EQ(error_of(R"({"agent":"a","tools":[{"name":"t","description":"d","parameters":"{}"}]})"),
             "tools[0].parameters: expected an object, got string");
-  EXPECT_EQ(error_of(R"({"agent":"a","tools":[{"description":"d","parameters":{}}]})"), "tools[0].name: missing");
+  EXPECT_EQ(error_of(R"({"agent":"a","tools":[{"description":"d","parameters":{}}]})"),
+            "tools[0].name: expected a string, but it is missing");
   EXPECT_EQ(error_of(R"({"agent":"a","tools":[{"name":"t","description":"d","parameters":{},"kind":1}]})"),
             "tools[0].kind: expected a string, got number");
 }

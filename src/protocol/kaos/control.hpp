@@ -29,6 +29,7 @@ struct ResourceStatus {
   bool ready = false;
   std::string endpoint;  ///< "http://127.0.0.1:<port>", empty without a port
   std::string message;
+  std::string reason;    ///< why the phase, one CamelCase word (plan's kReason…); written only when set
   std::int64_t pid = 0;  ///< 0 when no process runs
   std::int64_t restarts = 0;
   std::string started_at;  ///< ISO 8601, empty before the first start

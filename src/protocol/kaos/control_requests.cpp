@@ -1,6 +1,6 @@
 // Control-API requests and their answers: apply, delete, detail (control.hpp).
 #include "protocol/kaos/control.hpp"
-#include "protocol/kaos/control_reader.hpp"
+#include "protocol/kaos/field_reader.hpp"
 
 namespace kaos::protocol::kaos {
 
@@ -107,8 +107,8 @@ json::object delete_request_json(const DeleteRequest& r) {
 Result<DeleteRequest> parse_delete_request(const json::value& v) {
   FieldReader f(v, "");
   DeleteRequest r;
-  if (f.array("sources", false)) r.sources = f.list<Source>("sources", read_source);
-  if (f.array("resources", false))
+  if (f.optional_array("sources")) r.sources = f.list<Source>("sources", read_source);
+  if (f.optional_array("resources"))
     r.resources = f.list<ResourceKey>("resources", [](const json::value& item, const std::string& path) {
       FieldReader k(item, path);
       ResourceKey key;

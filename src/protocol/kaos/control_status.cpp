@@ -1,6 +1,6 @@
 // Control-API replies about workloads: status, list, status reply, description (control.hpp).
 #include "protocol/kaos/control.hpp"
-#include "protocol/kaos/control_reader.hpp"
+#include "protocol/kaos/field_reader.hpp"
 
 namespace kaos::protocol::kaos {
 
@@ -22,6 +22,7 @@ Result<ResourceStatus> read_resource_status(const json::value& v, const std::str
   s.ready = f.boolean("ready");
   s.endpoint = f.string("endpoint");
   s.message = f.string("message");
+  s.reason = f.optional_string("reason").value_or("");
   s.pid = f.integer("pid");
   s.restarts = f.integer("restarts");
   s.started_at = f.string("started_at");
@@ -39,6 +40,7 @@ void write_resource_status(json::object& o, const ResourceStatus& s) {
   o["ready"] = s.ready;
   o["endpoint"] = s.endpoint;
   o["message"] = s.message;
+  if (!s.reason.empty()) o["reason"] = s.reason;
   o["pid"] = s.pid;
   o["restarts"] = s.restarts;
   o["started_at"] = s.started_at;
@@ -88,7 +90,7 @@ json::object status_reply_json(const StatusReply& r) {
 Result<StatusReply> parse_status_reply(const json::value& v) {
   FieldReader f(v, "");
   StatusReply r;
-  if (const auto* sup = f.field("supervisor", true, "an object")) {
+  if (const auto* sup = f.raw("supervisor", true, "an object")) {
     FieldReader s(*sup, "supervisor");
     r.supervisor.pid = s.integer("pid");
     r.supervisor.state_dir = s.string("state_dir");
@@ -134,7 +136,7 @@ Result<ResourceDescription> parse_resource_description(const json::value& v) {
   FieldReader f(v, "");
   ResourceDescription d;
   d.status = std::move(*status);
-  if (const auto* spec = f.field("spec", false, "an object")) d.spec = *spec;
+  if (const auto* spec = f.raw("spec", false, "an object")) d.spec = *spec;
   d.command = f.list<std::string>("command", read_string);
   d.env = f.list<EnvEntry>("env", [](const json::value& item, const std::string& path) -> Result<EnvEntry> {
     FieldReader e(item, path);

@@ -42,6 +42,21 @@ TEST(ControlWire, ResourceStatusWritesTodaysBytesAndReadsThemBack) {
   EXPECT_EQ(*back, sample_status());
 }
 
+TEST(ControlWire, AReasonIsWrittenAfterTheMessageOnlyWhenSet) {
+  auto waiting = sample_status();
+  waiting.phase = "Waiting";
+  waiting.ready = false;
+  waiting.message = "MCPServer calc failed";
+  waiting.reason = "DependencyFailed";
+  auto text = to_json(resource_status_json(waiting));
+  EXPECT_NE(text.find(R"("message":"MCPServer calc failed","reason":"DependencyFailed","pid")"), std::string::npos)
+      << text;
+  auto back = parse_resource_status(parse(text));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->reason, "DependencyFailed");
+  EXPECT_EQ(to_json(resource_status_json(sample_status())).find("reason"), std::string::npos);
+}
+
 TEST(ControlWire, StatusReplyNestsTheSupervisorThenTheResources) {
   StatusReply r{{77, "/state"}, {sample_status()}};
   auto text = to_json(status_reply_json(r));

@@ -74,8 +74,9 @@ TEST(MemoryEventsBody, ReadsKaosKeyOrder) {
 }
 
 TEST(MemoryEventsBody, ParseErrorsNameTheField) {
-  EXPECT_EQ(body_error(parse_memory_events_body(parsed(R"("nope")"))), "expected a JSON object, got string");
-  EXPECT_EQ(body_error(parse_memory_events_body(parsed(R"({"total":0,"events":[]})"))), "agent: missing");
+  EXPECT_EQ(body_error(parse_memory_events_body(parsed(R"("nope")"))), "body: expected an object, got string");
+  EXPECT_EQ(body_error(parse_memory_events_body(parsed(R"({"total":0,"events":[]})"))),
+            "agent: expected a string, but it is missing");
   EXPECT_EQ(body_error(parse_memory_events_body(parsed(R"({"agent":"a","total":-1,"events":[]})"))),
             "total: expected a non-negative integer, got number");
   EXPECT_EQ(body_error(parse_memory_events_body(parsed(R"({"agent":"a","total":0,"events":{}})"))),
@@ -99,7 +100,7 @@ TEST(MemorySessionsBody, SerializesRoundTripsAndNamesBadFields) {
   EXPECT_EQ(bad.error().message, "sessions[1]: expected a string, got number");
   auto no_total = parse_memory_sessions_body(parsed(R"({"agent":"a","sessions":[]})"));
   ASSERT_FALSE(no_total);
-  EXPECT_EQ(no_total.error().message, "total: missing");
+  EXPECT_EQ(no_total.error().message, "total: expected a non-negative integer, but it is missing");
 }
 
 }  // namespace

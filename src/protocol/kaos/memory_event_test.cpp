@@ -75,12 +75,13 @@ TEST(MemoryEvent, ParseErrorsNameTheField) {
     EXPECT_FALSE(e) << text;
     return e ? std::string() : e.error().message;
   };
-  EXPECT_EQ(error_of(R"([1])"), "expected a JSON object, got array");
-  EXPECT_EQ(error_of(R"("x")", "events[4]"), "events[4]: expected a JSON object, got string");
-  EXPECT_EQ(error_of(R"({"timestamp":"t","event_type":"error"})"), "event_id: missing");
+  EXPECT_EQ(error_of(R"([1])"), "body: expected an object, got array");
+  EXPECT_EQ(error_of(R"("x")", "events[4]"), "events[4]: expected an object, got string");
+  EXPECT_EQ(error_of(R"({"timestamp":"t","event_type":"error"})"), "event_id: expected a string, but it is missing");
   EXPECT_EQ(error_of(R"({"event_id":"e","timestamp":7,"event_type":"error"})", "events[0]"),
             "events[0].timestamp: expected a string, got number");
-  EXPECT_EQ(error_of(R"({"event_id":"e","timestamp":"t","event_type":null})"), "event_type: missing");
+  EXPECT_EQ(error_of(R"({"event_id":"e","timestamp":"t","event_type":null})"),
+            "event_type: expected a string, but it is missing");
   EXPECT_THAT(error_of(R"({"event_id":"e","timestamp":"t","event_type":"thought"})", "events[2]"),
               HasSubstr(R"(events[2].event_type: unknown memory event type "thought" (expected one of user_message,)"));
   EXPECT_EQ(error_of(R"({"event_id":"e","timestamp":"t","event_type":"error","metadata":"m"})"),
@@ -116,7 +117,7 @@ TEST(MemoryEventContent, ParsesWhatItWritesAndNamesBadFields) {
   EXPECT_EQ(bad.error().message, "events[1].content.tool: expected a string, got number");
   auto text = parse_delegation_response_content(json::value("plain text"));
   ASSERT_FALSE(text);
-  EXPECT_EQ(text.error().message, "content: expected a JSON object, got string");
+  EXPECT_EQ(text.error().message, "content: expected an object, got string");
 }
 
 }  // namespace
