@@ -145,8 +145,8 @@ struct DeleteReply {
 json::object delete_reply_json(const DeleteReply& r);
 Result<DeleteReply> parse_delete_reply(const json::value& v);
 
-/// Every other answer ({"detail": "..."}: 400, 401, 404, and 202 of POST /v1/shutdown).
-json::object detail_json(std::string_view message);
+/// Every other answer ({"detail": "..."}: 400, 401, 404, and 202 of POST /v1/shutdown), which the
+/// control API writes with net::Response::detail, the one writer of that shape.
 Result<std::string> parse_detail(const json::value& v);
 
 }  // namespace kaos::protocol::kaos

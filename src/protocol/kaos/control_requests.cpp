@@ -135,12 +135,6 @@ Result<DeleteReply> parse_delete_reply(const json::value& v) {
   return f.finish(std::move(r));
 }
 
-json::object detail_json(std::string_view message) {
-  json::object o;
-  o["detail"] = message;
-  return o;
-}
-
 Result<std::string> parse_detail(const json::value& v) {
   FieldReader f(v, "");
   auto detail = f.string("detail");
