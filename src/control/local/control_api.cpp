@@ -44,6 +44,7 @@ bool same_token(std::string_view a, std::string_view b) {
 
 std::vector<std::pair<std::string, std::string>> source_pairs(const std::vector<wire::Source>& sources) {
   std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(sources.size());
   for (const auto& s : sources) out.emplace_back(s.name, s.text);
   return out;
 }

@@ -158,6 +158,7 @@ Result<wire::DeleteReply> post_delete(ControlClient& client, const wire::DeleteR
 
 std::vector<wire::Source> wire_sources(const std::vector<std::pair<std::string, std::string>>& sources) {
   std::vector<wire::Source> out;
+  out.reserve(sources.size());
   for (const auto& [name, text] : sources) out.push_back({name, text});
   return out;
 }

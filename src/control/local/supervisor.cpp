@@ -251,6 +251,7 @@ std::vector<WorkloadReport> Supervisor::status() const {
     return a->w.ref.id() < b->w.ref.id();
   });
   std::vector<WorkloadReport> out;
+  out.reserve(all.size());
   for (const auto* s : all) out.push_back(report(*s));
   return out;
 }

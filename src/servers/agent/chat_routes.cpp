@@ -102,9 +102,9 @@ std::string progress_json(const ProgressEvent& p) {
   return to_json(o);
 }
 
-std::string content_chunk(const ChatInput& in, std::int64_t created, std::string text) {
+std::string content_chunk(const ChatInput& in, std::int64_t created, std::string_view text) {
   json::object delta;
-  delta["content"] = std::move(text);
+  delta["content"] = text;
   return oai::sse_data(to_json(oai::make_chunk(in.session_id, created, in.model, std::move(delta))));
 }
 

@@ -16,10 +16,10 @@ namespace {
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
-json::object chat_message(std::string_view role, std::string content) {
+json::object chat_message(std::string_view role, std::string_view content) {
   json::object m;
   m["role"] = role;
-  m["content"] = std::move(content);
+  m["content"] = content;
   return m;
 }
 
