@@ -65,7 +65,7 @@ Workload plan_mcpserver(const api::MCPServer& s, const Addressing& addressing, c
       our_role_probes(w);
       w.command = {"kaos", "mcp", "--runtime", "stdio", "--host", options.bind_host, "--port", port};
       if (has_command(spec.container)) {
-        w.command.push_back("--");
+        w.command.emplace_back("--");
         auto child = user_command(*spec.container, w.port);
         w.command.insert(w.command.end(), child.begin(), child.end());
       } else {

@@ -60,7 +60,7 @@ Result<std::int64_t> int_in(const json::value& v, const std::string& path, std::
 Result<void> parse_settings(const json::object& s, const std::string& section, GatewayConfig& cfg) {
   for (const auto& kv : s) {
     const std::string key(kv.key());
-    const std::string path = section + "." + key;
+    const std::string path = std::string(section).append(".").append(key);
     const auto& v = kv.value();
     if (v.is_null()) continue;
     if (key == "drop_params") {
@@ -118,7 +118,7 @@ Result<Deployment> parse_deployment(const json::value& entry, std::size_t index,
 
   for (const auto& kv : params) {
     const std::string key(kv.key());
-    const std::string kp = pp + "." + key;
+    const std::string kp = std::string(pp).append(".").append(key);
     const auto& v = kv.value();
     if (v.is_null() || key == "model") continue;
     if (key == "api_base" || key == "base_url") {
