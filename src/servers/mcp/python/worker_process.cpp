@@ -23,7 +23,7 @@ namespace {
 
 namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
 Result<std::string> make_scratch_dir() {
   std::error_code ec;
@@ -136,7 +136,7 @@ net::Task<WorkerProcess::Reply> WorkerProcess::read_message(std::chrono::millise
   Reply reply{Error::io("no reply")};
   asio::steady_timer timer(co_await asio::this_coro::executor, timeout);
   // Whichever finishes first wins; the other is cancelled (the read through its slot).
-  auto first = co_await (process_->read_line() || timer.async_wait(use_tuple));
+  auto first = co_await (process_->read_line() || timer.async_wait(kUseTuple));
   if (first.index() == 1) {
     healthy_ = false;
     process_->kill(SIGKILL);
@@ -169,7 +169,7 @@ net::Task<WorkerProcess::Reply> WorkerProcess::read_message(std::chrono::millise
 net::Task<std::string> WorkerProcess::exit_description() {
   // The pipe closed, so the worker is exiting; if it merely closed its output, stop it.
   asio::steady_timer grace(co_await asio::this_coro::executor, std::chrono::seconds(2));
-  auto first = co_await (process_->wait() || grace.async_wait(use_tuple));
+  auto first = co_await (process_->wait() || grace.async_wait(kUseTuple));
   if (first.index() == 0) co_return std::get<0>(first).describe();
   process_->kill(SIGKILL);
   co_return "closed its protocol channel (and was stopped)";

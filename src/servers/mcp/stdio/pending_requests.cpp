@@ -42,6 +42,7 @@ std::vector<json::value> PendingRequests::take_all() {
   by_key_.clear();
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.seq < b.seq; });
   std::vector<json::value> ids;
+  ids.reserve(entries.size());
   for (auto& e : entries) ids.push_back(std::move(e.id));
   return ids;
 }
