@@ -37,18 +37,9 @@ Result<MemoryEventsBody> parse_memory_events_body(const json::value& v) {
   MemoryEventsBody b;
   b.agent = r.string("agent");
   r.non_negative_integer("total");
-  const auto& events = r.array("events");
-  b.events.reserve(events.size());
-  for (std::size_t i = 0; i < events.size() && r.ok(); ++i) {
-    auto e = parse_memory_event(events[i], detail::element_path("events", i));
-    if (!e) {
-      r.fail(e.error());
-      break;
-    }
-    b.events.push_back(std::move(*e));
-  }
-  if (!r.ok()) return r.error();
-  return b;
+  b.events = r.list<MemoryEvent>(
+      "events", [](const json::value& e, const std::string& path) { return parse_memory_event(e, path); });
+  return r.finish(std::move(b));
 }
 
 json::object to_json(const MemorySessionsBody& b) {
@@ -67,18 +58,8 @@ Result<MemorySessionsBody> parse_memory_sessions_body(const json::value& v) {
   MemorySessionsBody b;
   b.agent = r.string("agent");
   r.non_negative_integer("total");
-  const auto& sessions = r.array("sessions");
-  b.sessions.reserve(sessions.size());
-  for (std::size_t i = 0; i < sessions.size() && r.ok(); ++i) {
-    if (!sessions[i].is_string()) {
-      r.fail(Error::invalid(detail::element_path("sessions", i) + ": expected a string, got " +
-                            std::string(json_kind_name(sessions[i]))));
-      break;
-    }
-    b.sessions.emplace_back(sessions[i].get_string());
-  }
-  if (!r.ok()) return r.error();
-  return b;
+  b.sessions = r.list<std::string>("sessions", detail::read_string);
+  return r.finish(std::move(b));
 }
 
 }  // namespace kaos::protocol::kaos
