@@ -44,18 +44,8 @@ Result<ToolsBody> parse_tools_body(const json::value& v) {
   detail::FieldReader r(v, "");
   ToolsBody b;
   b.agent = r.string("agent");
-  const auto& tools = r.array("tools");
-  b.tools.reserve(tools.size());
-  for (std::size_t i = 0; i < tools.size() && r.ok(); ++i) {
-    auto t = parse_tool_info(tools[i], detail::element_path("tools", i));
-    if (!t) {
-      r.fail(t.error());
-      break;
-    }
-    b.tools.push_back(std::move(*t));
-  }
-  if (!r.ok()) return r.error();
-  return b;
+  b.tools = r.list<ToolInfo>("tools", parse_tool_info);
+  return r.finish(std::move(b));
 }
 
 }  // namespace kaos::protocol::kaos

@@ -139,10 +139,6 @@ void FieldReader::reject_unknown(std::initializer_list<std::string_view> known) 
   }
 }
 
-std::string element_path(std::string_view array_path, std::size_t index) {
-  return std::string(array_path) + "[" + std::to_string(index) + "]";
-}
-
 Result<std::string> read_string(const json::value& v, const std::string& where) {
   if (!v.is_string()) return Error::invalid(where + ": expected a string, got " + kind_of(v));
   return std::string(v.get_string());

@@ -90,8 +90,6 @@ class FieldReader {
   std::optional<Error> error_;
 };
 
-/// "events[2]": the path of element `index` of the array at `array_path`.
-std::string element_path(std::string_view array_path, std::size_t index);
 /// A list element that must be a string.
 Result<std::string> read_string(const json::value& v, const std::string& where);
 /// A JSON array of strings.
