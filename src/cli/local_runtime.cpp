@@ -38,6 +38,7 @@ Result<int> start_supervisor(const local::StateDir& state, bool detach, std::chr
   if (detach) posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
   std::vector<std::string> args{exe, "__supervisor"};
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid = 0;
@@ -127,10 +128,10 @@ bool wait_settled(local::ControlClient& client, std::chrono::milliseconds timeou
 void print_status_table(const std::vector<protocol::kaos::ResourceStatus>& resources, bool wide) {
   std::vector<std::string> headers{"KIND", "NAME", "NAMESPACE", "PHASE", "READY", "ENDPOINT"};
   if (wide) {
-    headers.push_back("RESTARTS");
-    headers.push_back("PID");
+    headers.emplace_back("RESTARTS");
+    headers.emplace_back("PID");
   }
-  headers.push_back("MESSAGE");
+  headers.emplace_back("MESSAGE");
   Table t(headers);
   for (const auto& r : resources) {
     std::vector<std::string> row{r.kind, r.name, r.namespace_, r.phase, r.ready ? "true" : "false", r.endpoint};

@@ -19,7 +19,7 @@ namespace kaos::net {
 namespace {
 
 using Descriptor = asio::posix::stream_descriptor;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
 ExitStatus decode(int ws) {
   ExitStatus s;
@@ -88,7 +88,7 @@ struct LineReader {
       constexpr std::size_t kChunk = 64 * 1024;
       std::size_t old_size = buf.size();
       buf.resize(old_size + kChunk);
-      auto [ec, n] = co_await fd->async_read_some(asio::buffer(buf.data() + old_size, kChunk), use_tuple);
+      auto [ec, n] = co_await fd->async_read_some(asio::buffer(buf.data() + old_size, kChunk), kUseTuple);
       buf.resize(old_size + n);
       if (ec == asio::error::eof) {
         eof = true;
@@ -193,7 +193,7 @@ pid_t Process::pid() const {
 Task<Result<void>> Process::write(std::string_view data) {
   auto impl = impl_;  // outlives this Process if it is destroyed meanwhile
   if (!impl->in) co_return Error::io("stdin of " + impl->name() + " is closed or not a pipe");
-  auto [ec, n] = co_await asio::async_write(*impl->in, asio::buffer(data), use_tuple);
+  auto [ec, n] = co_await asio::async_write(*impl->in, asio::buffer(data), kUseTuple);
   if (ec == asio::error::operation_aborted)
     co_return Error{ErrorKind::cancelled, "writing to " + impl->name() + " was cancelled"};
   if (ec) {
@@ -223,7 +223,7 @@ Task<Result<std::optional<std::string>>> Process::read_stderr_line(std::size_t m
 Task<ExitStatus> Process::wait() {
   auto impl = impl_;
   while (!impl->reap()) {
-    auto [ec] = co_await impl->pidfd.async_wait(Descriptor::wait_read, use_tuple);
+    auto [ec] = co_await impl->pidfd.async_wait(Descriptor::wait_read, kUseTuple);
     if (ec == asio::error::operation_aborted && !impl->status) {
       throw boost::system::system_error(ec, "waiting for " + impl->name() + " to exit");
     }

@@ -101,7 +101,10 @@ Result<std::vector<std::string>> build_env(const ProcessOptions& options) {
                             "' has an invalid name or value (names must be "
                             "non-empty without '=', neither may contain NUL)");
     }
-    env.push_back(key + "=" + value);
+    std::string entry;
+    entry.reserve(key.size() + 1 + value.size());
+    entry.append(key).append(1, '=').append(value);
+    env.push_back(std::move(entry));
   }
   if (options.inherit_env) {
     for (char** e = environ; e && *e; ++e) {
