@@ -178,6 +178,8 @@ TEST(Agent, MemoryEnums) {
   auto msgs =
       errors(load_yaml(agent_yaml("  config:\n    memory: {type: redis, defaultReadScope: world, readScopes: [x], "
                                   "tools: none, failureMode: loud}\n")));
+  // Adjacent literals below are single messages split for line length.
+  // NOLINTBEGIN(bugprone-suspicious-missing-comma)
   std::vector<std::string> expected{
       "Agent/a: spec.config.memory.type: must be one of \"local\", \"remote\", got \"redis\"",
       "Agent/a: spec.config.memory.defaultReadScope: must be one of \"agent\", \"user\", \"group\", \"session\", got "
@@ -186,6 +188,7 @@ TEST(Agent, MemoryEnums) {
       "\"x\"",
       "Agent/a: spec.config.memory.tools: must be one of \"all\", \"read\", \"write\", got \"none\"",
       "Agent/a: spec.config.memory.failureMode: must be one of \"soft\", \"strict\", got \"loud\""};
+  // NOLINTEND(bugprone-suspicious-missing-comma)
   // The CEL rules still run (enum errors are not structural) and may add their own findings.
   ASSERT_GE(msgs.size(), expected.size());
   EXPECT_EQ(std::vector<std::string>(msgs.begin(), msgs.begin() + 5), expected);

@@ -5,12 +5,12 @@
 namespace kaos {
 namespace {
 
-json::value J(std::string_view text) {
+json::value parse(std::string_view text) {
   return *parse_json(text);
 }
 
 std::string check(std::string_view value, std::string_view schema) {
-  return describe_violations(validate_json_schema(J(value), J(schema)));
+  return describe_violations(validate_json_schema(parse(value), parse(schema)));
 }
 
 TEST(JsonSchema, TypesAndIntegerSemantics) {

@@ -104,20 +104,20 @@ TEST(Router, MiddlewareRunsInRegistrationOrderAndWraps404) {
   Router r;
   std::vector<std::string> trace;
   r.use([&](Request& req, const Handler& next) -> Task<Response> {
-    trace.push_back("outer-in");
+    trace.emplace_back("outer-in");
     Response res = co_await next(req);
-    trace.push_back("outer-out");
+    trace.emplace_back("outer-out");
     res.headers.set("X-Outer", "1");
     co_return res;
   });
   r.use([&](Request& req, const Handler& next) -> Task<Response> {
-    trace.push_back("inner-in");
+    trace.emplace_back("inner-in");
     Response res = co_await next(req);
-    trace.push_back("inner-out");
+    trace.emplace_back("inner-out");
     co_return res;
   });
   r.get("/h", [&](Request&) -> Task<Response> {
-    trace.push_back("handler");
+    trace.emplace_back("handler");
     co_return Response::text(200, "h");
   });
   auto a = make("GET", "/h");

@@ -54,6 +54,7 @@ TEST(Metrics, ConcurrentIncrementsAreNotLost) {
   Registry r;
   auto& c = r.counter("n_total", "N.", {"k"});
   std::vector<std::thread> ts;
+  ts.reserve(4);
   for (int t = 0; t < 4; ++t)
     ts.emplace_back([&] {
       for (int i = 0; i < 10000; ++i) c.with({i % 2 ? "a" : "b"}).inc();

@@ -88,7 +88,7 @@ TEST(McpClient, ProgressAndLogNotificationsReachTheCallbacks) {
   Loop loop;
   std::vector<std::string> logs;
   McpHandlers hooks;
-  hooks.on_log = [&](const json::object& p) { logs.push_back(std::string(p.at("data").as_string())); };
+  hooks.on_log = [&](const json::object& p) { logs.emplace_back(p.at("data").as_string()); };
   McpClient client(loop.executor(), options_for(srv.url("/mcp")), hooks);
   std::vector<Progress> seen;
   CallOptions call;

@@ -236,6 +236,7 @@ TEST_F(RedisClientTest, FiftyConcurrentCallersEachGetTheirOwnReply) {
     co_return (*g)[1].str;
   };
   std::vector<std::future<std::optional<std::string>>> futures;
+  futures.reserve(50);
   for (int i = 0; i < 50; ++i) futures.push_back(callers.start(one(c, i)));
   for (int i = 0; i < 50; ++i) {
     ASSERT_EQ(futures[i].wait_for(std::chrono::seconds(20)), std::future_status::ready);

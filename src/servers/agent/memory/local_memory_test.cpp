@@ -22,6 +22,7 @@ MemoryEvent event_at(std::string text, int second) {
 
 std::vector<std::string> texts(const std::vector<MemoryEvent>& events) {
   std::vector<std::string> out;
+  out.reserve(events.size());
   for (const auto& e : events) out.emplace_back(e.content.as_string());
   return out;
 }
@@ -88,6 +89,7 @@ TEST(LocalMemory, ConcurrentAppendsFromManyThreadsAreAllKept) {
   Loop loop(4);
   LocalMemory m(MemoryLimits{.max_sessions = 100, .max_session_events = 1000});
   std::vector<std::future<void>> done;
+  done.reserve(8);
   for (int t = 0; t < 8; ++t) {
     done.push_back(loop.start([](LocalMemory& m, int t) -> net::Task<void> {
       for (int i = 0; i < 50; ++i) {

@@ -97,11 +97,14 @@ TEST_F(RedisMemoryTest, StoresEventsInKaosLayoutAndReadsKaosWrittenEntries) {
             R"("content":{"tool":"add","arguments":{"a":2}},"metadata":{"n":1}})");
 
   // Entries written by KAOS's Python agent (json.dumps spacing, null metadata) read back; an
-  // entry that is not a KAOS event is skipped, not fatal.
+  // entry that is not a KAOS event is skipped, not fatal. The first entry's two adjacent literals
+  // are one JSON text split for line length.
+  // NOLINTBEGIN(bugprone-suspicious-missing-comma)
   raw({"RPUSH", "kaos:memory:agent-a:events:s",
        R"({"event_id": "event_9f8e7d6c", "timestamp": "2026-01-01T00:00:02.000000Z", "event_type": "agent_response", )"
        R"("content": "The sum is 5.", "metadata": null})",
        R"({"event_id": "event_x", "timestamp": "2026-01-01T00:00:03.000000Z", "event_type": "thought"})", "not json"});
+  // NOLINTEND(bugprone-suspicious-missing-comma)
   auto seen = loop_.run(m->events("s", 10));
   ASSERT_TRUE(seen);
   ASSERT_EQ(seen->size(), 2u);
