@@ -26,8 +26,8 @@ struct ProcStat {
 std::optional<ProcStat> proc_stat(long pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto paren = text.rfind(')');  // the command name may hold spaces and parentheses
-  if (!in.eof() || paren == std::string::npos) return std::nullopt;
+  auto paren = text.rfind(')');                         // the command name may hold spaces and parentheses
+  if (paren == std::string::npos) return std::nullopt;  // no such process (or unreadable)
   std::istringstream fields(text.substr(paren + 1));
   ProcStat st;
   std::string skip;

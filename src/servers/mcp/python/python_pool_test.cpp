@@ -80,8 +80,19 @@ std::vector<pid_t> worker_children() {
   return out;
 }
 
+// Where tools leave markers (writable for them: MCP_SANDBOX_WRITABLE_PATHS).
+std::string marker_dir() {
+  static const std::string dir = [] {
+    auto d = std::filesystem::temp_directory_path() / ("kaos-pool-test-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(d);
+    return d.string();
+  }();
+  return dir;
+}
+
 PythonRuntimeOptions one_worker(std::chrono::milliseconds queue_timeout, std::size_t queue_limit = 64) {
   auto o = python_test::options(kTools);
+  o.writable_paths = {marker_dir()};
   o.workers = 1;
   o.queue_timeout = queue_timeout;
   o.queue_limit = queue_limit;
@@ -114,8 +125,7 @@ bool ended_cancelled(Pending& p) {
 }
 
 std::string marker_path(const char* what) {
-  return (std::filesystem::temp_directory_path() / ("kaos-pool-test-" + std::to_string(::getpid()) + "-" + what))
-      .string();
+  return marker_dir() + "/" + what;
 }
 
 // The fairness test of issue 11: one worker, three spinning calls, then `add`. `add` is
@@ -207,6 +217,11 @@ TEST(PythonFairness, CancellingWaitingAndRunningCallsFreesTheSlot) {
   EXPECT_LT(Clock::now() - before, 10s);
   std::filesystem::remove(marker);
 }
+
+struct RemoveMarkerDir : ::testing::Environment {
+  void TearDown() override { std::filesystem::remove_all(marker_dir()); }
+};
+[[maybe_unused]] auto* const kRemoveMarkerDir = ::testing::AddGlobalTestEnvironment(new RemoveMarkerDir);
 
 TEST(PythonFairness, PoolSizeDefaultSuitsSmallMachines) {
   auto n = default_python_workers();
