@@ -81,9 +81,17 @@ TEST(Descriptors, ChildSeesOnlyStdioWhateverTheParentHolds) {
   o.pipe_stdout = false;
   auto p = Process::spawn(s.loop.executor(), o);
   ASSERT_TRUE(p) << p.error().message;
-  // spawn returns after execve succeeded, so the listing is the program's own.
-  auto seen = open_descriptors("/proc/" + std::to_string((*p)->pid()) + "/fd");
-  EXPECT_EQ(seen, (std::set<int>{0, 1, 2}));
+  // spawn returns after execve succeeded, but the dynamic loader may still hold a library
+  // open for a moment: poll until the program settles. An inherited descriptor never closes.
+  const std::string dir = "/proc/" + std::to_string((*p)->pid()) + "/fd";
+  const std::set<int> stdio{0, 1, 2};
+  auto seen = open_descriptors(dir);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (seen != stdio && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    seen = open_descriptors(dir);
+  }
+  EXPECT_EQ(seen, stdio);
   ::close(leaky);
   ::close(fds[0]);
   ::close(fds[1]);

@@ -6,7 +6,8 @@ supervisor, the workloads, their Python workers -- is listed through /proc/<pid>
 
 What a process may hold beyond 0-2 ("declared channels"), precisely:
 - kernel internals of its own event loop: eventpoll, eventfd, timerfd, signalfd, pidfd, inotify;
-- a pipe only when one of its children holds the same pipe (its children's stdio);
+- a pipe only when its parent or one of its children holds the same pipe (a child's stdio, a
+  worker's protocol channel), or when it holds both ends itself (a self-pipe: Asio's signal_set);
 - TCP sockets only when it is the supervisor or a workload (never a worker): LISTEN sockets only
   on its own port (a workload: its endpoint's port; the supervisor: its control API's port), other
   TCP sockets are its own connections (accepted or outgoing); Unix sockets: none;
@@ -68,7 +69,8 @@ class CensusTest(e.RuntimeTestCase):
         resources = self.rt.wait_all_ready()
         self.assertIn("5", self.rt.run("chat", "assistant", 'Please add {"a": 2, "b": 3}', check=0).stdout)
         sup = self.rt.supervisor_pid()
-        control_port = port_of(json.load(open(os.path.join(self.rt.state_dir, "supervisor.json")))["control_url"])
+        with open(os.path.join(self.rt.state_dir, "supervisor.json")) as f:
+            control_port = port_of(json.load(f)["control_url"])
         own_port = {sup: control_port}
         log_of = {}
         for r in resources:
@@ -92,8 +94,12 @@ class CensusTest(e.RuntimeTestCase):
                 if INTERNALS.match(target):
                     continue
                 if target.startswith("pipe:"):
-                    if not any(target in fds.get(c, {}).values() for c in children[p]):
-                        problems.append(f"{who} fd {fd}: {target} is no pipe of its children")
+                    parent = e._stat(p)[1] if e._stat(p) else None
+                    kin = [*children[p], parent] if parent in fds else children[p]
+                    shared = any(target in fds[k].values() for k in kin)
+                    self_pipe = list(fds[p].values()).count(target) >= 2
+                    if not shared and not self_pipe:
+                        problems.append(f"{who} fd {fd}: {target} is shared with neither its parent nor a child")
                     continue
                 m = re.match(r"socket:\[(\d+)\]$", target)
                 if m:
