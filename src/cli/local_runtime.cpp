@@ -31,6 +31,8 @@ Result<int> start_supervisor(const local::StateDir& state, bool detach, std::chr
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 1, state.supervisor_log().c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
   posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  // The supervisor inherits nothing but 0-2 from this CLI (glibc 2.34+; close_range inside).
+  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   // Detached: its own session, so closing the terminal or Ctrl-C here does not reach it.

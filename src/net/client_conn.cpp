@@ -3,6 +3,7 @@
 
 #include <cerrno>
 
+#include "net/descriptors.hpp"
 #include "net/detail/client_impl.hpp"
 
 namespace kaos::net::detail {
@@ -84,6 +85,19 @@ std::size_t ClientState::idle_count() {
   return n;
 }
 
+namespace {
+
+// (Re)opens `socket` for `endpoint` and marks it close-on-exec, which Asio's own open cannot.
+boost::system::error_code open_close_on_exec(tcp::socket& socket, const tcp::endpoint& endpoint) {
+  boost::system::error_code ec;
+  socket.close(ec);
+  socket.open(endpoint.protocol(), ec);
+  if (!ec && !set_close_on_exec(socket.native_handle())) ec.assign(errno, boost::system::system_category());
+  return ec;
+}
+
+}  // namespace
+
 Error cancelled_error() {
   return Error{ErrorKind::cancelled, "request cancelled"};
 }
@@ -127,8 +141,10 @@ Task<Result<std::unique_ptr<ClientConn>>> ClientExchange::connect(const Url& url
   boost::system::error_code ec;
   auto address = asio::ip::make_address(url.host, ec);
   if (!ec) {
+    tcp::endpoint endpoint(address, url.port);
     watchdog_->conn = conn.get();
-    std::tie(ec) = co_await conn->socket().async_connect(tcp::endpoint(address, url.port), kTuple);
+    ec = open_close_on_exec(conn->socket(), endpoint);
+    if (!ec) std::tie(ec) = co_await conn->socket().async_connect(endpoint, kTuple);
   } else {
     tcp::resolver resolver(ex);
     watchdog_->resolver = &resolver;
@@ -136,7 +152,13 @@ Task<Result<std::unique_ptr<ClientConn>>> ClientExchange::connect(const Url& url
     watchdog_->resolver = nullptr;
     if (rec) co_return fail(rec);
     watchdog_->conn = conn.get();
-    std::tie(ec, std::ignore) = co_await asio::async_connect(conn->socket(), results, kTuple);
+    // One endpoint at a time rather than asio::async_connect, which opens each socket itself.
+    ec = asio::error::host_not_found;
+    for (const auto& entry : results) {
+      ec = open_close_on_exec(conn->socket(), entry.endpoint());
+      if (!ec) std::tie(ec) = co_await conn->socket().async_connect(entry.endpoint(), kTuple);
+      if (!ec || watchdog_->fired || ec == asio::error::operation_aborted) break;
+    }
   }
   if (ec) co_return fail(ec);
   conn->socket().set_option(tcp::no_delay(true), ec);

@@ -1,6 +1,8 @@
 // fork + execve for net::Process. Everything that allocates (PATH lookup, argv/envp arrays,
 // opening files) happens in the parent before fork(); the child runs only async-signal-safe
 // calls, because the parent is multi-threaded and another thread may hold the malloc lock.
+// The child keeps descriptors 0-2 only: everything else is closed before execve, whether or
+// not it was close-on-exec (descriptors.hpp).
 #include "net/detail/process_spawn.hpp"
 
 #include <fcntl.h>
@@ -15,6 +17,8 @@
 #include <mutex>
 #include <system_error>
 #include <vector>
+
+#include "net/descriptors.hpp"
 
 extern char** environ;
 
@@ -266,6 +270,9 @@ Result<SpawnedChild> spawn_child(const ProcessOptions& options) {
     if (::dup2(child_in.get(), 0) < 0) child_fail(sfd, 3);
     if (child_out && ::dup2(child_out.get(), 1) < 0) child_fail(sfd, 3);
     if (child_err && ::dup2(child_err.get(), 2) < 0) child_fail(sfd, 3);
+    // Nothing else crosses execve: not our sockets, log files or pipes to other children, even
+    // one a library opened without O_CLOEXEC. The status pipe stays until execve closes it.
+    close_descriptors_from(3, sfd);
     if (workdir && ::chdir(workdir) != 0) child_fail(sfd, 1);
     ::execve(path->c_str(), argv.data(), envp.data());
     child_fail(sfd, 2);

@@ -2,8 +2,10 @@
 #include "net/server.hpp"
 
 #include <spdlog/spdlog.h>
+#include <cerrno>
 
 #include "net/background.hpp"
+#include "net/descriptors.hpp"
 #include "net/detail/server_impl.hpp"
 
 namespace kaos::net {
@@ -58,6 +60,7 @@ Task<void> ServerState::accept_loop() {
       socket.close(ignored);
       continue;
     }
+    set_close_on_exec(socket.native_handle());  // Asio's accept() cannot ask for it
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     auto conn = std::make_shared<ConnState>(socket.get_executor());
@@ -129,6 +132,7 @@ Result<void> Server::listen() {
   tcp::endpoint endpoint(address, o.port);
   auto& acc = impl_->acceptor;
   acc.open(endpoint.protocol(), ec);
+  if (!ec && !set_close_on_exec(acc.native_handle())) ec.assign(errno, boost::system::system_category());
   if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acc.bind(endpoint, ec);
   if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);

@@ -1,18 +1,23 @@
 // The real Host: net::Process children, loopback probes, steady timers (see host.hpp).
 #include "control/local/host.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <fstream>
+#include <cerrno>
+#include <cstring>
 #include <string_view>
 
 #include "net/background.hpp"
 #include "net/client.hpp"
+#include "net/descriptors.hpp"
 
 extern char** environ;
 
@@ -60,15 +65,25 @@ std::map<std::string, std::string> inherited_environment() {
   return out;
 }
 
-// Appends the child's stdout to its log, line by line, until EOF.
+// Appends the child's stdout to its log, line by line, until EOF. The log is opened
+// close-on-exec (std::ofstream cannot ask for it): no other workload may inherit it.
 net::Task<void> pump_stdout(std::shared_ptr<net::Process> proc, std::string log_file) {
-  std::ofstream log(log_file, std::ios::app);
+  int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0)
+    spdlog::warn("local: cannot open {}: {}; the output of pid {} is dropped", log_file, std::strerror(errno),
+                 proc->pid());
   for (;;) {
     auto line = co_await proc->read_line();
     if (!line || !*line) break;
-    log << **line << '\n';
-    log.flush();
+    (*line)->push_back('\n');
+    for (std::string_view rest = **line; fd >= 0 && !rest.empty();) {
+      auto n = ::write(fd, rest.data(), rest.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      rest.remove_prefix(static_cast<std::size_t>(n));
+    }
   }
+  if (fd >= 0) ::close(fd);
 }
 
 class SystemChild final : public ChildProcess {
@@ -121,6 +136,9 @@ class SystemHost final : public Host {
     asio::ip::tcp::socket sock(executor_);
     asio::steady_timer timer(executor_, timeout);
     asio::ip::tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), port);
+    boost::system::error_code open_ec;
+    sock.open(ep.protocol(), open_ec);  // opened here, not by async_connect: close-on-exec first
+    if (open_ec || !net::set_close_on_exec(sock.native_handle())) co_return false;
     auto outcome = co_await (sock.async_connect(ep, asio::as_tuple(asio::use_awaitable)) ||
                              timer.async_wait(asio::as_tuple(asio::use_awaitable)));
     if (outcome.index() != 0) co_return false;

@@ -13,6 +13,7 @@
 #include "control/local/supervisor_state.hpp"
 #include "core/ids.hpp"
 #include "net/background.hpp"
+#include "net/descriptors.hpp"
 
 namespace kaos::local {
 
@@ -36,7 +37,11 @@ std::string resource_key(const api::Resource& r) {
 
 std::uint16_t free_port() {
   asio::io_context ioc;
-  asio::ip::tcp::acceptor a(ioc, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  asio::ip::tcp::acceptor a(ioc);
+  asio::ip::tcp::endpoint any(asio::ip::make_address("127.0.0.1"), 0);
+  a.open(any.protocol());
+  net::set_close_on_exec(a.native_handle());  // held only for a moment, but never by a child
+  a.bind(any);
   return a.local_endpoint().port();
 }
 

@@ -254,6 +254,10 @@ Task<net::Response> StreamableHttpTransport::Impl::answer(net::Request& req, std
     }
   } catch (...) {
     session->detach(*stream, wake);  // client went away: answers stay buffered for resumption
+    // ...except for a client that accepts only JSON: it has no event ids to resume with, so
+    // nobody can receive these answers; stop the work (a tool's worker, a queued call).
+    if (!accepts_sse)
+      for (const auto& id : ids) session->cancel_request(id);
     throw;
   }
   const bool json_answer =

@@ -247,13 +247,20 @@ std::size_t Session::open_streams() const {
 
 void Session::close() {
   std::shared_ptr<SessionHandler> handler;
+  std::vector<InFlight> in_flight;
   {
     std::lock_guard lock(mu_);
     if (closed_) return;
     closed_ = true;
     handler = std::move(handler_);
     for (auto& [id, s] : streams_) wake(*s);
+    for (auto& [key, request] : requests_) in_flight.push_back(std::move(request));
     requests_.clear();
+  }
+  // An ended session (DELETE, expiry, shutdown) can receive no answer: cancel its calls.
+  for (auto& request : in_flight) {
+    if (request.cancel && request.executor)
+      asio::post(request.executor, [signal = request.cancel] { signal->emit(asio::cancellation_type::terminal); });
   }
   if (handler) handler->close();
 }

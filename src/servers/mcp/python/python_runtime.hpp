@@ -24,12 +24,21 @@ namespace kaos::mcp {
 
 class McpServer;
 
+/// The pool size when MCP_PYTHON_WORKERS is not set: min(4, max(2, hardware threads)). Two
+/// even on one core, so a single spinning tool cannot hold every call up to the call timeout;
+/// at most four, because each worker is a whole CPython (tens of MB) with its own module state.
+unsigned default_python_workers();
+
 struct PythonRuntimeOptions {
   std::string source;                            ///< the Python source
   std::string source_name = "MCP_TOOLS_STRING";  ///< names it in errors ("MCP_TOOLS_STRING line 3: ...")
   /// The kaos-python-worker executable; empty: KAOS_PYTHON_WORKER, else beside this executable.
   std::string worker_path;
-  unsigned workers = 1;  ///< concurrent calls; more queue
+  unsigned workers = default_python_workers();  ///< concurrent calls; more queue
+  /// Calls that may wait for a worker; one more is refused at once with a "busy" tool error.
+  std::size_t queue_limit = 64;
+  /// How long a call may wait for a worker before it is refused with a "busy" tool error.
+  std::chrono::milliseconds queue_timeout{10000};
   std::chrono::milliseconds call_timeout{30000};
   std::size_t memory_limit_mb = 512;  ///< per worker (RLIMIT_AS)
   bool allow_network = false;
@@ -43,14 +52,18 @@ struct PythonRuntimeOptions {
 Result<PythonRuntimeOptions> python_runtime_options_from_env(std::optional<std::string> source = std::nullopt,
                                                              std::string source_name = "MCP_TOOLS_STRING");
 
+/// Reads the pool's queue settings into `options`: MCP_PYTHON_QUEUE (waiting calls, 0-100000)
+/// and MCP_PYTHON_QUEUE_TIMEOUT_SECONDS (1-3600). Errors ("invalid") name the variable.
+Result<void> python_queue_options_from_env(PythonRuntimeOptions& options);
+
 /// The kaos-python-worker path `options` resolve to (see PythonRuntimeOptions::worker_path).
 std::string resolve_python_worker_path(const PythonRuntimeOptions& options);
 
 class PythonRuntime {
  public:
-  /// Starts the worker pool and loads the source in every worker. Errors: "invalid" with the
-  /// source's message (syntax error with its line, exception at import, no functions, *args);
-  /// "not_found" (no worker executable), "io", "timeout" (startup).
+  /// Starts the first worker and loads the source in it (the others start when calls need them). Errors: "invalid" with
+  /// the source's message (syntax error with its line, exception at import, no functions, *args); "not_found" (no
+  /// worker executable), "io", "timeout" (startup).
   static net::Task<Result<std::shared_ptr<PythonRuntime>>> start(net::Executor executor, PythonRuntimeOptions options);
   ~PythonRuntime();
   PythonRuntime(const PythonRuntime&) = delete;
@@ -58,14 +71,19 @@ class PythonRuntime {
 
   /// One Tool per function, in source order, with handlers that call this runtime.
   std::vector<Tool> tools();
-  /// Runs a tool in a free worker (queueing while all are busy). Every failure -- exception,
-  /// timeout, crash, cancellation -- is an isError result naming the tool; the server keeps
-  /// serving, a failed worker is replaced before the next call it takes.
+  /// Runs a tool in a free worker, else waits in a FIFO queue of at most `queue_limit` calls
+  /// for `queue_timeout`. Every failure -- busy (queue full or its deadline passed), exception,
+  /// timeout, crash, cancellation -- is an isError result naming the tool (a busy one also
+  /// names the variable to raise); the server keeps serving, a failed worker is replaced
+  /// before the next call it takes. Cancelling the awaiting coroutine removes a waiting call
+  /// from the queue, or kills the worker of a running one.
   net::Task<ToolResult> call(std::string name, json::object arguments);
   /// What the sandbox of the first worker enforced (its "ready" report).
   json::object sandbox_report() const;
   /// Workers started so far, replacements included (for tests and metrics).
   std::size_t workers_started() const;
+  /// Calls waiting for a worker now (for tests and metrics).
+  std::size_t calls_waiting() const;
 
   struct Impl;
 

@@ -158,7 +158,7 @@ TEST_F(PythonEnv, DefaultsAndOverrides) {
   EXPECT_EQ(o->source, "def f():\n    return 1\n");
   EXPECT_EQ(o->call_timeout, std::chrono::seconds(30));
   EXPECT_EQ(o->memory_limit_mb, 512u);
-  EXPECT_EQ(o->workers, 1u);
+  EXPECT_EQ(o->workers, default_python_workers());  // min(4, max(2, CPU threads))
   EXPECT_FALSE(o->allow_network);
   EXPECT_TRUE(o->writable_paths.empty());
 
