@@ -97,10 +97,12 @@ class PythonCalls : public ::testing::Test {
     auto o = python_test::options(kTools);
     o.call_timeout = std::chrono::seconds(1);
     o.memory_limit_mb = 128;
-    rt = python_test::start(loop, o);
-    ASSERT_TRUE(rt);
+    rt_ = python_test::start(loop_, o);
+    ASSERT_TRUE(rt_);
   }
-  ToolResult run(std::string name, json::object args = {}) { return call(loop, *rt, std::move(name), std::move(args)); }
+  ToolResult run(std::string name, json::object args = {}) {
+    return call(loop_, *rt_, std::move(name), std::move(args));
+  }
   // The server keeps serving after a failure: the next call works.
   void expect_still_serving() {
     auto r = run("echo", {{"text", "still here"}});
@@ -108,8 +110,8 @@ class PythonCalls : public ::testing::Test {
     EXPECT_EQ(text_of(r), "still here");
   }
 
-  Loop loop;
-  std::shared_ptr<PythonRuntime> rt;
+  Loop loop_;
+  std::shared_ptr<PythonRuntime> rt_;
 };
 
 TEST_F(PythonCalls, ResultsMapToContentAndStructuredContent) {
@@ -163,7 +165,7 @@ TEST_F(PythonCalls, ExceptionsAndBadReturnsAreErrorResults) {
 TEST_F(PythonCalls, ModuleStatePersistsAcrossCallsInAWorker) {
   EXPECT_EQ(text_of(run("count")), "1");
   EXPECT_EQ(text_of(run("count")), "2");
-  EXPECT_EQ(rt->workers_started(), 1u);
+  EXPECT_EQ(rt_->workers_started(), 1u);
 }
 
 TEST_F(PythonCalls, TimeoutKillsOnlyThatCall) {
@@ -175,7 +177,7 @@ TEST_F(PythonCalls, TimeoutKillsOnlyThatCall) {
   EXPECT_GE(took, std::chrono::seconds(1));
   EXPECT_LT(took, std::chrono::seconds(10));
   expect_still_serving();
-  EXPECT_EQ(rt->workers_started(), 2u);   // the spinning worker was replaced
+  EXPECT_EQ(rt_->workers_started(), 2u);  // the spinning worker was replaced
   EXPECT_EQ(text_of(run("count")), "1");  // ...with fresh module state
 }
 
@@ -194,7 +196,7 @@ TEST_F(PythonCalls, CrashesFailOnlyThatCall) {
   EXPECT_NE(text_of(exit3).find("tool 'hard_exit' crashed: its Python worker exited with code 3"), std::string::npos)
       << text_of(exit3);
   expect_still_serving();
-  EXPECT_EQ(rt->workers_started(), 4u);
+  EXPECT_EQ(rt_->workers_started(), 4u);
 }
 
 TEST_F(PythonCalls, SysExitIsAnErrorResultAndKeepsTheWorker) {
@@ -202,7 +204,7 @@ TEST_F(PythonCalls, SysExitIsAnErrorResultAndKeepsTheWorker) {
   EXPECT_TRUE(r.is_error);
   EXPECT_EQ(text_of(r), "tool 'soft_exit' called sys.exit(2); a tool returns a value or raises an exception");
   expect_still_serving();
-  EXPECT_EQ(rt->workers_started(), 1u);
+  EXPECT_EQ(rt_->workers_started(), 1u);
 }
 
 TEST_F(PythonCalls, MemoryBlowUpFailsThatCallAndReplacesTheWorker) {
@@ -211,7 +213,7 @@ TEST_F(PythonCalls, MemoryBlowUpFailsThatCallAndReplacesTheWorker) {
   EXPECT_NE(text_of(r).find("MemoryError: tool 'hog' exceeded the memory limit of 128 MiB"), std::string::npos)
       << text_of(r);
   expect_still_serving();
-  EXPECT_EQ(rt->workers_started(), 2u);
+  EXPECT_EQ(rt_->workers_started(), 2u);
 }
 
 TEST(PythonPool, CallsRunInParallelWorkersAndQueueBeyondThem) {
@@ -226,6 +228,7 @@ TEST(PythonPool, CallsRunInParallelWorkersAndQueueBeyondThem) {
   ASSERT_TRUE(rt);
   // Four concurrent calls on two workers: all answer, from exactly two processes.
   std::vector<std::future<ToolResult>> calls;
+  calls.reserve(4);
   for (int i = 0; i < 4; ++i) {
     calls.push_back(
         boost::asio::co_spawn(loop.executor(), rt->call("slow_pid", {{"seconds", 0.2}}), boost::asio::use_future));
