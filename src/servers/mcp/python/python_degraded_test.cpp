@@ -19,6 +19,23 @@ using python_test::TempDir;
 using python_test::text_of;
 
 constexpr const char* kTools = R"PY(
+import ctypes, os, time
+
+def escape(name: str) -> str:
+    r, w = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.setsid()
+        if os.fork() == 0:
+            ctypes.CDLL(None).prctl(15, name.encode(), 0, 0, 0)  # PR_SET_NAME
+            os.write(w, b"x")
+            while True:
+                time.sleep(1)
+        os._exit(0)
+    os.waitpid(child, 0)
+    os.read(r, 1)
+    return "escaped"
+
 def read(path: str) -> str:
     with open(path) as f:
         return f.read()
@@ -61,6 +78,24 @@ TEST(PythonDegraded, WithoutNamespacesTheReportSaysSoAndLandlockStillLimitsReads
   if (int_field(report, "landlock_abi").value_or(0) > 0) {
     expect_refused(call(loop, *rt, "read", {{"path", secret}}), {"PermissionError"}, "reading a secret");
   }
+  // Without a PID namespace the cgroup ends what a call started.
+  if (string_field(report, "per_call_cleanup").value_or("") == "cgroup") {
+    std::string name = python_test::unique_process_name();
+    EXPECT_EQ(text_of(call(loop, *rt, "escape", {{"name", name}})), "escaped");
+    EXPECT_TRUE(python_test::gone_soon(name)) << "a process named " << name << " survived its call";
+  }
+  EXPECT_EQ(text_of(call(loop, *rt, "echo", {{"text", "ok"}})), "ok");
+}
+
+TEST(PythonDegraded, WhenInitCannotSetUpTheWorkerFallsBackAndSaysWhy) {
+  ScopedEnv disable("KAOS_PYTHON_SANDBOX_TEST_DISABLE", "minimal_root");
+  Loop loop;
+  auto rt = python_test::start(loop, python_test::options(kTools));
+  ASSERT_TRUE(rt);
+  const auto report = rt->sandbox_report();
+  EXPECT_TRUE(contains(missing(report), "namespaces")) << to_json(report);
+  EXPECT_NE(to_json(report).find("namespaces were created but could not be set up"), std::string::npos)
+      << to_json(report);
   EXPECT_EQ(text_of(call(loop, *rt, "echo", {{"text", "ok"}})), "ok");
 }
 

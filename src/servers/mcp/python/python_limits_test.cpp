@@ -4,10 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <filesystem>
-#include <fstream>
-#include <random>
-#include <thread>
 
 #include "servers/mcp/python/python_sandbox_support.hpp"
 
@@ -98,23 +94,6 @@ std::shared_ptr<PythonRuntime> start(Loop& loop, std::size_t memory_mb = 256) {
   return python_test::start(loop, o);
 }
 
-// Host pids whose comm is `name` and which are not zombies.
-std::vector<int> processes_named(const std::string& name) {
-  std::vector<int> out;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
-    std::ifstream stat(entry.path() / "stat");
-    std::string line;
-    if (!std::getline(stat, line)) continue;
-    auto open = line.find('('), close = line.rfind(')');
-    if (open == std::string::npos || close == std::string::npos || close + 2 >= line.size()) continue;
-    if (line.substr(open + 1, close - open - 1) == name && line[close + 2] != 'Z') {
-      out.push_back(std::stoi(line.substr(0, open)));
-    }
-  }
-  return out;
-}
-
 TEST(PythonLimits, AThousandForksAreRefused) {
   ScopedEnv limit("MCP_SANDBOX_MAX_PROCESSES", "32");
   Loop loop;
@@ -131,14 +110,9 @@ TEST(PythonLimits, ASetsidEscapeDoesNotOutliveItsCall) {
   Loop loop;
   auto rt = start(loop);
   ASSERT_TRUE(rt);
-  std::string name = "kaosesc" + std::to_string(std::random_device{}() % 100000000);
+  std::string name = python_test::unique_process_name();
   EXPECT_EQ(text_of(call(loop, *rt, "escape", {{"name", name}})), "escaped");
-  // Polled with a deadline: the escapee is killed before the answer, reaped just after.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (!processes_named(name).empty() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  EXPECT_TRUE(processes_named(name).empty()) << "a process named " << name << " survived its call";
+  EXPECT_TRUE(python_test::gone_soon(name)) << "a process named " << name << " survived its call";
   EXPECT_EQ(text_of(call(loop, *rt, "echo", {{"text", "ok"}})), "ok");
 }
 

@@ -6,11 +6,16 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <initializer_list>
 #include <optional>
+#include <random>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "servers/mcp/python/python_test_support.hpp"
 
@@ -83,6 +88,39 @@ inline void expect_refused(const ToolResult& r, std::initializer_list<const char
   bool found = false;
   for (const char* e : expected) found = found || text.find(e) != std::string::npos;
   EXPECT_TRUE(found) << what << ": unexpected error: " << text;
+}
+
+/// Host pids whose comm (/proc/<pid>/stat) is `name`, zombies excepted.
+inline std::vector<int> processes_named(const std::string& name) {
+  std::vector<int> out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    auto open = line.find('('), close = line.rfind(')');
+    if (open == std::string::npos || close == std::string::npos || close + 2 >= line.size()) continue;
+    if (line.substr(open + 1, close - open - 1) == name && line[close + 2] != 'Z') {
+      out.push_back(std::stoi(line.substr(0, open)));
+    }
+  }
+  return out;
+}
+
+/// A process name (comm, at most 15 characters) no other test uses.
+inline std::string unique_process_name() {
+  return "kaosesc" + std::to_string(std::random_device{}() % 100000000);
+}
+
+/// True when no process named `name` is left within 5 s. Polled: a process killed before a
+/// call's answer is reaped by its namespace's init (or the host's) just after.
+inline bool gone_soon(const std::string& name) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!processes_named(name).empty()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
 }
 
 }  // namespace kaos::mcp::python_test

@@ -100,31 +100,53 @@ std::string map_ids(pid_t child, SandboxReport& report) {
   }
 }
 
+// The pipes between supervisor and init: go (supervisor -> init: maps written, start),
+// setup (init -> supervisor: "K" when Python runs, else "E<reason>"), status (init ->
+// supervisor: Python's wait status).
+struct Pipes {
+  int go[2] = {-1, -1};
+  int setup[2] = {-1, -1};
+  int status[2] = {-1, -1};
+  bool open() { return pipe2(go, O_CLOEXEC) == 0 && pipe2(setup, O_CLOEXEC) == 0 && pipe2(status, O_CLOEXEC) == 0; }
+  void close_all() {
+    for (int* p : {go, setup, status}) {
+      for (int i : {0, 1}) {
+        if (p[i] >= 0) close(p[i]);
+        p[i] = -1;
+      }
+    }
+  }
+};
+
+[[noreturn]] void setup_failed(int setup_fd, const std::string& reason) {
+  std::string message = "E" + reason;
+  if (write(setup_fd, message.data(), message.size()) < 0) _exit(2);
+  _exit(2);
+}
+
 // In init, after the supervisor's go-ahead. Returns only in the Python process.
-Containment become_init(const SandboxOptions& o, SandboxReport& report, int status_fd,
+Containment become_init(const SandboxOptions& o, SandboxReport& report, int setup_fd, int status_fd,
                         const std::vector<int>& python_fds) {
   // Until now we still carry the host credentials (root's kuid 0, which owns /etc/shadow):
   // become the namespace's root, i.e. the mapped unprivileged host uid.
-  if (setgroups(0, nullptr) != 0 && errno != EPERM) _exit(2);
+  if (setgroups(0, nullptr) != 0 && errno != EPERM) setup_failed(setup_fd, "setgroups: " + errno_text(errno));
   if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0) {
-    std::fprintf(stderr, "kaos-python-worker: cannot become root of the user namespace: %s\n",
-                 errno_text(errno).c_str());
-    _exit(2);
+    setup_failed(setup_fd, "cannot become root of the user namespace: " + errno_text(errno));
   }
   sethostname("kaos-python", 11);
-  if (auto err = detail::enter_minimal_root(o, report); !err.empty()) {
-    std::fprintf(stderr, "kaos-python-worker: minimal root: %s\n", err.c_str());
-    _exit(2);
-  }
+  if (detail::pretend_missing(o, "minimal_root"))
+    setup_failed(setup_fd, "disabled by KAOS_PYTHON_SANDBOX_TEST_DISABLE");
+  if (auto err = detail::enter_minimal_root(o, report); !err.empty()) setup_failed(setup_fd, err);
   report.namespaces = {"user", "mount", "pid", "ipc", "uts"};
   if (!o.allow_network) report.namespaces.emplace_back("net");
   report.per_call_cleanup = "pid_namespace";
   prctl(PR_SET_DUMPABLE, 0);  // tool code (same uid) may not read our /proc/1/environ or ptrace us
   pid_t python = fork();
-  if (python < 0) _exit(2);
+  if (python < 0) setup_failed(setup_fd, "fork: " + errno_text(errno));
   if (python == 0) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != 1) _exit(2);
+    close(setup_fd);
     close(status_fd);
     prctl(PR_SET_DUMPABLE, 1);
     Containment c;
@@ -133,13 +155,16 @@ Containment become_init(const SandboxOptions& o, SandboxReport& report, int stat
     return c;
   }
   for (int fd : python_fds) close(fd);
+  if (write(setup_fd, "K", 1) != 1) _exit(2);
+  close(setup_fd);
   run_init(python, status_fd);
 }
 
 // Without namespaces this process runs Python itself; the cgroup (if any) holds it directly.
-Containment degraded(const SandboxOptions& o, SandboxReport& report, const WorkerCgroup& cgroup, int clone_errno) {
-  report.lack("namespaces", "cannot create user, mount and PID namespaces (" + errno_text(clone_errno) +
-                                "): no minimal root (Landlock read rules are all that limit reads), the host's "
+Containment degraded(const SandboxOptions& o, SandboxReport& report, const WorkerCgroup& cgroup,
+                     const std::string& why) {
+  report.lack("namespaces", why +
+                                ": no minimal root (Landlock read rules are all that limit reads), the host's "
                                 "PID space is visible, scratch has no quota");
   report.lack("minimal_root", "no minimal root: tool code sees the host's filesystem through Landlock only");
   report.lack("scratch_quota", "scratch is a plain directory without a quota (MCP_SANDBOX_SCRATCH_MB unused)");
@@ -147,21 +172,55 @@ Containment degraded(const SandboxOptions& o, SandboxReport& report, const Worke
   Containment c;
   c.ok = true;
   if (!cgroup.version.empty()) {
-    if (auto err = join_worker_cgroup(cgroup, getpid()); !err.empty()) {
-      c.ok = false;
-      c.error = "cannot join the worker cgroup: " + err;
-      return c;
-    }
+    if (auto err = join_worker_cgroup(cgroup, getpid()); !err.empty())
+      return failed("cannot join the worker cgroup: " + err);
     c.cgroup_procs = cgroup.procs_file();
     report.per_call_cleanup = "cgroup";
   } else {
     report.lack("per_call_cleanup", "neither a PID namespace nor a cgroup: processes a call starts may outlive it");
   }
   if (geteuid() == 0 && chown(o.scratch_dir.c_str(), detail::kSandboxId, detail::kSandboxId) != 0) {
-    c.ok = false;
-    c.error = "cannot hand the scratch directory to uid 65534: " + errno_text(errno);
+    return failed("cannot hand the scratch directory to uid 65534: " + errno_text(errno));
   }
   return c;
+}
+
+// Everything init wrote on the setup pipe until it closed it: "K", or "E<reason>", or
+// nothing (it died).
+std::string read_setup(int fd) {
+  std::string text;
+  char buf[512];
+  for (ssize_t n; (n = read(fd, buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  if (text == "K") return {};
+  return text.empty() ? "the namespace's init died while setting up" : text.substr(1);
+}
+
+// The supervisor's side after clone: maps, cgroup, go-ahead, wait for init's setup. Returns
+// only when the namespaces cannot be used (the caller degrades); otherwise supervises.
+std::string start_init(pid_t init, Pipes& p, SandboxReport& report, const WorkerCgroup& cgroup,
+                       const std::vector<int>& python_fds) {
+  close(p.go[0]);
+  close(p.setup[1]);
+  close(p.status[1]);
+  p.go[0] = p.setup[1] = p.status[1] = -1;
+  std::string err = map_ids(init, report);
+  if (err.empty() && !cgroup.version.empty()) err = join_worker_cgroup(cgroup, init);
+  if (err.empty() && write(p.go[1], "g", 1) != 1) err = "cannot start init: " + errno_text(errno);
+  if (err.empty()) err = read_setup(p.setup[0]);
+  if (!err.empty()) {
+    kill(init, SIGKILL);
+    waitpid(init, nullptr, 0);
+    return err;
+  }
+  for (int fd : python_fds) close(fd);  // only Python holds the protocol channel
+  int status_fd = p.status[0];
+  p.status[0] = -1;
+  p.close_all();
+  supervise(init, status_fd, cgroup);
 }
 
 }  // namespace
@@ -177,40 +236,33 @@ Containment contain(const SandboxOptions& o, SandboxReport& report, const std::v
     report.lack("cgroup",
                 why_not + ": process count and memory are limited per process only (RLIMIT_NPROC, RLIMIT_AS)");
   }
-  int go[2], status[2];
-  if (pipe2(go, O_CLOEXEC) != 0 || pipe2(status, O_CLOEXEC) != 0) return failed("pipe: " + errno_text(errno));
+  Pipes p;
+  if (!p.open()) {
+    p.close_all();
+    return failed("pipe: " + errno_text(errno));
+  }
   unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS;
   if (!o.allow_network) flags |= CLONE_NEWNET;
   long init =
       detail::pretend_missing(o, "userns") ? (errno = EPERM, -1) : syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
   if (init < 0) {
-    int err = errno;
-    for (int fd : {go[0], go[1], status[0], status[1]}) close(fd);
-    return degraded(o, report, cgroup, err);
+    std::string why = "cannot create user, mount and PID namespaces (" + errno_text(errno) + ")";
+    p.close_all();
+    return degraded(o, report, cgroup, why);
   }
   if (init == 0) {  // init, not yet root of anything until the maps are written
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    close(go[1]);
-    close(status[0]);
+    close(p.go[1]);
+    close(p.setup[0]);
+    close(p.status[0]);
     char byte = 0;
-    if (read(go[0], &byte, 1) != 1) _exit(2);  // the supervisor failed or died
-    close(go[0]);
-    return become_init(o, report, status[1], python_fds);
+    if (read(p.go[0], &byte, 1) != 1) _exit(2);  // the supervisor failed or died
+    close(p.go[0]);
+    return become_init(o, report, p.setup[1], p.status[1], python_fds);
   }
-  close(go[0]);
-  close(status[1]);
-  std::string err = map_ids(static_cast<pid_t>(init), report);
-  if (err.empty() && !cgroup.version.empty()) err = join_worker_cgroup(cgroup, static_cast<pid_t>(init));
-  if (!err.empty()) {
-    kill(static_cast<pid_t>(init), SIGKILL);
-    waitpid(static_cast<pid_t>(init), nullptr, 0);
-    remove_worker_cgroup(cgroup);
-    return failed("cannot set up the namespaces: " + err);
-  }
-  for (int fd : python_fds) close(fd);  // only Python holds the protocol channel
-  if (write(go[1], "g", 1) != 1) _exit(2);
-  close(go[1]);
-  supervise(static_cast<pid_t>(init), status[0], cgroup);
+  std::string err = start_init(static_cast<pid_t>(init), p, report, cgroup, python_fds);
+  p.close_all();
+  return degraded(o, report, cgroup, "namespaces were created but could not be set up (" + err + ")");
 }
 
 }  // namespace kaos::mcp::python_worker

@@ -53,11 +53,12 @@ struct [[gnu::packed]] PathBeneathAttr {
 
 // Allows `rights` beneath `path` (only the file rights on a file: Landlock rejects the
 // others). A missing optional path is skipped; a missing required one is an error.
-std::string allow(int ruleset, const std::string& path, std::uint64_t rights, bool required) {
+std::string allow(int ruleset, const std::string& path, std::uint64_t rights, const char* required_by) {
   int fd = open(path.c_str(), O_PATH | O_CLOEXEC);
   if (fd < 0) {
-    if (!required) return {};
-    return "path '" + path + "' cannot be opened: " + errno_text(errno);
+    if (!required_by) return {};
+    return std::string(required_by) + ": '" + path + "' cannot be opened by uid " + std::to_string(geteuid()) + ": " +
+           errno_text(errno) + " (make it reachable by that uid)";
   }
   struct stat st {};
   fstat(fd, &st);
@@ -72,21 +73,21 @@ std::string allow(int ruleset, const std::string& path, std::uint64_t rights, bo
 std::string add_rules(int ruleset, const SandboxOptions& o, std::uint64_t handled, bool own_proc) {
   const std::uint64_t read = handled & kFsRead;
   std::string err;
-  auto add = [&](const std::string& path, std::uint64_t rights, bool required) {
-    if (err.empty()) err = allow(ruleset, path, rights, required);
+  auto add = [&](const std::string& path, std::uint64_t rights, const char* required_by) {
+    if (err.empty()) err = allow(ruleset, path, rights, required_by);
   };
-  for (const auto& p : runtime_paths()) add(p, read, false);
-  for (const auto& p : etc_paths()) add(p, read, false);
-  add("/etc/passwd", read, false);
-  add("/etc/group", read, false);
-  for (const auto& p : device_paths()) add(p, read, false);
-  add("/dev/null", handled, true);  // subprocess.DEVNULL, os.devnull
-  add("/dev/shm", handled, false);
+  for (const auto& p : runtime_paths()) add(p, read, nullptr);
+  for (const auto& p : etc_paths()) add(p, read, nullptr);
+  add("/etc/passwd", read, nullptr);
+  add("/etc/group", read, nullptr);
+  for (const auto& p : device_paths()) add(p, read, nullptr);
+  add("/dev/null", handled, "/dev/null");  // subprocess.DEVNULL, os.devnull
+  add("/dev/shm", handled, nullptr);
   // With our own PID namespace /proc shows only our processes; without, only this one.
-  add(own_proc ? "/proc" : "/proc/self", read, false);
-  for (const auto& p : o.readable_paths) add(p, read, true);
-  for (const auto& p : o.writable_paths) add(p, handled, true);
-  add(o.scratch_dir, handled, true);
+  add(own_proc ? "/proc" : "/proc/self", read, nullptr);
+  for (const auto& p : o.readable_paths) add(p, read, "MCP_SANDBOX_READABLE_PATHS");
+  for (const auto& p : o.writable_paths) add(p, handled, "MCP_SANDBOX_WRITABLE_PATHS");
+  add(o.scratch_dir, handled, "the scratch directory");
   return err;
 }
 

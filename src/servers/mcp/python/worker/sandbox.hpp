@@ -30,7 +30,7 @@ struct SandboxOptions {
   std::uint64_t max_file_mb = 1024;       ///< RLIMIT_FSIZE
   std::uint64_t max_open_files = 256;     ///< RLIMIT_NOFILE
   /// Test hook (KAOS_PYTHON_SANDBOX_TEST_DISABLE): mechanisms to treat as unavailable, to
-  /// exercise the degraded paths: "userns", "cgroup", "landlock".
+  /// exercise the degraded paths: "userns", "minimal_root", "cgroup", "landlock".
   std::vector<std::string> pretend_missing;
 };
 
