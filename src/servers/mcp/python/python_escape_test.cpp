@@ -59,6 +59,15 @@ def kill_parent() -> str:
     os.kill(os.getppid(), signal.SIGKILL)
     return "sent"
 
+def descriptors() -> list:
+    fds = []
+    for fd in sorted(os.listdir("/proc/self/fd"), key=int):
+        try:
+            fds.append(fd + "=" + os.readlink("/proc/self/fd/" + fd))
+        except OSError:
+            pass  # the directory listing's own descriptor, closed by now
+    return fds
+
 def ptrace_parent() -> str:
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.ptrace(16, os.getppid(), None, None) != 0:  # PTRACE_ATTACH
@@ -154,6 +163,27 @@ TEST_F(PythonEscape, TheServerCannotBeSignalledOrTraced) {
   expect_refused(run("ptrace_parent"), {"Operation not permitted", "PermissionError"}, "ptrace(getppid())");
   expect_still_serving();
   EXPECT_EQ(rt->workers_started(), 1u);  // nothing reached the worker's own ancestors
+}
+
+// The worker closes whatever it inherited beyond 0-2 and its protocol pipes, even when the
+// server leaks a descriptor (here: a listening socket opened without SOCK_CLOEXEC).
+TEST(PythonEscapeFds, InheritedDescriptorsAreClosed) {
+  int leaked = socket(AF_INET, SOCK_STREAM, 0);  // no SOCK_CLOEXEC: inherited by every spawn
+  ASSERT_GE(leaked, 0);
+  ASSERT_EQ(listen(leaked, 1), 0);
+  Loop loop;
+  auto rt = python_test::start(loop, python_test::options(kAttacks));
+  close(leaked);
+  ASSERT_TRUE(rt);
+  auto r = call(loop, *rt, "descriptors");
+  ASSERT_FALSE(r.is_error) << text_of(r);
+  ASSERT_TRUE(r.structured);
+  const auto& fds = r.structured->as_object().at("result").as_array();
+  EXPECT_LE(fds.size(), 5u) << text_of(r);  // 0, 1, 2 and the two protocol pipes
+  for (const auto& fd : fds) {
+    std::string entry(fd.as_string());  // "3=pipe:[123]"; 0-2 are whatever the server's stdio is
+    if (std::stoi(entry) >= 3) EXPECT_EQ(entry.find("socket:"), std::string::npos) << text_of(r);
+  }
 }
 
 }  // namespace

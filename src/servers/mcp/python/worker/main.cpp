@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <malloc.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
@@ -92,6 +93,16 @@ std::string parse_args(int argc, char** argv, SandboxOptions& o) {
   return {};
 }
 
+// Defence in depth for issue 11's first point: whatever descriptors the server let us inherit
+// (listening sockets, client connections, other workloads' logs), tool code gets none of them
+// -- only 0-2 and the protocol channel.
+void close_inherited(int proto_in, int proto_out) {
+  int lo = std::min(proto_in, proto_out), hi = std::max(proto_in, proto_out);
+  if (lo > 3) close_range(3, static_cast<unsigned>(lo - 1), 0);
+  if (hi > lo + 1) close_range(static_cast<unsigned>(lo + 1), static_cast<unsigned>(hi - 1), 0);
+  close_range(static_cast<unsigned>(hi + 1), ~0U, 0);
+}
+
 py::list string_list(const std::vector<std::string>& items) {
   py::list out;
   for (const auto& item : items) out.append(item);
@@ -144,6 +155,7 @@ int run(int argc, char** argv) {
     return fail("cannot move the protocol channel off stdin/stdout");
   }
   close(devnull);
+  close_inherited(proto_in, proto_out);
 
   SandboxReport report;
   const Containment containment = contain(options, report, {proto_in, proto_out});
