@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -113,11 +114,16 @@ inline std::string unique_process_name() {
 }
 
 /// True when no process named `name` is left within 5 s. Polled: a process killed before a
-/// call's answer is reaped by its namespace's init (or the host's) just after.
+/// call's answer is reaped by its namespace's init (or the host's) just after. Survivors are
+/// killed before returning false, so that a failing test leaves nothing behind (an escapee
+/// would also hold the test's output pipe open).
 inline bool gone_soon(const std::string& name) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (!processes_named(name).empty()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      for (int pid : processes_named(name)) kill(pid, SIGKILL);
+      return false;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return true;

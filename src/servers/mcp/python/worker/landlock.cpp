@@ -70,7 +70,8 @@ std::string allow(int ruleset, const std::string& path, std::uint64_t rights, co
   return {};
 }
 
-std::string add_rules(int ruleset, const SandboxOptions& o, std::uint64_t handled, bool own_proc) {
+std::string add_rules(int ruleset, const SandboxOptions& o, std::uint64_t handled, bool own_proc,
+                      const std::string& extra_read) {
   const std::uint64_t read = handled & kFsRead;
   std::string err;
   auto add = [&](const std::string& path, std::uint64_t rights, const char* required_by) {
@@ -88,12 +89,14 @@ std::string add_rules(int ruleset, const SandboxOptions& o, std::uint64_t handle
   for (const auto& p : o.readable_paths) add(p, read, "MCP_SANDBOX_READABLE_PATHS");
   for (const auto& p : o.writable_paths) add(p, handled, "MCP_SANDBOX_WRITABLE_PATHS");
   add(o.scratch_dir, handled, "the scratch directory");
+  if (!extra_read.empty()) add(extra_read, kFsReadFile | kFsReadDir, "the worker's cgroup");
   return err;
 }
 
 }  // namespace
 
-std::string apply_landlock(const SandboxOptions& o, SandboxReport& report, bool own_proc) {
+std::string apply_landlock(const SandboxOptions& o, SandboxReport& report, bool own_proc,
+                           const std::string& extra_read) {
   long abi = syscall(SYS_landlock_create_ruleset, nullptr, 0, kCreateRulesetVersion);
   if (abi < 0) {
     report.lack("landlock", "Landlock is unavailable (" + errno_text(errno) +
@@ -121,7 +124,7 @@ std::string apply_landlock(const SandboxOptions& o, SandboxReport& report, bool 
   }
   int ruleset = static_cast<int>(syscall(SYS_landlock_create_ruleset, &attr, attr_size, 0));
   if (ruleset < 0) return "landlock_create_ruleset failed: " + errno_text(errno);
-  if (auto err = add_rules(ruleset, o, attr.handled_access_fs, own_proc); !err.empty()) {
+  if (auto err = add_rules(ruleset, o, attr.handled_access_fs, own_proc, extra_read); !err.empty()) {
     close(ruleset);
     return err;
   }

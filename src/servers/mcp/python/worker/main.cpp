@@ -170,7 +170,7 @@ int run(int argc, char** argv) {
     py::dict worker_globals;
     py::exec(kWorkerPy, worker_globals);
 
-    if (auto err = apply_sandbox(options, report); !err.empty()) return fail("sandbox: " + err);
+    if (auto err = apply_sandbox(options, containment, report); !err.empty()) return fail("sandbox: " + err);
     // Warnings travel in the ready report; the server logs them once, not once per worker.
     if (options.strict && !report.missing.empty()) return refuse(proto_out, report);
     py::cpp_function after_call([&containment] { end_call(containment); });

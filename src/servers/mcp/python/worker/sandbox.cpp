@@ -74,15 +74,16 @@ std::string apply_rlimits(const SandboxOptions& o, const SandboxReport& report) 
 
 }  // namespace
 
-std::string apply_sandbox(const SandboxOptions& o, SandboxReport& report) {
+std::string apply_sandbox(const SandboxOptions& o, const Containment& c, SandboxReport& report) {
   const bool in_userns = !report.namespaces.empty();
   if (auto err = apply_rlimits(o, report); !err.empty()) return err;
   if (auto err = detail::drop_privileges(o, report, in_userns); !err.empty()) return err;
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return "prctl(PR_SET_NO_NEW_PRIVS) failed: " + errno_text(errno);
   if (detail::pretend_missing(o, "landlock")) {
     report.lack("landlock", "Landlock disabled by KAOS_PYTHON_SANDBOX_TEST_DISABLE");
-  } else if (auto err = detail::apply_landlock(o, report, report.per_call_cleanup == "pid_namespace"); !err.empty()) {
-    return err;
+  } else {
+    std::string cgroup_dir = c.cgroup_procs.substr(0, c.cgroup_procs.rfind('/') + 1);
+    if (auto err = detail::apply_landlock(o, report, c.pid_namespace, cgroup_dir); !err.empty()) return err;
   }
   return detail::apply_seccomp(o, report);
 }

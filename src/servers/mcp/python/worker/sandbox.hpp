@@ -63,7 +63,10 @@ struct Containment {
   bool ok = false;
   std::string error;           ///< when !ok: why (the worker exits 2)
   bool pid_namespace = false;  ///< this process is PID 2 of its own PID namespace
-  std::string cgroup_procs;    ///< cgroup.procs of the tool's cgroup (per-call cleanup), or ""
+  /// Without a PID namespace: cgroup.procs of the tool's cgroup (per-call cleanup), or "".
+  /// Landlock lets this process read it (and nothing else of /sys); it is opened afresh at
+  /// every cleanup, because cgroup v1 caches the list of an open file for a second.
+  std::string cgroup_procs;
 };
 
 /// Stage 1. Returns only in the process that runs Python; the supervisor and the namespace's
@@ -74,7 +77,7 @@ Containment contain(const SandboxOptions& options, SandboxReport& report, const 
 /// Stage 2: applies everything to this process. A failure of a mandatory part (no_new_privs,
 /// rlimits, seccomp, capabilities, a path that cannot be opened) returns an error message
 /// and the worker must exit.
-std::string apply_sandbox(const SandboxOptions& options, SandboxReport& report);
+std::string apply_sandbox(const SandboxOptions& options, const Containment& containment, SandboxReport& report);
 
 /// After every call: kills every process the call left behind and reaps them.
 void end_call(const Containment& containment);

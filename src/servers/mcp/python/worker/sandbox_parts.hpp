@@ -19,7 +19,9 @@ std::string enter_minimal_root(const SandboxOptions& options, SandboxReport& rep
 std::string drop_privileges(const SandboxOptions& options, SandboxReport& report, bool in_user_namespace);
 
 /// landlock.cpp: read and write rules, TCP, scoping. Missing kernel support is reported, not an error.
-std::string apply_landlock(const SandboxOptions& options, SandboxReport& report, bool own_proc);
+/// `extra_read`: one more directory to allow reading beneath ("" for none).
+std::string apply_landlock(const SandboxOptions& options, SandboxReport& report, bool own_proc,
+                           const std::string& extra_read);
 
 /// seccomp.cpp: the syscall filter.
 std::string apply_seccomp(const SandboxOptions& options, SandboxReport& report);
