@@ -182,7 +182,9 @@ TEST(PythonEscapeFds, InheritedDescriptorsAreClosed) {
   EXPECT_LE(fds.size(), 5u) << text_of(r);  // 0, 1, 2 and the two protocol pipes
   for (const auto& fd : fds) {
     std::string entry(fd.as_string());  // "3=pipe:[123]"; 0-2 are whatever the server's stdio is
-    if (std::stoi(entry) >= 3) EXPECT_EQ(entry.find("socket:"), std::string::npos) << text_of(r);
+    if (std::stoi(entry) >= 3) {
+      EXPECT_EQ(entry.find("socket:"), std::string::npos) << text_of(r);
+    }
   }
 }
 
