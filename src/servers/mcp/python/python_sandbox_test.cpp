@@ -9,8 +9,11 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
+#include <cstddef>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 #include "servers/mcp/python/python_sandbox_support.hpp"
@@ -55,6 +58,11 @@ def read(path: str) -> str:
 
 def listdir(path: str) -> list:
     return sorted(os.listdir(path))
+
+def connect_abstract(name: str) -> str:
+    s = socket.socket(socket.AF_UNIX)
+    s.connect("\0" + name)
+    return "connected"
 )PY";
 
 // A listening TCP socket on 127.0.0.1 for the tools to try to reach.
@@ -113,6 +121,21 @@ TEST(PythonSandbox, NetworkIsAllowedWhenOptedIn) {
   EXPECT_FALSE(tcp.is_error) << text_of(tcp);
   EXPECT_EQ(text_of(tcp), "connected");
   EXPECT_EQ(text_of(call(loop, *rt, "udp")), "udp socket");
+
+  // The host's abstract Unix sockets (D-Bus, X11, ...) stay out of reach (Landlock scoping).
+  if (int_field(rt->sandbox_report(), "landlock_abi").value_or(0) >= 6) {
+    std::string name = "kaos-sandbox-test-" + std::to_string(getpid());
+    int host = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path + 1, name.data(), name.size());
+    auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
+    ASSERT_EQ(bind(host, reinterpret_cast<sockaddr*>(&addr), len), 0);
+    ASSERT_EQ(listen(host, 1), 0);
+    auto r = call(loop, *rt, "connect_abstract", {{"name", name}});
+    close(host);
+    python_test::expect_refused(r, {"PermissionError"}, "connect to a host abstract Unix socket");
+  }
 }
 
 TEST(PythonSandbox, WritesOnlyInsideTheScratchDirectory) {

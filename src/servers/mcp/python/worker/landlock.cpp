@@ -1,7 +1,7 @@
 // Landlock, the layer that holds even without namespaces: reads, writes and execution are
 // allowed only beneath the runtime, the scratch directory, the device nodes and the
 // operator's paths; TCP bind/connect denied (ABI >= 4) unless the network is allowed; signals
-// scoped to our own descendants and abstract Unix sockets to our domain (ABI >= 6).
+// and abstract Unix sockets scoped to our own domain (ABI >= 6), network allowed or not.
 // The UAPI constants are spelled out: Debian 12's <linux/landlock.h> stops at ABI 2.
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -117,7 +117,9 @@ std::string apply_landlock(const SandboxOptions& o, SandboxReport& report, bool 
   }
   if (abi >= 6) {
     attr_size = sizeof(RulesetAttr);
-    attr.scoped = kScopeSignal | (o.allow_network ? 0 : kScopeAbstractUnix);
+    // Abstract Unix sockets of the host (D-Bus, X11, ...) stay out of reach even with the
+    // network allowed (no network namespace then); the tool's own still work among themselves.
+    attr.scoped = kScopeSignal | kScopeAbstractUnix;
   } else {
     report.lack("landlock_scope", "Landlock ABI " + std::to_string(abi) +
                                       " cannot scope signals; the PID namespace hides the server, if there is one");
