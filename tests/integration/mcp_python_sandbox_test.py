@@ -59,6 +59,22 @@ def children(pid):
     return out
 
 
+def descendants(pid):
+    out = []
+    for child in children(pid):
+        out += [child] + descendants(child)
+    return out
+
+
+def alive(pid):
+    """True unless gone or a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def worker_cgroups(worker_pid):
     return glob.glob(f"/sys/fs/cgroup/**/kaos-python-{worker_pid}", recursive=True)
 
@@ -108,13 +124,26 @@ class Sandbox(unittest.TestCase):
         if not json.loads(get(port, "/ready")[1])["sandbox"]["cgroup"]:
             self.skipTest("no cgroup on this machine")
         [worker] = children(self.proc.pid)
+        tree = descendants(self.proc.pid)  # the supervisor, the namespace's init, Python
+        self.assertGreaterEqual(len(tree), 3, tree)
         self.assertTrue(worker_cgroups(worker), "the worker has no cgroup")
-        self.proc.kill()  # no chance to clean up: the worker dies with it (PDEATHSIG)
+        self.proc.kill()  # no chance to clean up: the workers die with it (PDEATHSIG)
         self.proc.wait(timeout=15)
-        self.assertTrue(poll(lambda: not os.path.exists(f"/proc/{worker}")), "the worker outlived its server")
+        self.assertTrue(poll(lambda: not any(alive(p) for p in tree)),
+                        f"worker processes outlived their server: {[p for p in tree if alive(p)]}")
         self.assertTrue(worker_cgroups(worker), "expected the killed worker's cgroup to be left")
         self.serve({})  # its first worker start sweeps cgroups of dead workers
         self.assertEqual(worker_cgroups(worker), [])
+
+    def test_degraded_workers_die_with_their_server_too(self):
+        port = self.serve({"KAOS_PYTHON_SANDBOX_TEST_DISABLE": "userns"})
+        self.assertIn("namespaces", json.loads(get(port, "/ready")[1])["sandbox"]["missing"])
+        tree = descendants(self.proc.pid)
+        self.assertTrue(tree)
+        self.proc.kill()
+        self.proc.wait(timeout=15)
+        self.assertTrue(poll(lambda: not any(alive(p) for p in tree)),
+                        f"worker processes outlived their server: {[p for p in tree if alive(p)]}")
 
     def test_strict_refuses_to_start_and_names_what_is_missing(self):
         proc = start({"KAOS_PYTHON_SANDBOX_TEST_DISABLE": "userns", "MCP_SANDBOX_REQUIRE": "strict"})

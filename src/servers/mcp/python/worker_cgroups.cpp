@@ -136,6 +136,16 @@ WorkerCgroup make(std::string version, const std::vector<std::pair<std::string, 
   return cg;
 }
 
+// A worker that has exited but not been reaped (its server died, and the reaper has not come
+// round yet) is a zombie: kill(pid, 0) still succeeds, but its cgroup is free to go.
+bool process_lives(pid_t pid) {
+  if (kill(pid, 0) != 0 && errno == ESRCH) return false;
+  std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  auto close = stat.rfind(')');
+  if (stat.empty() || close == std::string::npos) return false;
+  return close + 2 >= stat.size() || stat[close + 2] != 'Z';
+}
+
 }  // namespace
 
 WorkerCgroup create_worker_cgroup(pid_t name_pid, std::uint64_t memory_mb, std::uint64_t max_processes,
@@ -226,7 +236,7 @@ int sweep_stale_worker_cgroups() {
       char* end = nullptr;
       long pid = std::strtol(name.c_str() + prefix.size(), &end, 10);
       if (pid <= 0 || *end != '\0') continue;
-      if (kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // its worker lives
+      if (process_lives(static_cast<pid_t>(pid))) continue;  // a live worker's, or just being created
       if (rmdir((h.dir + "/" + name).c_str()) == 0) ++removed;
     }
     closedir(d);

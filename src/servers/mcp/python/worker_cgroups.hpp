@@ -44,7 +44,8 @@ bool remove_worker_cgroup(const WorkerCgroup& cgroup);
 /// nothing is left.
 bool remove_worker_cgroups(pid_t worker_pid, std::chrono::milliseconds wait);
 /// Server side, at start-up: removes every `kaos-python-<pid>` cgroup beneath ours whose
-/// worker pid no longer exists and which has no processes left. Returns how many it removed.
+/// worker is gone (no such pid, or a zombie) and which has no processes left (rmdir refuses
+/// otherwise). Returns how many it removed.
 int sweep_stale_worker_cgroups();
 
 }  // namespace kaos::mcp::python_worker

@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <cerrno>
+#include <csignal>
 
 #include "sandbox_parts.hpp"
 
@@ -36,10 +37,15 @@ bool capabilities_empty() {
 }
 
 std::string become_sandbox_user(SandboxReport& report) {
+  pid_t parent = getppid();
   if (setgroups(0, nullptr) != 0 || setresgid(kSandboxId, kSandboxId, kSandboxId) != 0 ||
       setresuid(kSandboxId, kSandboxId, kSandboxId) != 0) {
     return "cannot switch to uid/gid " + std::to_string(kSandboxId) + ": " + errno_text(errno);
   }
+  // The credential change cleared the parent-death signal the server's spawn set: re-arm it,
+  // so that this worker still dies with its server.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) return "the server exited while the worker started";
   report.uid = kSandboxId;
   return {};
 }

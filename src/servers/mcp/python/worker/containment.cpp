@@ -13,6 +13,7 @@
 // its parent, so a SIGKILL anywhere takes the whole tree down.
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -125,7 +126,7 @@ struct Pipes {
 }
 
 // In init, after the supervisor's go-ahead. Returns only in the Python process.
-Containment become_init(const SandboxOptions& o, SandboxReport& report, int setup_fd, int status_fd,
+Containment become_init(const SandboxOptions& o, SandboxReport& report, int go_fd, int setup_fd, int status_fd,
                         const std::vector<int>& python_fds) {
   // Until now we still carry the host credentials (root's kuid 0, which owns /etc/shadow):
   // become the namespace's root, i.e. the mapped unprivileged host uid.
@@ -133,6 +134,12 @@ Containment become_init(const SandboxOptions& o, SandboxReport& report, int setu
   if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0) {
     setup_failed(setup_fd, "cannot become root of the user namespace: " + errno_text(errno));
   }
+  // Changing credentials clears the parent-death signal: arm it again, then make sure the
+  // supervisor did not die in between (it holds the go pipe's write end until we report).
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  pollfd supervisor{go_fd, POLLIN, 0};
+  if (poll(&supervisor, 1, 0) != 0) _exit(2);  // readable or hung up: the supervisor is gone
+  close(go_fd);
   sethostname("kaos-python", 11);
   if (detail::pretend_missing(o, "minimal_root"))
     setup_failed(setup_fd, "disabled by KAOS_PYTHON_SANDBOX_TEST_DISABLE");
@@ -257,8 +264,7 @@ Containment contain(const SandboxOptions& o, SandboxReport& report, const std::v
     close(p.status[0]);
     char byte = 0;
     if (read(p.go[0], &byte, 1) != 1) _exit(2);  // the supervisor failed or died
-    close(p.go[0]);
-    return become_init(o, report, p.setup[1], p.status[1], python_fds);
+    return become_init(o, report, p.go[0], p.setup[1], p.status[1], python_fds);
   }
   std::string err = start_init(static_cast<pid_t>(init), p, report, cgroup, python_fds);
   p.close_all();
