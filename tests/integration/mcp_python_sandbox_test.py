@@ -119,7 +119,7 @@ class Sandbox(unittest.TestCase):
         self.assertTrue(sandbox["minimal_root"])
         self.assertNotIn("mcp_sandbox_degraded{", get(port, "/metrics")[1])
 
-    def test_a_killed_servers_cgroups_go_at_the_next_start(self):
+    def test_a_killed_server_leaves_no_worker_process_or_cgroup(self):
         port = self.serve({})
         if not json.loads(get(port, "/ready")[1])["sandbox"]["cgroup"]:
             self.skipTest("no cgroup on this machine")
@@ -127,13 +127,30 @@ class Sandbox(unittest.TestCase):
         tree = descendants(self.proc.pid)  # the supervisor, the namespace's init, Python
         self.assertGreaterEqual(len(tree), 3, tree)
         self.assertTrue(worker_cgroups(worker), "the worker has no cgroup")
-        self.proc.kill()  # no chance to clean up: the workers die with it (PDEATHSIG)
+        self.proc.kill()  # no chance to clean up: the workers' parent-death signals must do it
         self.proc.wait(timeout=15)
         self.assertTrue(poll(lambda: not any(alive(p) for p in tree)),
                         f"worker processes outlived their server: {[p for p in tree if alive(p)]}")
-        self.assertTrue(worker_cgroups(worker), "expected the killed worker's cgroup to be left")
-        self.serve({})  # its first worker start sweeps cgroups of dead workers
-        self.assertEqual(worker_cgroups(worker), [])
+        self.assertTrue(poll(lambda: not worker_cgroups(worker)), f"left behind: {worker_cgroups(worker)}")
+
+    def test_the_first_worker_start_sweeps_cgroups_of_dead_workers(self):
+        own = {}
+        with open("/proc/self/cgroup") as f:
+            for line in f:
+                _, controllers, path = line.rstrip("\n").split(":", 2)
+                for c in controllers.split(","):
+                    own[c] = path
+        roots = [f"/sys/fs/cgroup/{c}{own[c]}".rstrip("/") for c in ("memory", "pids") if c in own]
+        if len(roots) != 2 or not all(os.access(r, os.W_OK) for r in roots):
+            self.skipTest("needs writable cgroup v1 memory and pids hierarchies")
+        dead = subprocess.Popen(["true"])
+        dead.wait()  # a pid no worker has any more
+        stale = [f"{r}/kaos-python-{dead.pid}" for r in roots]
+        for d in stale:
+            os.mkdir(d)
+        self.addCleanup(lambda: [os.rmdir(d) for d in stale if os.path.isdir(d)])
+        self.serve({})
+        self.assertEqual([d for d in stale if os.path.isdir(d)], [])
 
     def test_degraded_workers_die_with_their_server_too(self):
         port = self.serve({"KAOS_PYTHON_SANDBOX_TEST_DISABLE": "userns"})

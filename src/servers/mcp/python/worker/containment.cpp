@@ -77,10 +77,23 @@ std::string map_ids(pid_t child, SandboxReport& report) {
   _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 2);
 }
 
-// The supervisor's whole remaining life.
-[[noreturn]] void supervise(pid_t init, int status_fd, const WorkerCgroup& cgroup) {
+// The supervisor's whole remaining life. When the server dies (the parent-death signal,
+// SIGTERM here) or someone asks us to stop, init is killed -- the kernel then ends the whole
+// namespace -- so that the cgroup can go too. Signals are taken synchronously: none is lost
+// between a check and a wait.
+[[noreturn]] void supervise(pid_t init, int status_fd, const WorkerCgroup& cgroup, pid_t server) {
+  sigset_t wanted;
+  sigemptyset(&wanted);
+  sigaddset(&wanted, SIGTERM);
+  sigaddset(&wanted, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &wanted, nullptr);
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid() != server) kill(init, SIGKILL);
   int init_status = 0;
-  while (waitpid(init, &init_status, 0) < 0 && errno == EINTR) {
+  for (;;) {
+    pid_t done = waitpid(init, &init_status, WNOHANG);
+    if (done == init || (done < 0 && errno != EINTR)) break;
+    if (sigwaitinfo(&wanted, nullptr) == SIGTERM) kill(init, SIGKILL);
   }
   int python_status = 0;
   ssize_t n = read(status_fd, &python_status, sizeof python_status);
@@ -209,7 +222,7 @@ std::string read_setup(int fd) {
 // The supervisor's side after clone: maps, cgroup, go-ahead, wait for init's setup. Returns
 // only when the namespaces cannot be used (the caller degrades); otherwise supervises.
 std::string start_init(pid_t init, Pipes& p, SandboxReport& report, const WorkerCgroup& cgroup,
-                       const std::vector<int>& python_fds) {
+                       const std::vector<int>& python_fds, pid_t server) {
   close(p.go[0]);
   close(p.setup[1]);
   close(p.status[1]);
@@ -227,12 +240,13 @@ std::string start_init(pid_t init, Pipes& p, SandboxReport& report, const Worker
   int status_fd = p.status[0];
   p.status[0] = -1;
   p.close_all();
-  supervise(init, status_fd, cgroup);
+  supervise(init, status_fd, cgroup, server);
 }
 
 }  // namespace
 
 Containment contain(const SandboxOptions& o, SandboxReport& report, const std::vector<int>& python_fds) {
+  const pid_t server = getppid();
   report.uid = geteuid() == 0 ? detail::kSandboxId : geteuid();  // what map_ids will map to
   WorkerCgroup cgroup;
   std::string why_not = "disabled by KAOS_PYTHON_SANDBOX_TEST_DISABLE";
@@ -266,7 +280,7 @@ Containment contain(const SandboxOptions& o, SandboxReport& report, const std::v
     if (read(p.go[0], &byte, 1) != 1) _exit(2);  // the supervisor failed or died
     return become_init(o, report, p.go[0], p.setup[1], p.status[1], python_fds);
   }
-  std::string err = start_init(static_cast<pid_t>(init), p, report, cgroup, python_fds);
+  std::string err = start_init(static_cast<pid_t>(init), p, report, cgroup, python_fds, server);
   p.close_all();
   return degraded(o, report, cgroup, "namespaces were created but could not be set up (" + err + ")");
 }
