@@ -6,8 +6,10 @@ supervisor, the workloads, their Python workers -- is listed through /proc/<pid>
 
 What a process may hold beyond 0-2 ("declared channels"), precisely:
 - kernel internals of its own event loop: eventpoll, eventfd, timerfd, signalfd, pidfd, inotify;
-- a pipe only when its parent or one of its children holds the same pipe (a child's stdio, a
-  worker's protocol channel), or when it holds both ends itself (a self-pipe: Asio's signal_set);
+- a pipe only when an ancestor or a descendant in the tree holds the same pipe (a child's stdio;
+  a worker's protocol channel, which the server shares with the worker's Python process, the
+  grandchild of the worker it spawned), or when it holds both ends itself (a self-pipe: Asio's
+  signal_set);
 - TCP sockets only when it is the supervisor or a workload (never a worker): LISTEN sockets only
   on its own port (a workload: its endpoint's port; the supervisor: its control API's port), other
   TCP sockets are its own connections (accepted or outgoing); Unix sockets: none;
@@ -82,6 +84,22 @@ class CensusTest(e.RuntimeTestCase):
         sockets = tcp_sockets()
         fds = {p: descriptors(p) for p in tree}
         children = {p: [c for c in tree if e._stat(c) and e._stat(c)[1] == p] for p in tree}
+        parent_of = {p: (e._stat(p) or (None, None))[1] for p in tree}
+
+        def ancestors(p):
+            out = []
+            while parent_of.get(p) in fds:
+                p = parent_of[p]
+                out.append(p)
+            return out
+
+        def descendants_in(p):
+            out, frontier = [], [p]
+            while frontier:
+                frontier = [c for q in frontier for c in children[q]]
+                out += frontier
+            return out
+
         logs_dir = os.path.join(self.rt.state_dir, "logs")
         for r in resources:
             log_of[r["pid"]] = fds[r["pid"]].get(2)
@@ -94,8 +112,7 @@ class CensusTest(e.RuntimeTestCase):
                 if INTERNALS.match(target):
                     continue
                 if target.startswith("pipe:"):
-                    parent = e._stat(p)[1] if e._stat(p) else None
-                    kin = [*children[p], parent] if parent in fds else children[p]
+                    kin = ancestors(p) + descendants_in(p)
                     shared = any(target in fds[k].values() for k in kin)
                     self_pipe = list(fds[p].values()).count(target) >= 2
                     if not shared and not self_pipe:

@@ -1,6 +1,7 @@
 #include "servers/mcp/server.hpp"
 
 #include <atomic>
+#include <optional>
 
 #include "protocol/mcp/mcp.hpp"
 #include "servers/mcp/catalog.hpp"
@@ -19,6 +20,7 @@ struct McpServer::Impl {
   std::mutex ready_mu;
   bool ready = true;
   std::string not_ready_reason;
+  std::optional<json::object> sandbox;  // guarded by ready_mu
 
   void broadcast(std::string_view method) {
     auto message = jsonrpc::notification_json(method);
@@ -111,14 +113,33 @@ void McpServer::set_ready(bool ready, std::string reason) {
   impl_->not_ready_reason = std::move(reason);
 }
 
+void McpServer::set_sandbox_report(json::object report) {
+  std::vector<std::string> missing;
+  if (auto* list = find_field(report, "missing"); list && list->is_array()) {
+    for (const auto& m : list->as_array()) {
+      if (m.is_string()) missing.emplace_back(m.as_string());
+    }
+  }
+  impl_->catalog->metrics.set_sandbox_missing(missing);
+  std::lock_guard lock(impl_->ready_mu);
+  impl_->sandbox = std::move(report);
+}
+
 void McpServer::mount(net::Router& router) {
   impl_->transport->mount(router);
   auto impl = impl_;
-  mount_probes(router, [impl]() -> std::optional<std::string> {
-    std::lock_guard lock(impl->ready_mu);
-    if (impl->ready) return std::nullopt;
-    return impl->not_ready_reason;
-  });
+  mount_probes(
+      router,
+      [impl]() -> std::optional<std::string> {
+        std::lock_guard lock(impl->ready_mu);
+        if (impl->ready) return std::nullopt;
+        return impl->not_ready_reason;
+      },
+      [impl]() -> json::object {
+        std::lock_guard lock(impl->ready_mu);
+        if (!impl->sandbox) return {};
+        return {{"sandbox", *impl->sandbox}};
+      });
   router.get("/metrics", [impl](net::Request&) -> Task<net::Response> {
     co_return net::Response::text(200, impl->catalog->metrics.render(impl->transport->stats()),
                                   telemetry::kPrometheusContentType);

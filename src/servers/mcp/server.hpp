@@ -42,6 +42,10 @@ class McpServer {
 
   /// Readiness: /ready answers 503 with `reason` until set_ready(true).
   void set_ready(bool ready, std::string reason = {});
+  /// What the runtime's sandbox enforces (python-string: a worker's ready report). Shown in
+  /// /ready's body as "sandbox"; each entry of its "missing" list becomes the metric
+  /// mcp_sandbox_degraded{missing="..."} = 1.
+  void set_sandbox_report(json::object report);
 
   /// Mounts /mcp (transport), /health, /ready and /metrics on `router`.
   void mount(net::Router& router);

@@ -12,6 +12,10 @@ ServerMetrics::ServerMetrics()
                                      "unknown_tool, exception)",
                                      {"tool", "reason"})),
       tool_latency_(registry_.histogram("mcp_tool_call_duration_seconds", "tool call latency, by tool", {"tool"})),
+      sandbox_degraded_(registry_.gauge("mcp_sandbox_degraded",
+                                        "1 for each containment mechanism the tool sandbox lacks on this machine "
+                                        "(python-string; see /ready's sandbox.warnings)",
+                                        {"missing"})),
       sessions_(registry_.gauge("mcp_sessions", "live MCP sessions").with({})),
       open_streams_(registry_.gauge("mcp_open_streams", "SSE streams currently attached to a client").with({})),
       sessions_created_(registry_.gauge("mcp_sessions_created", "sessions created since start").with({})),
@@ -27,6 +31,10 @@ void ServerMetrics::record_tool_call(std::string_view tool, std::string_view out
   tool_calls_.with({tool}).inc();
   if (outcome != "ok") tool_errors_.with({tool, outcome}).inc();
   tool_latency_.with({tool}).observe(seconds);
+}
+
+void ServerMetrics::set_sandbox_missing(const std::vector<std::string>& missing) {
+  for (const auto& m : missing) sandbox_degraded_.with({m}).set(1);
 }
 
 std::string ServerMetrics::render(const TransportStats& transport) {

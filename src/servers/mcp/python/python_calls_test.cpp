@@ -2,8 +2,7 @@
 // a timeout, a crash, an exit or a memory blow-up fails only that call, and the next succeeds.
 #include <gtest/gtest.h>
 
-#include <sys/socket.h>
-#include <sys/un.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -14,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <set>
+#include <thread>
 
 #include "servers/mcp/python/python_test_support.hpp"
 
@@ -219,10 +219,11 @@ TEST_F(PythonCalls, MemoryBlowUpFailsThatCallAndReplacesTheWorker) {
 TEST(PythonPool, CallsRunInParallelWorkersAndQueueBeyondThem) {
   Loop loop;
   auto o = python_test::options(
-      "import os, time\n"
-      "def slow_pid(seconds: float) -> int:\n"
+      "import time, uuid\n"
+      "WORKER = uuid.uuid4().hex  # not os.getpid(): every worker is PID 2 of its own namespace\n"
+      "def slow_pid(seconds: float) -> str:\n"
       "    time.sleep(seconds)\n"
-      "    return os.getpid()\n");
+      "    return WORKER\n");
   o.workers = 2;
   auto rt = python_test::start(loop, o);
   ASSERT_TRUE(rt);
@@ -247,30 +248,30 @@ TEST(PythonPool, CallsRunInParallelWorkersAndQueueBeyondThem) {
 // Cancelling the awaiting coroutine (a client's notifications/cancelled) stops the worker.
 TEST(PythonPool, CancelledCallStopsItsWorker) {
   Loop loop;
+  // The tool marks that it runs with a file in a writable path (it may not connect() to a
+  // host Unix socket, and it runs as uid 65534: the directory must be writable by others).
   std::string dir = (std::filesystem::temp_directory_path() / "kaos-cancel-XXXXXX").string();
   ASSERT_TRUE(mkdtemp(dir.data()));
-  std::string sock_path = dir + "/started.sock";
-  int listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", sock_path.c_str());
-  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(listener, 1), 0);
-
-  auto rt = python_test::start(loop, python_test::options("import socket\n"
-                                                          "def wait_forever(path: str):\n"
-                                                          "    s = socket.socket(socket.AF_UNIX)\n"
-                                                          "    s.connect(path)\n"  // tells the test the call is running
-                                                          "    while True:\n"
-                                                          "        pass\n"
-                                                          "def echo(text: str) -> str:\n"
-                                                          "    return text\n"));
+  chmod(dir.c_str(), 0777);
+  std::string marker = dir + "/started";
+  auto o = python_test::options(
+      "def wait_forever(path: str):\n"
+      "    open(path, 'w').close()\n"  // tells the test the call is running
+      "    while True:\n"
+      "        pass\n"
+      "def echo(text: str) -> str:\n"
+      "    return text\n");
+  o.writable_paths = {dir};
+  auto rt = python_test::start(loop, o);
   ASSERT_TRUE(rt);
   boost::asio::cancellation_signal cancel;
-  auto pending = boost::asio::co_spawn(loop.executor(), rt->call("wait_forever", {{"path", sock_path}}),
+  auto pending = boost::asio::co_spawn(loop.executor(), rt->call("wait_forever", {{"path", marker}}),
                                        boost::asio::bind_cancellation_slot(cancel.slot(), boost::asio::use_future));
-  int running = accept(listener, nullptr, nullptr);  // blocks until the tool connected
-  ASSERT_GE(running, 0);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!std::filesystem::exists(marker)) {  // polled with a deadline: the call is running
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the tool never started";
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
   boost::asio::post(loop.executor(), [&cancel] { cancel.emit(boost::asio::cancellation_type::terminal); });
   ASSERT_EQ(pending.wait_for(std::chrono::seconds(30)), std::future_status::ready);
   // Depending on where the cancellation lands it ends the call with an error result or with
@@ -288,8 +289,6 @@ TEST(PythonPool, CancelledCallStopsItsWorker) {
   // A worker left spinning would hold this call until the 30 s call timeout.
   EXPECT_LT(std::chrono::steady_clock::now() - before_next, std::chrono::seconds(10));
   EXPECT_EQ(rt->workers_started(), 2u);
-  close(running);
-  close(listener);
   std::filesystem::remove_all(dir);
 }
 

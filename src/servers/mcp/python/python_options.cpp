@@ -5,11 +5,12 @@
 
 #include "core/env.hpp"
 #include "servers/mcp/python/python_runtime.hpp"
+#include "servers/mcp/python/sandbox_policy.hpp"
 
 namespace kaos::mcp {
 namespace {
 
-Result<std::vector<std::string>> parse_writable_paths(const std::string& value) {
+Result<std::vector<std::string>> parse_paths(const char* variable, const std::string& value) {
   std::vector<std::string> paths;
   std::size_t start = 0;
   while (start <= value.size()) {
@@ -19,12 +20,12 @@ Result<std::vector<std::string>> parse_writable_paths(const std::string& value) 
     start = end + 1;
     if (path.empty()) continue;
     if (path.front() != '/') {
-      return Error::invalid("MCP_SANDBOX_WRITABLE_PATHS: '" + path +
+      return Error::invalid(std::string(variable) + ": '" + path +
                             "' is not an absolute path; list absolute paths separated by ':'");
     }
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {
-      return Error::invalid("MCP_SANDBOX_WRITABLE_PATHS: '" + path +
+      return Error::invalid(std::string(variable) + ": '" + path +
                             "' does not exist; create it (e.g. mount a volume there) or remove it from the list");
     }
     paths.push_back(std::move(path));
@@ -40,6 +41,33 @@ Result<bool> parse_network(const std::string& value) {
 }
 
 }  // namespace
+
+namespace python {
+
+Result<SandboxPolicy> sandbox_policy_from_env() {
+  SandboxPolicy p;
+  auto readable = parse_paths("MCP_SANDBOX_READABLE_PATHS", env_or("MCP_SANDBOX_READABLE_PATHS", ""));
+  if (!readable) return readable.error();
+  p.readable_paths = std::move(*readable);
+  auto scratch = env_int("MCP_SANDBOX_SCRATCH_MB", 1, 1024 * 1024);
+  if (!scratch) return scratch.error();
+  if (*scratch) p.scratch_mb = static_cast<std::size_t>(**scratch);
+  auto processes = env_int("MCP_SANDBOX_MAX_PROCESSES", 2, 1 << 20);
+  if (!processes) return processes.error();
+  if (*processes) p.max_processes = static_cast<std::size_t>(**processes);
+  std::string require = env_or("MCP_SANDBOX_REQUIRE", "");
+  if (require == "strict") {
+    p.strict = true;
+  } else if (!require.empty() && require != "best-effort") {
+    return Error::invalid(
+        "MCP_SANDBOX_REQUIRE: expected 'best-effort' (the default: start, and report what is "
+        "missing) or 'strict' (refuse to start without full containment), got '" +
+        require + "'");
+  }
+  return p;
+}
+
+}  // namespace python
 
 Result<PythonRuntimeOptions> python_runtime_options_from_env(std::optional<std::string> source,
                                                              std::string source_name) {
@@ -66,9 +94,11 @@ Result<PythonRuntimeOptions> python_runtime_options_from_env(std::optional<std::
   auto network = parse_network(env_or("MCP_SANDBOX_NETWORK", ""));
   if (!network) return network.error();
   o.allow_network = *network;
-  auto writable = parse_writable_paths(env_or("MCP_SANDBOX_WRITABLE_PATHS", ""));
+  auto writable = parse_paths("MCP_SANDBOX_WRITABLE_PATHS", env_or("MCP_SANDBOX_WRITABLE_PATHS", ""));
   if (!writable) return writable.error();
   o.writable_paths = std::move(*writable);
+  if (auto policy = python::sandbox_policy_from_env(); !policy)
+    return policy.error();  // validated here, read per worker
   o.worker_path = env_or("KAOS_PYTHON_WORKER", "");
   return o;
 }

@@ -85,6 +85,8 @@ std::string marker_dir() {
   static const std::string dir = [] {
     auto d = std::filesystem::temp_directory_path() / ("kaos-pool-test-" + std::to_string(::getpid()));
     std::filesystem::create_directories(d);
+    // Tool code runs as uid 65534 (the sandbox): the markers' directory must be writable by it.
+    std::filesystem::permissions(d, std::filesystem::perms::all);
     return d.string();
   }();
   return dir;

@@ -1,21 +1,31 @@
-// python-string sandbox: what tool code may not do by default (open sockets to anything but
-// Unix sockets, write outside its scratch directory) and the operator's opt-outs.
+// python-string sandbox: what tool code may not do by default -- open sockets to anything but
+// Unix sockets, write outside its scratch directory, read anything but the runtime and its
+// scratch, change ownership, modes or xattrs, connect to Unix sockets, signal or trace the
+// server -- and the operator's opt-outs. Each refusal is a readable tool error, and the
+// server keeps serving. Limits per call: python_limits_test.cpp; degradation:
+// python_degraded_test.cpp.
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
+#include <cstddef>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
-#include "servers/mcp/python/python_test_support.hpp"
+#include "servers/mcp/python/python_sandbox_support.hpp"
 
 namespace kaos::mcp {
 namespace {
 
 using python_test::call;
+using python_test::expect_refused;
 using python_test::Loop;
+using python_test::ScopedEnv;
+using python_test::TempDir;
 using python_test::text_of;
 
 constexpr const char* kTools = R"PY(
@@ -41,6 +51,18 @@ def write(path: str) -> str:
 
 def scratch() -> str:
     return os.getcwd() + "|" + os.environ.get("TMPDIR", "")
+
+def read(path: str) -> str:
+    with open(path) as f:
+        return f.read(200)
+
+def listdir(path: str) -> list:
+    return sorted(os.listdir(path))
+
+def connect_abstract(name: str) -> str:
+    s = socket.socket(socket.AF_UNIX)
+    s.connect("\0" + name)
+    return "connected"
 )PY";
 
 // A listening TCP socket on 127.0.0.1 for the tools to try to reach.
@@ -64,23 +86,6 @@ class Listener {
  private:
   int fd_ = -1;
   int port_ = 0;
-};
-
-// A directory outside every worker's scratch directory, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "kaos-sandbox-test-XXXXXX").string();
-    path_ = mkdtemp(pattern.data()) ? pattern : "";
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
 };
 
 std::shared_ptr<PythonRuntime> start(Loop& loop, bool allow_network, std::vector<std::string> writable = {}) {
@@ -116,6 +121,21 @@ TEST(PythonSandbox, NetworkIsAllowedWhenOptedIn) {
   EXPECT_FALSE(tcp.is_error) << text_of(tcp);
   EXPECT_EQ(text_of(tcp), "connected");
   EXPECT_EQ(text_of(call(loop, *rt, "udp")), "udp socket");
+
+  // The host's abstract Unix sockets (D-Bus, X11, ...) stay out of reach (Landlock scoping).
+  if (int_field(rt->sandbox_report(), "landlock_abi").value_or(0) >= 6) {
+    std::string name = "kaos-sandbox-test-" + std::to_string(getpid());
+    int host = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path + 1, name.data(), name.size());
+    auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
+    ASSERT_EQ(bind(host, reinterpret_cast<sockaddr*>(&addr), len), 0);
+    ASSERT_EQ(listen(host, 1), 0);
+    auto r = call(loop, *rt, "connect_abstract", {{"name", name}});
+    close(host);
+    python_test::expect_refused(r, {"PermissionError"}, "connect to a host abstract Unix socket");
+  }
 }
 
 TEST(PythonSandbox, WritesOnlyInsideTheScratchDirectory) {
@@ -127,9 +147,9 @@ TEST(PythonSandbox, WritesOnlyInsideTheScratchDirectory) {
   if (!bool_field(rt->sandbox_report(), "filesystem_confined").value_or(false)) {
     GTEST_SKIP() << "Landlock unavailable on this kernel: " << to_json(rt->sandbox_report());
   }
+  // Outside the minimal root the directory does not exist; with Landlock alone it is denied.
   auto denied = call(loop, *rt, "write", {{"path", outside.path() + "/file.txt"}});
-  EXPECT_TRUE(denied.is_error);
-  EXPECT_NE(text_of(denied).find("PermissionError"), std::string::npos) << text_of(denied);
+  expect_refused(denied, {"FileNotFoundError", "PermissionError"}, "a write outside scratch");
   EXPECT_FALSE(std::filesystem::exists(outside.path() + "/file.txt"));
 
   // The working directory and TMPDIR are the worker's own scratch directory.
@@ -140,7 +160,8 @@ TEST(PythonSandbox, WritesOnlyInsideTheScratchDirectory) {
   auto inside = call(loop, *rt, "write", {{"path", "relative.txt"}});
   EXPECT_FALSE(inside.is_error) << text_of(inside);
   EXPECT_EQ(text_of(inside), where.substr(0, bar) + "/relative.txt");
-  EXPECT_TRUE(std::filesystem::exists(text_of(inside)));
+  // Scratch is the worker's own tmpfs: the file is there for the next call, not on the host.
+  EXPECT_EQ(text_of(call(loop, *rt, "read", {{"path", "relative.txt"}})), "data");
 
   rt.reset();  // the scratch directory goes with its worker
   EXPECT_FALSE(std::filesystem::exists(where.substr(0, bar)));
@@ -148,7 +169,7 @@ TEST(PythonSandbox, WritesOnlyInsideTheScratchDirectory) {
 
 TEST(PythonSandbox, OperatorWritablePathsAreWritable) {
   Loop loop;
-  TempDir allowed;
+  TempDir allowed(0777);  // tool code runs as uid 65534
   ASSERT_FALSE(allowed.path().empty());
   auto rt = start(loop, false, {allowed.path()});
   ASSERT_TRUE(rt);

@@ -28,6 +28,7 @@ class PythonStringRuntime final : public McpRuntime {
     auto runtime = co_await start_python_runtime(executor_, options_, *server_);
     if (!runtime) co_return runtime.error();
     runtime_ = std::move(*runtime);
+    server_->set_sandbox_report(runtime_->sandbox_report());
     server_->set_ready(true);
     co_return Result<void>{};
   }

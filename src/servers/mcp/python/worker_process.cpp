@@ -11,12 +11,17 @@
 #include <cstring>
 #include <filesystem>
 
+#include <mutex>
+
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+
+#include "servers/mcp/python/owned_dirs.hpp"
+#include "servers/mcp/python/worker_cgroups.hpp"
 
 namespace kaos::mcp::python::detail {
 namespace {
@@ -25,26 +30,38 @@ namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
-Result<std::string> make_scratch_dir() {
-  std::error_code ec;
-  auto base = std::filesystem::temp_directory_path(ec);
-  if (ec) base = "/tmp";
-  std::string pattern = (base / "kaos-python-XXXXXX").string();
-  if (!mkdtemp(pattern.data())) {
-    return Error::io("cannot create a scratch directory under " + base.string() + ": " + std::strerror(errno) +
-                     "; set TMPDIR to a writable directory");
-  }
-  return pattern;
-}
-
-std::vector<std::string> worker_argv(const WorkerConfig& c, const std::string& scratch) {
-  std::vector<std::string> argv{c.worker_path, "--scratch", scratch, "--memory-mb", std::to_string(c.memory_limit_mb)};
+std::vector<std::string> worker_argv(const WorkerConfig& c, const SandboxPolicy& policy, const std::string& scratch) {
+  std::vector<std::string> argv{c.worker_path,
+                                "--scratch",
+                                scratch,
+                                "--memory-mb",
+                                std::to_string(c.memory_limit_mb),
+                                "--scratch-mb",
+                                std::to_string(policy.scratch_mb),
+                                "--max-processes",
+                                std::to_string(policy.max_processes)};
   if (c.allow_network) argv.emplace_back("--allow-network");
+  if (policy.strict) argv.emplace_back("--strict");
   for (const auto& p : c.writable_paths) {
     argv.emplace_back("--writable");
     argv.push_back(p);
   }
+  for (const auto& p : policy.readable_paths) {
+    argv.emplace_back("--readable");
+    argv.push_back(p);
+  }
   return argv;
+}
+
+// Once per server process, before its first worker: cgroups left by workers of a server that
+// was killed (their supervisor could not remove them) go.
+void sweep_stale_cgroups_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (int n = python_worker::sweep_stale_worker_cgroups(); n > 0) {
+      spdlog::info("python-string: removed {} cgroups left by workers of a previous server", n);
+    }
+  });
 }
 
 std::string message_type(const json::object& m) {
@@ -62,10 +79,15 @@ std::string describe_seconds(std::chrono::milliseconds d) {
 }
 
 WorkerProcess::WorkerProcess(std::shared_ptr<net::Process> process, std::string scratch_dir)
-    : process_(std::move(process)), scratch_dir_(std::move(scratch_dir)) {}
+    : process_(std::move(process)), pid_(process_->pid()), scratch_dir_(std::move(scratch_dir)) {}
 
 WorkerProcess::~WorkerProcess() {
   process_.reset();  // kills the process group and reaps it
+  // A worker that exited normally removed its cgroup itself; a killed one could not. Its
+  // sandboxed tree dies with it (PDEATHSIG, PID namespace) a moment later.
+  if (!python_worker::remove_worker_cgroups(pid_, std::chrono::seconds(2))) {
+    spdlog::warn("python-string: the cgroup kaos-python-{} still has processes; the next start removes it", pid_);
+  }
   std::error_code ec;
   std::filesystem::remove_all(scratch_dir_, ec);
   if (ec) spdlog::warn("python-string: could not remove scratch directory {}: {}", scratch_dir_, ec.message());
@@ -78,10 +100,14 @@ net::Task<Result<std::unique_ptr<WorkerProcess>>> WorkerProcess::start(net::Exec
                                "); build the kaos-python-worker target next to kaos, or set KAOS_PYTHON_WORKER "
                                "to its path");
   }
-  auto scratch = make_scratch_dir();
+  auto policy = config.sandbox ? Result<SandboxPolicy>(*config.sandbox) : sandbox_policy_from_env();
+  if (!policy) co_return policy.error();
+  sweep_stale_cgroups_once();
+  // Named after this server, so the next one sweeps it if we are killed (owned_dirs.hpp).
+  auto scratch = make_owned_dir(scratch_base(), "kaos-python");
   if (!scratch) co_return scratch.error();
   net::ProcessOptions options;
-  options.argv = worker_argv(config, *scratch);
+  options.argv = worker_argv(config, *policy, *scratch);
   options.env = {{"TMPDIR", *scratch}};
   options.working_dir = *scratch;
   options.stderr_mode = "inherit";  // print() and tracebacks of tools land in the server's log
@@ -96,6 +122,10 @@ net::Task<Result<std::unique_ptr<WorkerProcess>>> WorkerProcess::start(net::Exec
 
   auto ready = co_await worker->read_message(config.startup_timeout);
   if (!ready.message) co_return co_await worker->startup_error(ready, "starting", config.startup_timeout);
+  if (message_type(*ready.message) == "refused") {
+    co_return Error{ErrorKind::unavailable,
+                    std::string(string_field(*ready.message, "message").value_or("the sandbox is incomplete"))};
+  }
   if (message_type(*ready.message) != "ready") {
     co_return Error{ErrorKind::protocol, "the python-string worker sent '" + message_type(*ready.message) +
                                              "' instead of 'ready'; is KAOS_PYTHON_WORKER a kaos-python-worker?"};

@@ -8,6 +8,7 @@
 // which kills the process group, reaps it and removes the scratch directory.
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "core/result.hpp"
 #include "net/process.hpp"
 #include "net/task.hpp"
+#include "servers/mcp/python/sandbox_policy.hpp"
 #include "servers/mcp/tool.hpp"
 
 namespace kaos::mcp::python::detail {
@@ -26,14 +28,19 @@ struct WorkerConfig {
   std::size_t memory_limit_mb = 512;
   bool allow_network = false;
   std::vector<std::string> writable_paths;
+  /// Unset: sandbox_policy_from_env() at every start (python_runtime_options_from_env has
+  /// validated it already).
+  std::optional<SandboxPolicy> sandbox;
   std::chrono::milliseconds startup_timeout{60000};  ///< start + load (imports may be slow)
 };
 
 class WorkerProcess {
  public:
   /// Starts a worker and loads the source. Errors: "invalid" with the source's own message
-  /// (syntax error with its line, exception at import, no functions); "io" when the worker
-  /// cannot start or dies while starting (the message has its exit status); "timeout".
+  /// (syntax error with its line, exception at import, no functions); "unavailable" when
+  /// MCP_SANDBOX_REQUIRE=strict and the sandbox is incomplete (the message names what is
+  /// missing); "io" when the worker cannot start or dies while starting (the message has its
+  /// exit status); "timeout".
   static net::Task<Result<std::unique_ptr<WorkerProcess>>> start(net::Executor executor, WorkerConfig config);
   ~WorkerProcess();
   WorkerProcess(const WorkerProcess&) = delete;
@@ -63,6 +70,7 @@ class WorkerProcess {
   net::Task<std::string> exit_description();
 
   std::shared_ptr<net::Process> process_;
+  pid_t pid_ = 0;  ///< names the worker's cgroup (kaos-python-<pid>), removed after it
   std::string scratch_dir_;
   json::array tools_;
   json::object sandbox_;

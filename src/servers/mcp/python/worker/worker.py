@@ -222,7 +222,7 @@ def error_result(message, restart=False):
 def cpu_backstop(seconds):
     """RLIMIT_CPU for the coming call: SIGXCPU ends the worker if the server's own timeout
     (SIGKILL) somehow does not. None lifts it between calls. Soft limit only: the hard limit
-    must stay unlimited so the next call can raise it again."""
+    is fixed when the worker starts (tool code cannot raise it, and neither can we)."""
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
     if seconds is None:
         resource.setrlimit(resource.RLIMIT_CPU, (hard, hard))
@@ -235,8 +235,9 @@ def cpu_backstop(seconds):
 
 
 class Worker:
-    def __init__(self, memory_limit_mb):
+    def __init__(self, memory_limit_mb, end_call):
         self.memory_limit_mb = memory_limit_mb
+        self.end_call = end_call  # kills and reaps every process the call left (sandbox.cpp)
         self.functions = {}
         self.loop = None
 
@@ -278,6 +279,7 @@ class Worker:
             try:
                 result = self.run(str(message.get("name")), arguments)
             finally:
+                self.end_call()
                 cpu_backstop(None)
             return dict(result, type="result", id=message.get("id"))
         if kind == "load":
@@ -285,11 +287,13 @@ class Worker:
                 _, self.functions, tools = load(message["source"], message.get("source_name", "MCP_TOOLS_STRING"))
             except LoadError as e:
                 return {"type": "load_error", "message": str(e)}
+            finally:
+                self.end_call()
             return {"type": "loaded", "tools": tools}
         return {"type": "protocol_error", "message": f"unknown message type {kind!r}"}
 
 
-def serve(in_fd, out_fd, memory_limit_mb, sandbox_report):
+def serve(in_fd, out_fd, memory_limit_mb, sandbox_report, end_call):
     """The protocol loop; returns at EOF on the input (the server closed stdin)."""
     out = os.fdopen(out_fd, "w", encoding="utf-8", closefd=False)
 
@@ -297,7 +301,7 @@ def serve(in_fd, out_fd, memory_limit_mb, sandbox_report):
         out.write(json.dumps(obj, ensure_ascii=False) + "\n")
         out.flush()
 
-    worker = Worker(memory_limit_mb)
+    worker = Worker(memory_limit_mb, end_call)
     send({"type": "ready", "python": sys.version.split()[0], "sandbox": sandbox_report})
     with os.fdopen(in_fd, "rb", closefd=False) as inp:
         for raw in inp:
