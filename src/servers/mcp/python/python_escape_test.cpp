@@ -80,16 +80,18 @@ class PythonEscape : public ::testing::Test {
  protected:
   void SetUp() override {
     auto o = python_test::options(kAttacks);
-    o.writable_paths = {writable.path()};
-    rt = python_test::start(loop, o);
-    ASSERT_TRUE(rt);
+    o.writable_paths = {writable_.path()};
+    rt_ = python_test::start(loop_, o);
+    ASSERT_TRUE(rt_);
   }
-  ToolResult run(std::string name, json::object args = {}) { return call(loop, *rt, std::move(name), std::move(args)); }
+  ToolResult run(std::string name, json::object args = {}) {
+    return call(loop_, *rt_, std::move(name), std::move(args));
+  }
   void expect_still_serving() { EXPECT_EQ(text_of(run("echo", {{"text", "still here"}})), "still here"); }
 
-  TempDir writable{0777};  // tool code runs as uid 65534
-  Loop loop;
-  std::shared_ptr<PythonRuntime> rt;
+  TempDir writable_{0777};  // tool code runs as uid 65534
+  Loop loop_;
+  std::shared_ptr<PythonRuntime> rt_;
 };
 
 TEST_F(PythonEscape, SecretsAreNotReadable) {
@@ -102,7 +104,7 @@ TEST_F(PythonEscape, SecretsAreNotReadable) {
   };
   for (const auto& [tool, path] : reads) {
     auto r = run(tool, {{"path", path}});
-    expect_refused(r, {"FileNotFoundError", "PermissionError"}, tool + " " + path);
+    expect_refused(r, {"FileNotFoundError", "PermissionError"}, std::string(tool).append(" ").append(path));
     EXPECT_EQ(text_of(r).find("s3cret"), std::string::npos);
   }
   // The runtime itself stays readable.
@@ -116,21 +118,21 @@ TEST_F(PythonEscape, ReadablePathsAreReadableButNotChangeable) {
   std::string file = shared.file("data.txt", "shared data", 0644);
   python_test::ScopedEnv readable("MCP_SANDBOX_READABLE_PATHS", shared.path());
   auto o = python_test::options(kAttacks);
-  auto reader = python_test::start(loop, o);
+  auto reader = python_test::start(loop_, o);
   ASSERT_TRUE(reader);
-  EXPECT_EQ(text_of(call(loop, *reader, "read", {{"path", file}})), "shared data");
+  EXPECT_EQ(text_of(call(loop_, *reader, "read", {{"path", file}})), "shared data");
   // Read-only mount (or Landlock) and not the owner: EROFS or EPERM; ownership and xattrs: EPERM.
-  expect_refused(call(loop, *reader, "chmod", {{"path", file}}), {"Read-only file system", "PermissionError"},
+  expect_refused(call(loop_, *reader, "chmod", {{"path", file}}), {"Read-only file system", "PermissionError"},
                  "chmod of a readable file");
-  expect_refused(call(loop, *reader, "chown", {{"path", file}}), {"PermissionError"}, "chown of a readable file");
-  expect_refused(call(loop, *reader, "setxattr", {{"path", file}}), {"PermissionError", "Read-only file system"},
+  expect_refused(call(loop_, *reader, "chown", {{"path", file}}), {"PermissionError"}, "chown of a readable file");
+  expect_refused(call(loop_, *reader, "setxattr", {{"path", file}}), {"PermissionError", "Read-only file system"},
                  "setxattr on a readable file");
   EXPECT_EQ(std::filesystem::status(file).permissions(), std::filesystem::perms(0644));
 }
 
 TEST_F(PythonEscape, OwnershipModesAndXattrsOfHostFilesCannotChange) {
   // A root-owned file in a writable path: writable contents, but not its metadata.
-  std::string file = writable.file("owned-by-root.txt", "x", 0666);
+  std::string file = writable_.file("owned-by-root.txt", "x", 0666);
   expect_refused(run("chmod", {{"path", file}}), {"PermissionError"}, "chmod of a host file");
   expect_refused(run("chown", {{"path", file}}), {"PermissionError"}, "chown of a host file");
   expect_refused(run("setxattr", {{"path", file}}), {"PermissionError"}, "setxattr on a host file");
@@ -142,7 +144,7 @@ TEST_F(PythonEscape, OwnershipModesAndXattrsOfHostFilesCannotChange) {
 }
 
 TEST_F(PythonEscape, HostUnixSocketsCannotBeConnected) {
-  std::string path = writable.path() + "/host.sock";
+  std::string path = writable_.path() + "/host.sock";
   int listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
@@ -162,7 +164,7 @@ TEST_F(PythonEscape, TheServerCannotBeSignalledOrTraced) {
   expect_refused(run("kill_parent"), {"PermissionError"}, "kill(getppid())");
   expect_refused(run("ptrace_parent"), {"Operation not permitted", "PermissionError"}, "ptrace(getppid())");
   expect_still_serving();
-  EXPECT_EQ(rt->workers_started(), 1u);  // nothing reached the worker's own ancestors
+  EXPECT_EQ(rt_->workers_started(), 1u);  // nothing reached the worker's own ancestors
 }
 
 // The worker closes whatever it inherited beyond 0-2 and its protocol pipes, even when the
