@@ -120,9 +120,8 @@ TEST(PythonLimits, MemorySpreadOverNineChildrenHitsTheTreeLimit) {
   Loop loop;
   auto rt = start(loop, 256);
   ASSERT_TRUE(rt);
-  if (std::string(string_field(rt->sandbox_report(), "cgroup").value_or("")).empty()) {
-    GTEST_SKIP() << "no cgroup on this machine: memory is limited per process only";
-  }
+  KAOS_REQUIRE_SANDBOX(!std::string(string_field(rt->sandbox_report(), "cgroup").value_or("")).empty(),
+                       "no cgroup on this machine: memory is limited per process only");
   // 9 x 48 MiB = 432 MiB against 256 MiB for the whole tree; each child alone is within RLIMIT_AS.
   auto r = call(loop, *rt, "spread", {{"children", 9}, {"mb", 48}});
   std::string text = text_of(r);
@@ -146,9 +145,8 @@ TEST(PythonLimits, ScratchHasAQuota) {
   Loop loop;
   auto rt = start(loop);
   ASSERT_TRUE(rt);
-  if (int_field(rt->sandbox_report(), "scratch_quota_mb").value_or(0) != 8) {
-    GTEST_SKIP() << "no scratch quota on this machine: " << to_json(rt->sandbox_report());
-  }
+  KAOS_REQUIRE_SANDBOX(int_field(rt->sandbox_report(), "scratch_quota_mb").value_or(0) == 8,
+                       "no scratch quota on this machine: " + to_json(rt->sandbox_report()));
   expect_refused(call(loop, *rt, "fill", {{"mb", 64}}), {"No space left on device"}, "filling scratch");
   EXPECT_EQ(text_of(call(loop, *rt, "echo", {{"text", "ok"}})), "ok");
 }

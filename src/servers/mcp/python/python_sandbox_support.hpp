@@ -15,6 +15,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -128,5 +129,20 @@ inline bool gone_soon(const std::string& name) {
   }
   return true;
 }
+
+/// A test that needs a mechanism this machine lacks fails, naming it, unless the developer
+/// opted into a degraded machine with KAOS_TEST_ALLOW_DEGRADED_SANDBOX=1 (then it is skipped, and
+/// ctest's output says so): a skip is never counted as a pass by default.
+inline bool degraded_sandbox_allowed() {
+  const char* v = std::getenv("KAOS_TEST_ALLOW_DEGRADED_SANDBOX");
+  return v != nullptr && std::string_view(v) == "1";
+}
+#define KAOS_REQUIRE_SANDBOX(available, what)                                                               \
+  do {                                                                                                      \
+    if (!(available)) {                                                                                     \
+      if (::kaos::mcp::python_test::degraded_sandbox_allowed()) GTEST_SKIP() << (what);                     \
+      FAIL() << (what) << " (on a machine without it, KAOS_TEST_ALLOW_DEGRADED_SANDBOX=1 skips this test)"; \
+    }                                                                                                       \
+  } while (false)
 
 }  // namespace kaos::mcp::python_test

@@ -144,9 +144,8 @@ TEST(PythonSandbox, WritesOnlyInsideTheScratchDirectory) {
   ASSERT_FALSE(outside.path().empty());
   auto rt = start(loop, false);
   ASSERT_TRUE(rt);
-  if (!bool_field(rt->sandbox_report(), "filesystem_confined").value_or(false)) {
-    GTEST_SKIP() << "Landlock unavailable on this kernel: " << to_json(rt->sandbox_report());
-  }
+  KAOS_REQUIRE_SANDBOX(bool_field(rt->sandbox_report(), "filesystem_confined").value_or(false),
+                       "Landlock unavailable on this kernel: " + to_json(rt->sandbox_report()));
   // Outside the minimal root the directory does not exist; with Landlock alone it is denied.
   auto denied = call(loop, *rt, "write", {{"path", outside.path() + "/file.txt"}});
   expect_refused(denied, {"FileNotFoundError", "PermissionError"}, "a write outside scratch");

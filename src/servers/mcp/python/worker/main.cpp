@@ -163,9 +163,16 @@ int run(int argc, char** argv) {
 
   // Thread arenas reserve 64 MiB of address space each, which RLIMIT_AS counts.
   mallopt(M_ARENA_MAX, 2);
-  setenv("PYTHONUNBUFFERED", "1", 1);                   // print() reaches the log even if we are killed
-  setenv("PYTHONDONTWRITEBYTECODE", "1", 1);            // the filesystem is read-only anyway
-  py::initialize_interpreter(true, 0, nullptr, false);  // never finalized: see main()
+  setenv("PYTHONUNBUFFERED", "1", 1);         // print() reaches the log even if we are killed
+  setenv("PYTHONDONTWRITEBYTECODE", "1", 1);  // the filesystem is read-only anyway
+  // The interpreter's home is libpython's own prefix, whatever the server's environment says: with
+  // no program name CPython looks for "python3" on PATH and would take another installation's
+  // standard library (a pyenv one, say), which the sandbox then cannot read. Our own path as
+  // argv[0] has no stdlib beside it, so CPython falls back to the prefix it was built with.
+  unsetenv("PYTHONHOME");
+  unsetenv("PYTHONPATH");
+  char* interpreter_argv[] = {argv[0], nullptr};
+  py::initialize_interpreter(true, 1, interpreter_argv, false);  // never finalized: see main()
   try {
     py::dict worker_globals;
     py::exec(kWorkerPy, worker_globals);
