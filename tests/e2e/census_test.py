@@ -12,7 +12,8 @@ What a process may hold beyond 0-2 ("declared channels"), precisely:
   signal_set);
 - TCP sockets only when it is the supervisor or a workload (never a worker): LISTEN sockets only
   on its own port (a workload: its endpoint's port; the supervisor: its control API's port), other
-  TCP sockets are its own connections (accepted or outgoing); Unix sockets: none;
+  TCP sockets are its own connections (accepted or outgoing, or being opened); Unix and UDP
+  sockets: none;
 - regular files: none under the state directory, except the supervisor (which appends workload
   output to the logs); a workload's own log only as fd 1/2.
 So: nobody listens on another workload's port or the control API's; no worker holds any socket;
@@ -39,6 +40,24 @@ def tcp_sockets():
                 for line in f:
                     cols = line.split()
                     out[cols[9]] = (int(cols[1].rsplit(":", 1)[1], 16), cols[3] == "0A")
+        except OSError:
+            pass
+    return out
+
+
+def other_sockets():
+    """inode -> kind for the host's Unix and UDP sockets. A socket in none of the tables is a
+    TCP socket not yet bound or connected (an outgoing connection being opened) or a
+    short-lived netlink socket (name resolution)."""
+    out = {}
+    for table, kind, col in (("/proc/net/unix", "Unix", 6), ("/proc/net/udp", "UDP", 9), ("/proc/net/udp6", "UDP", 9)):
+        try:
+            with open(table) as f:
+                next(f)
+                for line in f:
+                    cols = line.split()
+                    if len(cols) > col:
+                        out[cols[col]] = kind
         except OSError:
             pass
     return out
@@ -81,8 +100,8 @@ class CensusTest(e.RuntimeTestCase):
         workers = [p for p in tree if "kaos-python-worker" in " ".join(e.cmdline(p))]
         self.assertTrue(workers, "the tool call started no Python worker")
         self.assertEqual(set(tree), {sup, *own_port, *workers}, "a process that is neither workload nor worker")
-        sockets = tcp_sockets()
         fds = {p: descriptors(p) for p in tree}
+        sockets, others = tcp_sockets(), other_sockets()
         children = {p: [c for c in tree if e._stat(c) and e._stat(c)[1] == p] for p in tree}
         parent_of = {p: (e._stat(p) or (None, None))[1] for p in tree}
 
@@ -123,8 +142,8 @@ class CensusTest(e.RuntimeTestCase):
                     tcp = sockets.get(m.group(1))
                     if p in workers:
                         problems.append(f"{who} fd {fd}: a worker holds a socket ({tcp or 'not TCP'})")
-                    elif tcp is None:
-                        problems.append(f"{who} fd {fd}: a socket that is not TCP")
+                    elif m.group(1) in others:
+                        problems.append(f"{who} fd {fd}: a {others[m.group(1)]} socket")
                     elif tcp[1] and tcp[0] != own_port[p]:
                         problems.append(f"{who} fd {fd}: listens on port {tcp[0]}, not its own {own_port[p]}")
                     continue

@@ -97,8 +97,10 @@ Result<PythonRuntimeOptions> python_runtime_options_from_env(std::optional<std::
   auto writable = parse_paths("MCP_SANDBOX_WRITABLE_PATHS", env_or("MCP_SANDBOX_WRITABLE_PATHS", ""));
   if (!writable) return writable.error();
   o.writable_paths = std::move(*writable);
-  if (auto policy = python::sandbox_policy_from_env(); !policy)
-    return policy.error();  // validated here, read per worker
+  auto policy = python::sandbox_policy_from_env();
+  if (!policy) return policy.error();
+  o.sandbox = std::move(*policy);
+  if (auto queue = python_queue_options_from_env(o); !queue) return queue.error();
   o.worker_path = env_or("KAOS_PYTHON_WORKER", "");
   return o;
 }

@@ -190,6 +190,7 @@ net::Task<Result<std::shared_ptr<PythonRuntime>>> PythonRuntime::start(net::Exec
   config.memory_limit_mb = options.memory_limit_mb;
   config.allow_network = options.allow_network;
   config.writable_paths = std::move(options.writable_paths);
+  config.sandbox = options.sandbox;
   config.startup_timeout = std::max<std::chrono::milliseconds>(std::chrono::seconds(60), options.call_timeout);
 
   auto impl = std::make_shared<Impl>(executor, std::move(config), options);

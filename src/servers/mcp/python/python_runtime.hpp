@@ -18,6 +18,7 @@
 #include "core/json.hpp"
 #include "core/result.hpp"
 #include "net/task.hpp"
+#include "servers/mcp/python/sandbox_policy.hpp"
 #include "servers/mcp/tool.hpp"
 
 namespace kaos::mcp {
@@ -43,10 +44,12 @@ struct PythonRuntimeOptions {
   std::size_t memory_limit_mb = 512;  ///< per worker (RLIMIT_AS)
   bool allow_network = false;
   std::vector<std::string> writable_paths;  ///< absolute, existing; writable besides the scratch dir
+  python::SandboxPolicy sandbox;            ///< readable paths, scratch quota, process limit, strict
 };
 
-/// Reads MCP_TOOL_TIMEOUT_SECONDS, MCP_TOOL_MEMORY_MB, MCP_PYTHON_WORKERS, MCP_SANDBOX_NETWORK
-/// (allow|deny), MCP_SANDBOX_WRITABLE_PATHS (colon-separated absolute paths) and
+/// Reads MCP_TOOL_TIMEOUT_SECONDS, MCP_TOOL_MEMORY_MB, MCP_PYTHON_WORKERS, the queue
+/// (python_queue_options_from_env), MCP_SANDBOX_NETWORK (allow|deny), MCP_SANDBOX_WRITABLE_PATHS
+/// (colon-separated absolute paths), the SandboxPolicy (sandbox_policy_from_env) and
 /// KAOS_PYTHON_WORKER. The source is `source` when given (e.g. a --params-file's text), else
 /// MCP_TOOLS_STRING. Errors ("invalid") name the variable, the value and what is accepted.
 Result<PythonRuntimeOptions> python_runtime_options_from_env(std::optional<std::string> source = std::nullopt,

@@ -52,7 +52,6 @@ Result<std::shared_ptr<McpRuntime>> make_python_string_runtime(RuntimeConfig con
   if (!config.params.empty()) source = config.params;
   auto options = python_runtime_options_from_env(std::move(source));
   if (!options) return options.error();
-  if (auto queue = python_queue_options_from_env(*options); !queue) return queue.error();
   return std::shared_ptr<McpRuntime>(std::make_shared<PythonStringRuntime>(std::move(config), std::move(*options)));
 }
 

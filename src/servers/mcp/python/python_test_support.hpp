@@ -23,6 +23,9 @@ inline PythonRuntimeOptions options(std::string source) {
   PythonRuntimeOptions o;
   o.source = std::move(source);
   o.worker_path = KAOS_TEST_PYTHON_WORKER;
+  // The sandbox settings as the environment gives them (tests set them with ScopedEnv first);
+  // a malformed one fails the test that set it when the runtime does not start as expected.
+  if (auto policy = python::sandbox_policy_from_env()) o.sandbox = std::move(*policy);
   return o;
 }
 

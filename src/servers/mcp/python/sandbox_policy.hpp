@@ -1,8 +1,8 @@
 #pragma once
-// The sandbox settings of python-string workers beyond PythonRuntimeOptions (which lives in
-// python_runtime.hpp): extra read-only paths, the scratch quota, the process limit, and
-// whether an incomplete sandbox is acceptable. Read from the environment by
-// sandbox_policy_from_env (python_options.cpp), handed to every worker as flags.
+// The sandbox settings of python-string workers (PythonRuntimeOptions::sandbox): extra
+// read-only paths, the scratch quota, the process limit, and whether an incomplete sandbox is
+// acceptable. Read from the environment once by sandbox_policy_from_env (python_options.cpp),
+// handed to every worker as flags.
 #include <cstddef>
 #include <string>
 #include <vector>

@@ -100,14 +100,12 @@ net::Task<Result<std::unique_ptr<WorkerProcess>>> WorkerProcess::start(net::Exec
                                "); build the kaos-python-worker target next to kaos, or set KAOS_PYTHON_WORKER "
                                "to its path");
   }
-  auto policy = config.sandbox ? Result<SandboxPolicy>(*config.sandbox) : sandbox_policy_from_env();
-  if (!policy) co_return policy.error();
   sweep_stale_cgroups_once();
   // Named after this server, so the next one sweeps it if we are killed (owned_dirs.hpp).
   auto scratch = make_owned_dir(scratch_base(), "kaos-python");
   if (!scratch) co_return scratch.error();
   net::ProcessOptions options;
-  options.argv = worker_argv(config, *policy, *scratch);
+  options.argv = worker_argv(config, config.sandbox, *scratch);
   options.env = {{"TMPDIR", *scratch}};
   options.working_dir = *scratch;
   options.stderr_mode = "inherit";  // print() and tracebacks of tools land in the server's log

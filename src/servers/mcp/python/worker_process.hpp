@@ -28,9 +28,7 @@ struct WorkerConfig {
   std::size_t memory_limit_mb = 512;
   bool allow_network = false;
   std::vector<std::string> writable_paths;
-  /// Unset: sandbox_policy_from_env() at every start (python_runtime_options_from_env has
-  /// validated it already).
-  std::optional<SandboxPolicy> sandbox;
+  SandboxPolicy sandbox;
   std::chrono::milliseconds startup_timeout{60000};  ///< start + load (imports may be slow)
 };
 
