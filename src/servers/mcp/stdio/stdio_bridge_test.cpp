@@ -64,7 +64,11 @@ TEST(StdioBridge, ProgressGoesToTheRequestWithThatToken) {
   Bridge b;
   auto [h, out] = b.session();
   ASSERT_TRUE(h);
+  const auto before = b.stats->messages_in.load();
   deliver(b.loop, *h, call_json(1, "hold", "{}", "tok-1"));
+  // The loop has two threads: call 2 is delivered only once call 1 is pending, so that call 2
+  // is the most recent pending request.
+  ASSERT_TRUE(eventually([&] { return b.stats->messages_in.load() > before; }));
   // Call 2 is the most recent pending request, yet progress for tok-1 belongs to call 1.
   deliver(b.loop, *h, call_json(2, "progress", R"({"token":"tok-1"})", "tok-2"));
   ASSERT_EQ(result_text(out->response(2)), "progressed");
