@@ -97,7 +97,11 @@ Task<Result<void>> ClientExchange::attempt(const ParsedUrl& parsed, const Client
   auto& head = parser_->get();
   status_ = static_cast<int>(head.result_int());
   headers_.reserve(static_cast<std::size_t>(std::distance(head.begin(), head.end())));
-  for (const auto& f : head) headers_.add(f.name_string(), f.value());
+  try {
+    for (const auto& f : head) headers_.add(f.name_string(), f.value());
+  } catch (const std::invalid_argument& e) {
+    co_return Error::protocol(std::string("malformed response header: ") + e.what());
+  }
   if (parser_->is_done()) finish();
   co_return Result<void>{};
 }

@@ -2,6 +2,7 @@
 #include "net/http.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "core/json.hpp"
 #include "net/url.hpp"
@@ -25,7 +26,27 @@ std::optional<std::string_view> Headers::get(std::string_view name) const {
   return std::nullopt;
 }
 
+namespace {
+
+// RFC 9110 token characters, for field names.
+bool token_char(char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+void check_field(std::string_view name, std::string_view value) {
+  if (name.empty() || !std::all_of(name.begin(), name.end(), token_char)) {
+    throw std::invalid_argument("HTTP header name '" + std::string(name) + "' is not a token");
+  }
+  if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) {
+    throw std::invalid_argument("HTTP header " + std::string(name) + ": the value holds CR, LF or NUL");
+  }
+}
+
+}  // namespace
+
 void Headers::set(std::string_view name, std::string_view value) {
+  check_field(name, value);
   auto it = std::find_if(fields_.begin(), fields_.end(), [&](const Field& f) { return iequals(f.name, name); });
   if (it == fields_.end()) {
     fields_.push_back({std::string(name), std::string(value)});
@@ -37,6 +58,7 @@ void Headers::set(std::string_view name, std::string_view value) {
 }
 
 void Headers::add(std::string_view name, std::string_view value) {
+  check_field(name, value);
   fields_.push_back({std::string(name), std::string(value)});
 }
 

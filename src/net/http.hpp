@@ -22,9 +22,11 @@ class Headers {
   /// First value of `name`, or nullopt.
   std::optional<std::string_view> get(std::string_view name) const;
   bool has(std::string_view name) const { return get(name).has_value(); }
-  /// Replaces every field named `name` with one field.
+  /// Replaces every field named `name` with one field. Throws std::invalid_argument when the
+  /// value holds CR, LF or NUL, or the name is not an HTTP token: a value that came from a
+  /// request must be validated before it is echoed, and a bug must not split the response.
   void set(std::string_view name, std::string_view value);
-  /// Appends a field (duplicates allowed, e.g. Set-Cookie).
+  /// Appends a field (duplicates allowed, e.g. Set-Cookie); the same checks as `set`.
   void add(std::string_view name, std::string_view value);
   void erase(std::string_view name);
   void reserve(std::size_t n) { fields_.reserve(n); }

@@ -1,6 +1,8 @@
 // Router: patterns, parameters, 404/405, middleware order, error responder, CORS.
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
@@ -179,6 +181,20 @@ TEST(Http, HeadersAndQueryParams) {
   EXPECT_EQ(r.query_param("flag").value_or("none"), "");
   EXPECT_FALSE(r.query_param("zzz").has_value());
   EXPECT_EQ(status_reason(431), "Request Header Fields Too Large");
+}
+
+// A value with CR, LF or NUL would split the response; a bad name would forge a field.
+TEST(Http, HeadersRefuseWhatWouldSplitTheResponse) {
+  Headers h;
+  EXPECT_THROW(h.set("X-Session-ID", "abc\r\nSet-Cookie: a=b"), std::invalid_argument);
+  EXPECT_THROW(h.add("X-Session-ID", "abc\nx"), std::invalid_argument);
+  EXPECT_THROW(h.set("X", std::string_view("a\0b", 3)), std::invalid_argument);
+  EXPECT_THROW(h.set("Bad Name", "v"), std::invalid_argument);
+  EXPECT_THROW(h.set("X:Y", "v"), std::invalid_argument);
+  EXPECT_THROW(h.set("", "v"), std::invalid_argument);
+  EXPECT_TRUE(h.empty());
+  h.set("X-Ok", "tabs\tand spaces and ünïcode are fine");
+  EXPECT_EQ(h.fields().size(), 1u);
 }
 
 TEST(Http, SseWriterFormat) {

@@ -201,7 +201,17 @@ Task<void> Session<Stream>::run() {
     bool keep_alive = msg.keep_alive();
     unsigned version = msg.version();
     bool head = msg.method() == http::verb::head;
-    Request req = to_request(msg, remote_);
+    Request req;
+    std::string malformed;
+    try {
+      req = to_request(msg, remote_);
+    } catch (const std::invalid_argument& e) {  // a field Beast let through that we never echo
+      malformed = e.what();
+    }
+    if (!malformed.empty()) {
+      co_await reject(400, "malformed HTTP request: " + malformed);
+      break;
+    }
     bool ok = co_await serve(req, version, keep_alive, head);
     if (!ok || !keep_alive || impl_->stopping.load()) break;
   }

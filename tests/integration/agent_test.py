@@ -207,6 +207,28 @@ def timed(label: str) -> str:
         self.assertEqual(status, 400)
         self.assertEqual(s.oversized_post(port, "/v1/chat/completions", 10 * 1024 * 1024 + 100), 413)
 
+    def test_session_ids_cannot_split_the_response(self):
+        port = self.agent.port
+        msgs = [{"role": "user", "content": "K-split"}]
+        sessions_before = s.get_json(port, "/memory/sessions")["sessions"]
+        for body, headers, field in (
+                ({"messages": msgs, "session_id": "abc\r\nSet-Cookie: a=b"}, {}, "session_id"),
+                ({"messages": msgs, "session_id": "abc\r\nSet-Cookie: a=b", "stream": True}, {}, "session_id"),
+                ({"messages": msgs, "session_id": "x" * 129}, {}, "session_id"),
+                ({"messages": msgs, "session_id": "x" * 70000}, {}, "session_id"),
+                ({"messages": msgs}, {"X-Session-ID": "has space"}, "X-Session-ID")):
+            status, hdrs, raw = s.http(port, "POST", "/v1/chat/completions", body, headers=headers)
+            self.assertEqual(status, 400, raw)
+            self.assertTrue(json.loads(raw)["detail"].startswith(field + ": a session id is 1-128 characters"), raw)
+            self.assertNotIn("set-cookie", hdrs)
+            self.assertNotIn("x-session-id", hdrs)
+        self.assertEqual(s.get_json(port, "/memory/sessions")["sessions"], sessions_before, "a refused chat ran")
+        # The documented charset passes, exactly 128 characters included.
+        ok = "user@example.com:thread-1_a." + "x" * 100
+        self.assertEqual(len(ok), 128)
+        self.model.script("K-split", [])
+        self.assertEqual(chat(port, "K-split", session_id=ok)["id"], ok)
+
     def test_mcp_self_tool(self):
         port = self.agent.port
         init = {"jsonrpc": "2.0", "id": 1, "method": "initialize",

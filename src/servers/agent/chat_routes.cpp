@@ -2,6 +2,10 @@
 // The prompt is the last user (or task-delegation) message; the conversation comes from
 // memory, not from the request. Streaming sends one progress chunk per tool call, then the
 // answer as one chunk, a finish chunk and [DONE].
+#include <algorithm>
+#include <optional>
+#include <string_view>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -28,6 +32,20 @@ struct ChatInput {
 };
 
 // Validates the request; the error is the `detail` of a 400.
+// Session ids are echoed in the X-Session-ID response header and name memory keys, so they are
+// held to a charset that can do no harm in either (docs/agent.md, "Sessions").
+constexpr std::size_t kMaxSessionId = 128;
+
+std::optional<Error> check_session_id(std::string_view id, std::string_view field) {
+  auto allowed = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+           c == '.' || c == ':' || c == '@';
+  };
+  if (id.size() <= kMaxSessionId && std::all_of(id.begin(), id.end(), allowed)) return std::nullopt;
+  return Error::invalid(std::string(field) + ": a session id is 1-" + std::to_string(kMaxSessionId) +
+                        " characters of A-Z, a-z, 0-9 and - _ . : @");
+}
+
 Result<ChatInput> read_chat_request(const net::Request& req) {
   auto parsed = parse_json(req.body);
   if (!parsed) return Error::invalid("request body is not valid JSON: " + parsed.error().message);
@@ -74,8 +92,10 @@ Result<ChatInput> read_chat_request(const net::Request& req) {
     }
   }
   if (auto h = req.headers.get("X-Session-ID"); h && !h->empty()) {
+    if (auto bad = check_session_id(*h, "X-Session-ID")) return *bad;
     in.session_id = std::string(*h);
   } else if (const auto* s = find_field(body, "session_id"); s && s->is_string() && !s->get_string().empty()) {
+    if (auto bad = check_session_id(s->get_string(), "session_id")) return *bad;
     in.session_id = std::string(s->get_string());
   } else {
     in.session_id = random_id("session_", 12);
