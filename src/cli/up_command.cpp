@@ -116,7 +116,21 @@ int run_apply(const std::vector<std::string>& paths, int timeout_s) {
   return wait_settled(*client, std::chrono::seconds(timeout_s)) ? 0 : 1;
 }
 
+// Waits until `pid` is gone or `deadline` passes; true when it is gone.
+bool wait_gone(int pid, std::chrono::steady_clock::time_point deadline) {
+  while (local::pid_running(pid)) {  // not kill(pid, 0): a zombie left unreaped is stopped too
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
+}
+
+// The whole of `kaos down` keeps `timeout_s`: the shutdown request gets at most a third of it
+// (a runtime that accepts but never answers must not hold the command), then SIGTERM, then
+// SIGKILL at the deadline. Workloads die with the supervisor (PR_SET_PDEATHSIG). Each step it
+// took is said.
 int run_down(int timeout_s) {
+  using namespace std::chrono;
   auto state = local::StateDir::resolve();
   auto client = local::ControlClient::connect(state);
   if (!client) {
@@ -124,20 +138,29 @@ int run_down(int timeout_s) {
     return 0;
   }
   const int pid = client->supervisor().pid;
-  auto res = client->post("/v1/shutdown", json::object{});
-  if (!res) ::kill(pid, SIGTERM);  // its API is gone: ask the process directly
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
-  while (local::pid_running(pid)) {  // not kill(pid, 0): a zombie left unreaped is stopped too
-    if (std::chrono::steady_clock::now() >= deadline) {
-      std::cerr << "kaos down: the local runtime (pid " << pid << ") did not stop in " << timeout_s
-                << " s; killing it (its workloads die with it)\n";
-      ::kill(pid, SIGKILL);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const auto total = seconds(std::max(timeout_s, 1));
+  const auto deadline = steady_clock::now() + total;
+  auto ask = duration_cast<milliseconds>(total) / 3;
+  auto res = client->post("/v1/shutdown", json::object{}, std::max(ask, milliseconds(200)));
+  bool gone = false;
+  if (res && res->status == 202) {
+    gone = wait_gone(pid, deadline);
+  } else {
+    std::string why =
+        !res ? res.error().message : "it answered " + std::to_string(res->status) + " to the shutdown request";
+    std::cerr << "kaos down: the local runtime (pid " << pid << ") did not accept the shutdown request (" << why
+              << "); sent SIGTERM\n";
+    ::kill(pid, SIGTERM);
+    gone = wait_gone(pid, deadline);
+  }
+  if (!gone) {
+    std::cerr << "kaos down: the local runtime (pid " << pid << ") did not stop in " << timeout_s
+              << " s; killed it (SIGKILL; its workloads die with it)\n";
+    ::kill(pid, SIGKILL);
+    wait_gone(pid, steady_clock::now() + seconds(5));
   }
   local::remove_supervisor(state);
-  std::cout << "stopped the local runtime (pid " << pid << ") and every workload\n";
+  std::cout << "stopped the local runtime (pid " << pid << ") and every workload" << (gone ? "" : " (killed)") << "\n";
   return 0;
 }
 

@@ -7,6 +7,10 @@ namespace kaos::net::detail {
 namespace {
 
 constexpr std::size_t kPiece = 16 * 1024;
+// At most this much of `out` is grown (and so zero-filled) ahead of one read: one read brings
+// at most the connection's buffered bytes plus 64 KiB, and growing by the whole remaining
+// length each time made a large body cost O(n^2) (a 64 MiB body took 30 s of CPU).
+constexpr std::size_t kMaxRoom = 256 * 1024;
 
 bool is_stale_error(const boost::system::error_code& ec) {
   return ec == asio::error::eof || ec == http::error::end_of_stream || ec == http::error::partial_message ||
@@ -195,6 +199,7 @@ Task<Result<void>> ClientExchange::read_body(std::string& out) {
       auto remaining = parser_->content_length_remaining();
       std::size_t room = remaining && *remaining > 0 ? static_cast<std::size_t>(*remaining)
                                                      : std::max<std::size_t>(kPiece, out.capacity() - before);
+      room = std::min(room, kMaxRoom);
       if (before + room > limit + 1) room = limit + 1 - before;
       out.resize(before + room);
       auto r = co_await read_some(out.data() + before, room);
