@@ -191,7 +191,7 @@ Task<net::Response> StreamableHttpTransport::Impl::answer(net::Request& req, std
   std::vector<std::pair<json::value, std::string>> rejections;
   for (auto& item : batch.items) {
     if (item.rejection) {
-      rejections.emplace_back(item.reply_id, jsonrpc::error_json(item.reply_id, *item.rejection));
+      rejections.emplace_back(item.reply_id.value(), jsonrpc::error_json(item.reply_id, *item.rejection));
       continue;
     }
     if (item.message->kind != jsonrpc::Message::Kind::request) continue;
@@ -204,7 +204,7 @@ Task<net::Response> StreamableHttpTransport::Impl::answer(net::Request& req, std
       continue;
     }
     seen.push_back(key);
-    ids.push_back(item.message->id);
+    ids.push_back(item.message->id.value());
   }
   if (ids.empty()) {
     for (auto& item : batch.items) {
