@@ -67,8 +67,8 @@ class MessageLimitTest(s.ProcTestCase):
         self.assertEqual(body["error"]["code"], -32602)
         self.assertIn("AGENT_MAX_MESSAGE_BYTES", body["error"]["message"])
         self.assertEqual(self.events(), before)
-        tasks = s.rpc(self.agent.port, "tasks/list", {})
-        self.assertFalse(any("y" * 100 in json.dumps(t) for t in tasks["result"].get("tasks", [])))
+        # No task was created for it.
+        self.assertNotIn("y" * 100, json.dumps(s.rpc(self.agent.port, "tasks/list", {})))
 
     def test_mcp_send_message_over_the_limit_is_a_jsonrpc_error(self):
         before = self.events()
@@ -105,7 +105,7 @@ class MemoryBoundTest(s.ProcTestCase):
         self.assertLess(peak, bound)
         # Local memory kept only what fits: the newest sessions, whole, within the total.
         sessions = s.get_json(agent.port, "/memory/sessions")["sessions"]
-        big = [x for x in sessions if str(x.get("session_id", x)).startswith("big-")]
+        big = [x for x in sessions if x.startswith("big-")]
         self.assertLessEqual(len(big), TOTAL_LIMIT // MESSAGE)
         self.assertGreaterEqual(len(big), 1)
         self.assertEqual(s.http(agent.port, "GET", "/health")[0], 200)

@@ -106,6 +106,23 @@ class SessionFloodTest(unittest.TestCase):
         finally:
             server.stop()
 
+    def test_a_full_server_ends_the_flooders_sessions_not_others(self):
+        # Below the per-client limit, the server-wide limit decides: the biggest holder pays.
+        server = Server("--max-sessions", "100")
+        try:
+            victims = [Client(server.port, f"127.0.0.{n}") for n in (2, 3, 4)]
+            kept = [v.initialize()[2] for v in victims]
+            flooder = Client(server.port, "127.0.0.1")
+            for _ in range(300):
+                resp, raw, _ = flooder.initialize()
+                self.assertEqual(resp.status, 200, raw)
+            for v, sid in zip(victims, kept):
+                self.assertEqual(v.ping(sid)[0].status, 200)
+                v.close()
+            flooder.close()
+        finally:
+            server.stop()
+
     def test_a_client_at_its_limit_ends_its_own_oldest_idle_session(self):
         server = Server("--max-sessions", "10", "--max-sessions-per-client", "3")
         try:

@@ -64,8 +64,8 @@ struct StreamableHttpTransport::Impl : std::enable_shared_from_this<Impl> {
       sessions.erase(it);
       ++expired;
     }
-    spdlog::info("mcp: session limit reached ({} per client, {} in all), ending idle session {} of {}",
-                 options.max_sessions_per_client, options.max_sessions, victim->id(), victim->client());
+    spdlog::debug("mcp: session limit reached ({} per client, {} in all), ending idle session {} of {}",
+                  options.max_sessions_per_client, options.max_sessions, victim->id(), victim->client());
     victim->close();
     return decision;
   }
