@@ -82,6 +82,27 @@ class MessageLimitTest(s.ProcTestCase):
         self.assertEqual(self.events(), before)
 
 
+class MockEmbeddingsBoundTest(s.ProcTestCase):
+    def test_inputs_times_dimensions_is_bounded(self):
+        gw = self.spawn(s.Proc([s.KAOS, "modelapi", "--models", "emb", "--provider", "mock",
+                                "--host", "127.0.0.1", "--port", "0"], pattern=r":(\d+)\s*$"))
+        s.wait_for(lambda: s.http(gw.port, "GET", "/health/readiness")[0] == 200, what="modelapi readiness")
+        # The request: 1.5 KB asking 300 inputs x 65,536 dimensions (a 429 MB answer before).
+        body = {"model": "emb", "input": ["x"] * 300, "dimensions": 65536}
+        self.assertLess(len(json.dumps(body)), 2048)
+        status, _, raw = s.http(gw.port, "POST", "/v1/embeddings", body)
+        self.assertEqual(status, 400, raw[:300])
+        err = json.loads(raw)["error"]
+        self.assertEqual(err["code"], "embeddings_too_large")
+        self.assertIn("300 inputs", err["message"])
+        self.assertIn("1048576", err["message"])
+        # At the limit it answers.
+        status, _, raw = s.http(gw.port, "POST", "/v1/embeddings",
+                                {"model": "emb", "input": ["x"] * 16, "dimensions": 65536}, timeout=60)
+        self.assertEqual(status, 200, raw[:300])
+        self.assertEqual(len(json.loads(raw)["data"]), 16)
+
+
 class MemoryBoundTest(s.ProcTestCase):
     def test_large_chats_stay_under_the_documented_bound(self):
         agent = self.spawn(s.start_agent("big", {
