@@ -26,7 +26,7 @@ BIG = "123456789012345678901234567890"
 
 def raw_id(raw):
     """The id's text exactly as written in an answer body."""
-    m = re.search(rb'"id":(-?[0-9]+|"(?:[^"\\]|\\.)*"|null)', raw)
+    m = re.search(rb'"id":\s*(-?[0-9]+|"(?:[^"\\]|\\.)*"|null)', raw)
     assert m, raw
     return m.group(1).decode()
 
@@ -97,6 +97,46 @@ class McpServerIds(s.ProcTestCase):
         status, _, raw = self.post(self.sid, call)
         no_non_finite(self, raw)
         self.assertIn("expected string, got a number beyond the range of a double", refusal_text(json.loads(raw)))
+
+
+# A minimal stdio MCP server for the bridge test: Python's json keeps integers of any size, so
+# the ids it answers with are exactly those the bridge forwarded.
+STDIO_SERVER = r"""
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if "id" not in m or "method" not in m:
+        continue
+    if m["method"] == "initialize":
+        result = {"protocolVersion": m["params"]["protocolVersion"], "capabilities": {},
+                  "serverInfo": {"name": "ids", "version": "1"}}
+    else:
+        result = {}
+    sys.stdout.write(json.dumps({"jsonrpc": "2.0", "id": m["id"], "result": result}) + "\n")
+    sys.stdout.flush()
+"""
+
+
+class StdioBridgeIds(s.ProcTestCase):
+    def test_big_integer_ids_cross_the_bridge_exactly(self):
+        import os
+        import tempfile
+        with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+            f.write(STDIO_SERVER)
+        self.addCleanup(os.unlink, f.name)
+        bridge = self.spawn(s.Proc([s.KAOS, "mcp", "--runtime", "stdio", "--host", "127.0.0.1", "--port", "0",
+                                    "--", "python3", f.name]))
+        init = ('{"jsonrpc":"2.0","id":' + BIG + ',"method":"initialize","params":{"protocolVersion":"2025-11-25",'
+                '"capabilities":{},"clientInfo":{"name":"t","version":"1"}}}')
+        status, hdrs, raw = s.http(bridge.port, "POST", "/mcp", init.encode(), MCP_HEADERS)
+        self.assertEqual(status, 200, raw)
+        self.assertEqual(raw_id(raw), BIG)
+        sid = hdrs["mcp-session-id"]
+        for rid in [BIG + "7", "-" + BIG, '"big"']:
+            status, _, raw = s.http(bridge.port, "POST", "/mcp", f'{{"jsonrpc":"2.0","id":{rid},"method":"ping"}}'.encode(),
+                                    {**MCP_HEADERS, "Mcp-Session-Id": sid})
+            self.assertEqual(status, 200, raw)
+            self.assertEqual(raw_id(raw), rid)
 
 
 class PythonIntParameters(s.ProcTestCase):
