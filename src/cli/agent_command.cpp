@@ -78,6 +78,8 @@ void add_agent_command(CLI::App& app, CommandContext& ctx) {
       "  MCP_SERVERS + MCP_SERVER_<name>_URL, PEER_AGENTS + PEER_AGENT_<NAME>_CARD_URL or AGENT_SUB_AGENTS,\n"
       "  MEMORY_ENABLED, MEMORY_TYPE (local|redis) + MEMORY_REDIS_URL, MEMORY_CONTEXT_LIMIT, TASK_STORE_TYPE,\n"
       "  TASK_MAX_*, AUTONOMOUS_GOAL, AUTONOMOUS_INTERVAL_SECONDS, LOG_LEVEL ...\n"
+      "Bounds by bytes (docs/agent.md, \"Memory bounds\"): AGENT_MAX_MESSAGE_BYTES (1 MiB; larger: 413),\n"
+      "  MEMORY_MAX_SESSION_BYTES (8 MiB), MEMORY_MAX_TOTAL_BYTES (128 MiB), TASK_STORE_MAX_BYTES (64 MiB).\n"
       "An unknown or malformed value stops the agent at start with a message naming the variable.\n"
       "See docs/agent.md.");
   cmd->add_option("--host", flags->host, "Address to listen on")->capture_default_str();

@@ -24,6 +24,7 @@ struct McpFlags {
   std::vector<std::string> allowed_origins;
   std::vector<std::string> allowed_hosts;
   std::size_t max_sessions = 10'000;
+  std::size_t max_sessions_per_client = 256;
   std::string session_idle_timeout = "30m";
   std::size_t body_limit = 10 * 1024 * 1024;
 };
@@ -72,6 +73,7 @@ int run_mcp(McpFlags f) {
 
   mcp::TransportOptions transport;
   transport.max_sessions = f.max_sessions;
+  transport.max_sessions_per_client = f.max_sessions_per_client;
   transport.session_idle_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*idle);
   transport.allowed_origins = f.allowed_origins;
   transport.allowed_hosts = f.allowed_hosts;
@@ -136,6 +138,12 @@ void add_mcp_command(CLI::App& app, CommandContext& ctx) {
       cmd->add_option("--max-sessions", flags->max_sessions,
                       "Concurrent MCP sessions; the oldest idle one is ended beyond it (default 10000; "
                       "stdio: 64, one child process each)");
+  cmd->add_option("--max-sessions-per-client", flags->max_sessions_per_client,
+                  "Sessions one client (peer address) may hold; beyond it its own oldest idle session is "
+                  "ended, or initialize gets 429 when none is idle")
+      ->envname("MCP_MAX_SESSIONS_PER_CLIENT")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   cmd->add_option("--session-idle-timeout", flags->session_idle_timeout,
                   "End a session after this long without requests or open streams")
       ->capture_default_str();

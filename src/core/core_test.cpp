@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 
 #include "core/duration.hpp"
@@ -127,3 +128,18 @@ TEST(Log, KaosLevelNames) {
   EXPECT_NE(s.error().message.find("LOG_LEVEL"), std::string::npos);
   ::unsetenv("LOG_LEVEL");
 }
+
+namespace kaos {
+TEST(Json, NonFiniteNumbersAreWrittenAsNull) {
+  json::object o{{"inf", HUGE_VAL}, {"nan", std::nan("")}, {"ok", 1.5}, {"deep", json::array{-HUGE_VAL, 2}}};
+  EXPECT_EQ(to_json(o), R"({"inf":null,"nan":null,"ok":1.5E0,"deep":[null,2]})");
+  EXPECT_EQ(to_json(json::value(o)), to_json(o));
+  EXPECT_EQ(to_json(json::array{std::nan("")}), "[null]");
+  EXPECT_EQ(to_pretty_json(json::value(HUGE_VAL)), "null\n");
+  // Parsed input beyond double's range is inf; written back, it is null, never "Infinity".
+  auto big = parse_json(R"({"x": 1e400})");
+  ASSERT_TRUE(big);
+  EXPECT_EQ(to_json(*big), R"({"x":null})");
+  EXPECT_TRUE(parse_json(to_json(*big)));
+}
+}  // namespace kaos

@@ -26,14 +26,61 @@ Result<json::value> parse_json(std::string_view text, std::size_t max_depth) {
   return p.release();
 }
 
+namespace {
+
+// Boost.JSON 1.81 writes a non-finite double as Infinity, -Infinity or NaN, which no JSON
+// parser accepts. Ours never writes one: it becomes null (as JavaScript's JSON.stringify does).
+// Values are checked first (no allocation) and copied only when one is found: a computed
+// double, or a number beyond double's range in parsed input (Boost.JSON reads 1e400 as inf).
+bool is_non_finite(const json::value& v) {
+  return v.is_double() && !std::isfinite(v.get_double());
+}
+
+bool has_non_finite(const json::value& v);
+bool has_non_finite(const json::object& o) {
+  for (const auto& kv : o)
+    if (has_non_finite(kv.value())) return true;
+  return false;
+}
+bool has_non_finite(const json::array& a) {
+  for (const auto& x : a)
+    if (has_non_finite(x)) return true;
+  return false;
+}
+bool has_non_finite(const json::value& v) {
+  if (const auto* o = v.if_object()) return has_non_finite(*o);
+  if (const auto* a = v.if_array()) return has_non_finite(*a);
+  return is_non_finite(v);
+}
+
+void replace_non_finite(json::value& v) {
+  if (auto* o = v.if_object()) {
+    for (auto& kv : *o) replace_non_finite(kv.value());
+  } else if (auto* a = v.if_array()) {
+    for (auto& x : *a) replace_non_finite(x);
+  } else if (is_non_finite(v)) {
+    v = nullptr;
+  }
+}
+
+template <class T>
+std::string serialize_finite(const T& v) {
+  if (!has_non_finite(v)) return json::serialize(v);
+  json::value copy(v);
+  replace_non_finite(copy);
+  return json::serialize(copy);
+}
+
+}  // namespace
+
 std::string to_json(const json::value& v) {
-  return json::serialize(v);
+  return serialize_finite(v);
 }
 std::string to_json(const json::object& o) {
-  return json::serialize(o);
+  return serialize_finite(o);
 }
 std::string to_json(const json::array& a) {
-  return json::serialize(a);
+  return serialize_finite(a);
 }
 
 namespace {
@@ -79,7 +126,7 @@ void pretty(std::string& out, const json::value& v, int indent) {
       return;
     }
     default:
-      out += json::serialize(v);
+      out += is_non_finite(v) ? "null" : json::serialize(v);
   }
 }
 }  // namespace

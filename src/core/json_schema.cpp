@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <regex>
 
 namespace kaos {
@@ -83,14 +84,22 @@ class Validator {
     return a == b;
   }
 
+  // "integer" is stricter than JSON Schema's "a number with no fractional part": the value must
+  // be written as an integer and fit int64 (docs/mcp.md, "Tool arguments"). A tool whose
+  // parameter is typed int then always receives an exact int: 2**100 (read as a double), 1.0
+  // and 1e3 are refused rather than handed over as floats.
   static bool is_integer(const json::value& v) {
-    if (v.is_int64() || v.is_uint64()) return true;
-    return v.is_double() && std::isfinite(v.get_double()) && std::floor(v.get_double()) == v.get_double();
+    return v.is_int64() || (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX));
+  }
+
+  // Numbers beyond double's range (1e400) parse as infinity: not a number any tool can use.
+  static bool is_finite_number(const json::value& v) {
+    return v.is_int64() || v.is_uint64() || (v.is_double() && std::isfinite(v.get_double()));
   }
 
   static bool has_type(const json::value& v, std::string_view t) {
     if (t == "integer") return is_integer(v);
-    if (t == "number") return v.is_number();
+    if (t == "number") return is_finite_number(v);
     if (t == "string") return v.is_string();
     if (t == "boolean") return v.is_bool();
     if (t == "object") return v.is_object();
@@ -99,16 +108,28 @@ class Validator {
     return false;
   }
 
+  // What a value is, for "expected X, got Y": numbers that are not integers or not finite say
+  // which, so the fix is clear.
+  static std::string got(const json::value& v) {
+    if (v.is_uint64() && !is_integer(v)) return "an integer beyond 64 bits (the limit is 9223372036854775807)";
+    if (v.is_double() && !std::isfinite(v.get_double())) return "a number beyond the range of a double";
+    if (v.is_double()) {
+      const double d = v.get_double();
+      if (std::floor(d) == d && std::fabs(d) >= 9.2e18)
+        return "an integer beyond 64 bits (the limit is 9223372036854775807)";
+      if (std::floor(d) == d) return "number (an integer is written without a fraction or exponent)";
+    }
+    return std::string(json_kind_name(v));
+  }
+
   void check_type(const json::value& v, const json::value& t, const std::string& path) {
     if (t.is_string()) {
-      if (!has_type(v, t.get_string())) {
-        fail(path, "expected " + std::string(t.get_string()) + ", got " + std::string(json_kind_name(v)));
-      }
+      if (!has_type(v, t.get_string())) fail(path, "expected " + std::string(t.get_string()) + ", got " + got(v));
     } else if (t.is_array()) {
       for (const auto& option : t.get_array()) {
         if (option.is_string() && has_type(v, option.get_string())) return;
       }
-      fail(path, "expected one of " + to_json(t) + ", got " + std::string(json_kind_name(v)));
+      fail(path, "expected one of " + to_json(t) + ", got " + got(v));
     }
   }
 

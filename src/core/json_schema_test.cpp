@@ -15,10 +15,30 @@ std::string check(std::string_view value, std::string_view schema) {
 
 TEST(JsonSchema, TypesAndIntegerSemantics) {
   EXPECT_EQ(check("3", R"({"type":"integer"})"), "");
-  EXPECT_EQ(check("3.0", R"({"type":"integer"})"), "");
+  EXPECT_EQ(check("-9223372036854775808", R"({"type":"integer"})"), "");
+  EXPECT_EQ(check("9223372036854775807", R"({"type":"integer"})"), "");
   EXPECT_EQ(check("3.5", R"({"type":"integer"})"), "expected integer, got number");
   EXPECT_EQ(check(R"("x")", R"({"type":["number","null"]})"), R"(expected one of ["number","null"], got string)");
   EXPECT_EQ(check("null", R"({"type":["number","null"]})"), "");
+}
+
+TEST(JsonSchema, AnIntegerIsWrittenAsOneAndFitsInt64) {
+  // Stricter than JSON Schema (docs/mcp.md): a tool typed int must never receive a float.
+  const std::string written = "expected integer, got number (an integer is written without a fraction or exponent)";
+  EXPECT_EQ(check("3.0", R"({"type":"integer"})"), written);
+  EXPECT_EQ(check("1e3", R"({"type":"integer"})"), written);
+  const std::string beyond = "expected integer, got an integer beyond 64 bits (the limit is 9223372036854775807)";
+  EXPECT_EQ(check("9223372036854775808", R"({"type":"integer"})"), beyond);              // uint64
+  EXPECT_EQ(check("1267650600228229401496703205376", R"({"type":"integer"})"), beyond);  // 2**100: a double
+  EXPECT_EQ(check("-9223372036854775809", R"({"type":"integer"})"), beyond);
+  EXPECT_EQ(check("[1, 2.5]", R"({"type":"array","items":{"type":"integer"}})"), "1: expected integer, got number");
+}
+
+TEST(JsonSchema, NumbersMustBeFinite) {
+  EXPECT_EQ(check("1e308", R"({"type":"number"})"), "");
+  EXPECT_EQ(check("1e400", R"({"type":"number"})"), "expected number, got a number beyond the range of a double");
+  EXPECT_EQ(check("-1e400", R"({"type":["number","null"]})"),
+            R"(expected one of ["number","null"], got a number beyond the range of a double)");
 }
 
 TEST(JsonSchema, ObjectsReportEveryProblemWithItsPath) {

@@ -40,7 +40,7 @@ bool answers(const jsonrpc::Message& m, std::int64_t id) {
   auto got = as_int64(m.id);
   if (got) return *got == id;
   // Some servers echo ids as strings; accept "7" for 7.
-  if (m.id.is_string()) return m.id.as_string() == std::to_string(id);
+  if (m.id.is_string()) return m.id.value().as_string() == std::to_string(id);
   return false;
 }
 

@@ -1,6 +1,8 @@
 // Cases from the JSON-RPC 2.0 specification, §7 "Examples".
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "protocol/jsonrpc/message.hpp"
 
 using namespace kaos;
@@ -112,4 +114,52 @@ TEST(JsonRpc, SerializationRoundTrips) {
   ASSERT_TRUE(err.items[0].message);
   EXPECT_EQ(err.items[0].message->error.code, rpc::kInvalidParams);
   EXPECT_EQ(*err.items[0].message->error.data, json::value("detail"));
+}
+
+// Ids come back exactly as sent: strings, and integers of any size (Boost.JSON reads those
+// beyond 64 bits as doubles; the raw text is kept).
+TEST(JsonRpc, IdsRoundTripExactly) {
+  for (std::string id :
+       {"1", "-7", "9223372036854775807", "18446744073709551615", "-9223372036854775808",
+        "123456789012345678901234567890", "-99999999999999999999999", "\"abc\"", "\"\"", "\"\\u00e9\\\"x\"", "null"}) {
+    auto in = rpc::parse(R"({"jsonrpc":"2.0","method":"ping","id":)" + id + "}");
+    ASSERT_TRUE(in.items[0].message) << id;
+    EXPECT_EQ(in.items[0].message->id.json_text(), id == "\"\\u00e9\\\"x\"" ? "\"é\\\"x\"" : id) << id;
+    const auto answer = rpc::result_json(in.items[0].message->id, json::object{});
+    EXPECT_NE(answer.find(R"("id":)" + in.items[0].message->id.json_text() + ","), std::string::npos) << answer;
+  }
+}
+
+TEST(JsonRpc, BigIntegerIdsSurviveBatchesNestingAndKeyOrder) {
+  auto in = rpc::parse(R"([{"params":{"id":1.5},"id":111111111111111111111111,"jsonrpc":"2.0","method":"a"},)"
+                       R"( 5, {"jsonrpc":"2.0","method":"b","id":"s"},)"
+                       R"({"jsonrpc":"2.0","method":"c","id" : -222222222222222222222222 }])");
+  ASSERT_TRUE(in.batch);
+  ASSERT_EQ(in.items.size(), 4u);
+  EXPECT_EQ(in.items[0].message->id.json_text(), "111111111111111111111111");
+  EXPECT_TRUE(in.items[1].rejection);
+  EXPECT_EQ(in.items[2].message->id.json_text(), "\"s\"");
+  EXPECT_EQ(in.items[3].message->id.json_text(), "-222222222222222222222222");
+  EXPECT_EQ(rpc::error_json(in.items[3].message->id, {rpc::kInternalError, "x", std::nullopt}),
+            R"({"jsonrpc":"2.0","id":-222222222222222222222222,"error":{"code":-32603,"message":"x"}})");
+}
+
+TEST(JsonRpc, FractionalExponentAndNonFiniteIdsAreInvalidRequests) {
+  for (std::string id : {"1.5", "1.0", "1e3", "1e400", "-1e400", "[1]", "{}", "true"}) {
+    auto in = rpc::parse(R"({"jsonrpc":"2.0","method":"ping","id":)" + id + "}");
+    ASSERT_TRUE(in.items[0].rejection) << id;
+    EXPECT_EQ(in.items[0].rejection->code, rpc::kInvalidRequest) << id;
+    EXPECT_TRUE(in.items[0].reply_id.is_null()) << id;
+    const auto answer = rpc::error_json(in.items[0].reply_id, *in.items[0].rejection);
+    EXPECT_EQ(answer.find("Infinity"), std::string::npos) << answer;
+    EXPECT_NE(answer.find(R"("id":null)"), std::string::npos) << answer;
+  }
+}
+
+TEST(JsonRpc, NonFiniteNumbersAreNeverWritten) {
+  auto in = rpc::parse(R"({"jsonrpc":"2.0","method":"echo","id":1,"params":{"x":1e400,"y":[-1e999]}})");
+  ASSERT_TRUE(in.items[0].message);
+  const auto out = rpc::request_json(in.items[0].message->id, "echo", in.items[0].message->params);
+  EXPECT_EQ(out, R"({"jsonrpc":"2.0","id":1,"method":"echo","params":{"x":null,"y":[null]}})");
+  EXPECT_TRUE(parse_json(rpc::result_json(2, json::value(std::nan("")))));
 }

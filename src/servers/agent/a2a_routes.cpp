@@ -16,14 +16,14 @@ namespace {
 
 namespace rpc = protocol::jsonrpc;
 
-net::Response rpc_error(const json::value& id, int code, std::string message) {
+net::Response rpc_error(const rpc::Id& id, int code, std::string message) {
   rpc::ErrorObject e;
   e.code = code;
   e.message = std::move(message);
   return net::Response::json(200, rpc::error_json(id, e));
 }
 
-net::Response rpc_result(const json::value& id, const json::value& result) {
+net::Response rpc_result(const rpc::Id& id, const json::value& result) {
   return net::Response::json(200, rpc::result_json(id, result));
 }
 
@@ -47,7 +47,7 @@ void AgentServer::Impl::mount_a2a(net::Router& r) {
     }
     const auto& msg = *item.message;
     if (msg.kind != rpc::Message::Kind::request) co_return net::Response::empty(204);  // notifications: no answer
-    const json::value id = msg.id;
+    const rpc::Id id = msg.id;
     auto info = a2a::lookup_method(msg.method);
     if (!info) co_return rpc_error(id, rpc::kMethodNotFound, "Method not found: " + msg.method);
     if (auto v = req.headers.get("A2A-Version"); v && !a2a::is_supported_version(*v))
@@ -59,6 +59,8 @@ void AgentServer::Impl::mount_a2a(net::Router& r) {
       case a2a::MethodKind::send: {
         auto params = a2a::parse_send_params(msg.params, dialect);
         if (!params) co_return rpc_error(id, rpc::kInvalidParams, params.error().message);
+        if (auto too_large = message_too_large(params->text.size(), config))
+          co_return net::Response::json(413, rpc::error_json(id, {rpc::kInvalidParams, *too_large, std::nullopt}));
         auto ctx = inbound_context(req);
         auto task_id = tasks->submit(*params, ctx.outbound, ctx.depth);
         std::optional<a2a::Task> task;
@@ -79,6 +81,8 @@ void AgentServer::Impl::mount_a2a(net::Router& r) {
       case a2a::MethodKind::stream: {
         auto params = a2a::parse_send_params(msg.params, dialect);
         if (!params) co_return rpc_error(id, rpc::kInvalidParams, params.error().message);
+        if (auto too_large = message_too_large(params->text.size(), config))
+          co_return net::Response::json(413, rpc::error_json(id, {rpc::kInvalidParams, *too_large, std::nullopt}));
         auto ctx = inbound_context(req);
         auto task_id = tasks->submit(*params, ctx.outbound, ctx.depth);
         auto first = tasks->get(task_id);

@@ -134,6 +134,9 @@ void AgentServer::Impl::mount_chat(net::Router& r) {
   r.post("/v1/chat/completions", [this](net::Request& req) -> net::Task<net::Response> {
     auto input = read_chat_request(req);
     if (!input) co_return net::Response::detail(400, input.error().message);
+    std::size_t message_bytes = input->prompt.size();
+    for (const auto& turn : input->context) message_bytes += to_json(turn).size();
+    if (auto too_large = message_too_large(message_bytes, config)) co_return net::Response::detail(413, *too_large);
     auto in = std::make_shared<ChatInput>(std::move(*input));
     auto ctx = inbound_context(req);
 

@@ -213,9 +213,13 @@ Result<AgentConfig> load_agent_config(const EnvLookup& env) {
   r.integer("MEMORY_CONTEXT_LIMIT", c.memory_context_limit, 0, 10'000);
   r.integer("MEMORY_MAX_SESSIONS", c.memory_max_sessions, 1, 10'000'000);
   r.integer("MEMORY_MAX_SESSION_EVENTS", c.memory_max_session_events, 1, 10'000'000);
+  r.integer("MEMORY_MAX_SESSION_BYTES", c.memory_max_session_bytes, 1024, std::int64_t{1} << 40);
+  r.integer("MEMORY_MAX_TOTAL_BYTES", c.memory_max_total_bytes, 1024, std::int64_t{1} << 40);
+  r.integer("AGENT_MAX_MESSAGE_BYTES", c.max_message_bytes, 1, std::int64_t{1} << 40);
   if (auto v = r.str("MEMORY_STORE_ENDPOINT")) c.memory_store_endpoint = trim(*v);
 
   c.task_store = r.choice("TASK_STORE_TYPE", "local", {"local", "null"});
+  r.integer("TASK_STORE_MAX_BYTES", c.task_store_max_bytes, 1024, std::int64_t{1} << 40);
   r.integer("TASK_MAX_ITERATIONS", c.task_budgets.max_iterations, 0, 1000);
   r.integer("TASK_MAX_RUNTIME_SECONDS", c.task_budgets.max_runtime_seconds, 0, 86'400);
   r.integer("TASK_MAX_TOOL_CALLS", c.task_budgets.max_tool_calls, 0, 10'000);
@@ -255,6 +259,12 @@ Result<AgentConfig> load_agent_config(const EnvLookup& env) {
     return Error::invalid(std::move(msg));
   }
   return c;
+}
+
+std::optional<std::string> message_too_large(std::size_t bytes, const AgentConfig& config) {
+  if (bytes <= config.max_message_bytes) return std::nullopt;
+  return fmt::format("message of {} bytes exceeds the limit of {} bytes (AGENT_MAX_MESSAGE_BYTES)", bytes,
+                     config.max_message_bytes);
 }
 
 }  // namespace kaos::agent

@@ -54,10 +54,15 @@ struct AgentConfig {
   std::size_t memory_context_limit = 6;
   std::size_t memory_max_sessions = 1000;
   std::size_t memory_max_session_events = 500;
+  std::size_t memory_max_session_bytes = 8 * 1024 * 1024;  ///< MEMORY_MAX_SESSION_BYTES (oldest events go)
+  std::size_t memory_max_total_bytes = 128 * 1024 * 1024;  ///< MEMORY_MAX_TOTAL_BYTES (oldest sessions go)
+  /// AGENT_MAX_MESSAGE_BYTES: the largest user message (chat, A2A, /mcp send_message); larger: 413.
+  std::size_t max_message_bytes = 1024 * 1024;
   std::string memory_store_endpoint;  ///< remote MemoryStore (not served yet: local is used)
 
   // tasks and autonomy
-  std::string task_store = "local";  ///< local | null
+  std::string task_store = "local";                     ///< local | null
+  std::size_t task_store_max_bytes = 64 * 1024 * 1024;  ///< TASK_STORE_MAX_BYTES (oldest finished tasks go)
   TaskBudgets task_budgets;
   std::string autonomous_goal;
   std::int64_t autonomous_interval_seconds = 0;
@@ -72,6 +77,10 @@ struct AgentConfig {
   std::chrono::milliseconds delegation_timeout{60'000};
   int max_delegation_depth = 8;  ///< KAOS_MAX_DELEGATION_DEPTH: guards against delegation cycles
 };
+
+/// The answer to a user message over max_message_bytes: nullopt when it fits, else the message
+/// of a 413 naming the limit and AGENT_MAX_MESSAGE_BYTES.
+std::optional<std::string> message_too_large(std::size_t bytes, const AgentConfig& config);
 
 /// Reads a variable (tests pass a map; the server passes getenv).
 using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;

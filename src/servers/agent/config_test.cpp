@@ -39,6 +39,35 @@ TEST(AgentConfig, DefaultsFollowKaos) {
   EXPECT_FALSE(c->mock_responses);
 }
 
+TEST(AgentConfig, ByteBoundsHaveDefaultsAndComeFromTheEnvironment) {
+  auto c = load_agent_config(env_of({{"AGENT_NAME", "a"}, {"DEBUG_MOCK_RESPONSES", "[]"}}));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->max_message_bytes, 1024u * 1024);
+  EXPECT_EQ(c->memory_max_session_bytes, 8u * 1024 * 1024);
+  EXPECT_EQ(c->memory_max_total_bytes, 128u * 1024 * 1024);
+  EXPECT_EQ(c->task_store_max_bytes, 64u * 1024 * 1024);
+  c = load_agent_config(env_of({{"AGENT_NAME", "a"},
+                                {"DEBUG_MOCK_RESPONSES", "[]"},
+                                {"AGENT_MAX_MESSAGE_BYTES", "5000"},
+                                {"MEMORY_MAX_SESSION_BYTES", "20000"},
+                                {"MEMORY_MAX_TOTAL_BYTES", "40000"},
+                                {"TASK_STORE_MAX_BYTES", "60000"}}));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->max_message_bytes, 5000u);
+  EXPECT_EQ(c->memory_max_session_bytes, 20000u);
+  EXPECT_EQ(c->memory_max_total_bytes, 40000u);
+  EXPECT_EQ(c->task_store_max_bytes, 60000u);
+  EXPECT_FALSE(message_too_large(5000, *c));
+  auto too_large = message_too_large(5001, *c);
+  ASSERT_TRUE(too_large);
+  EXPECT_EQ(*too_large, "message of 5001 bytes exceeds the limit of 5000 bytes (AGENT_MAX_MESSAGE_BYTES)");
+
+  auto bad = load_agent_config(
+      env_of({{"AGENT_NAME", "a"}, {"DEBUG_MOCK_RESPONSES", "[]"}, {"MEMORY_MAX_TOTAL_BYTES", "lots"}}));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("MEMORY_MAX_TOTAL_BYTES"), std::string::npos);
+}
+
 TEST(AgentConfig, McpServersNameVerbatimAndMcpPathAppended) {
   auto c = load_agent_config(env_of({{"AGENT_NAME", "a"},
                                      {"DEBUG_MOCK_RESPONSES", "[\"x\"]"},

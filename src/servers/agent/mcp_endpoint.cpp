@@ -64,7 +64,7 @@ void AgentServer::Impl::mount_mcp(net::Router& r) {
     if (item.rejection) co_return net::Response::json(400, rpc::error_json(item.reply_id, *item.rejection));
     const auto& msg = *item.message;
     if (msg.kind != rpc::Message::Kind::request) co_return net::Response::empty(202);
-    const json::value id = msg.id;
+    const rpc::Id id = msg.id;
     const json::object empty;
     const json::object& params = msg.params.is_object() ? msg.params.get_object() : empty;
 
@@ -104,6 +104,8 @@ void AgentServer::Impl::mount_mcp(net::Router& r) {
         auto result = mcp::tool_error_result("Invalid arguments: 'message' (a non-empty string) is required");
         co_return net::Response::json(200, rpc::result_json(id, result));
       }
+      if (auto too_large = message_too_large(text->size(), config))
+        co_return net::Response::json(413, rpc::error_json(id, rpc_err(rpc::kInvalidParams, *too_large)));
       auto ctx = inbound_context(req);
       RunRequest run;
       auto session = a ? string_field(*a, "session_id") : std::nullopt;

@@ -21,7 +21,8 @@ namespace {
 
 std::unique_ptr<Memory> make_memory(net::Executor ex, const AgentConfig& c) {
   if (!c.memory_enabled) return std::make_unique<NullMemory>();
-  MemoryLimits limits{c.memory_max_sessions, c.memory_max_session_events};
+  MemoryLimits limits{c.memory_max_sessions, c.memory_max_session_events, c.memory_max_session_bytes,
+                      c.memory_max_total_bytes};
   if (!c.memory_store_endpoint.empty())
     spdlog::warn("MEMORY_STORE_ENDPOINT is set but this build has no MemoryStore client yet: using {} memory",
                  c.memory_type);
@@ -87,6 +88,7 @@ AgentServer::Impl::Impl(net::Executor ex, AgentConfig c) : executor(ex), config(
   loop = std::make_unique<AgentLoop>(config, *model, *tools, *memory, metrics);
   TaskStoreOptions to;
   to.enabled = config.task_store != "null";
+  to.max_bytes = config.task_store_max_bytes;
   tasks = std::make_unique<TaskManager>(ex, config, *loop, metrics, to);
 }
 

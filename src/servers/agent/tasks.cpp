@@ -120,19 +120,35 @@ void TaskManager::complete(Entry& e) {
   transition(e, a2a::TaskState::completed);
 }
 
+std::size_t task_bytes(const a2a::Task& t) {
+  // Text dominates; a fixed cost covers ids, stamps and each event's small data object.
+  constexpr std::size_t kPerPart = 256;
+  std::size_t n = kPerPart + t.output.size() + to_json(t.metadata).size();
+  for (const auto& m : t.history) n += kPerPart + m.text.size();
+  if (t.status_message) n += kPerPart + t.status_message->text.size();
+  n += t.events.size() * kPerPart;
+  return n;
+}
+
 void TaskManager::evict_if_full() {
-  if (tasks_.size() < options_.max_tasks) return;
-  std::size_t want = std::max<std::size_t>(1, options_.max_tasks / 10);
-  for (auto it = order_.begin(); it != order_.end() && want > 0;) {
+  // Counted afresh at each submit (at most max_tasks entries): running tasks grow as they
+  // work, so a running total would drift.
+  std::size_t bytes = 0;
+  for (const auto& [id, e] : tasks_) bytes += task_bytes(e->task);
+  const bool too_many = tasks_.size() >= options_.max_tasks;
+  if (!too_many && bytes <= options_.max_bytes) return;
+  std::size_t want = too_many ? std::max<std::size_t>(1, options_.max_tasks / 10) : 0;
+  for (auto it = order_.begin(); it != order_.end() && (want > 0 || bytes > options_.max_bytes);) {
     auto* e = find(*it);
     if (!e) {
       it = order_.erase(it);
       continue;
     }
     if (a2a::is_terminal(e->task.state)) {
+      bytes -= std::min(bytes, task_bytes(e->task));
       tasks_.erase(*it);
       it = order_.erase(it);
-      --want;
+      if (want > 0) --want;
     } else {
       ++it;
     }

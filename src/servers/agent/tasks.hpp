@@ -35,8 +35,13 @@ namespace a2a = protocol::a2a;
 struct TaskStoreOptions {
   bool enabled = true;  ///< TASK_STORE_TYPE=null: tasks run but are not kept
   std::size_t max_tasks = 10'000;
+  /// Bytes of kept tasks (task_bytes()); beyond it the oldest finished tasks go (TASK_STORE_MAX_BYTES).
+  std::size_t max_bytes = 64 * 1024 * 1024;
   std::chrono::milliseconds continuous_min_interval{100};  ///< floor between AUTONOMOUS_GOAL iterations
 };
+
+/// What a task holds in memory, roughly: its texts plus a fixed cost per message and event.
+std::size_t task_bytes(const a2a::Task& t);
 
 class TaskManager {
  public:

@@ -26,13 +26,13 @@ struct Tasks {
   std::unique_ptr<AgentLoop> loop;
   std::unique_ptr<TaskManager> tasks;
 
-  explicit Tasks(std::vector<std::string> responses) {
+  explicit Tasks(std::vector<std::string> responses, TaskStoreOptions options = {}) {
     config.name = "unit";
     config.max_steps = 2;
     config.mock_responses = std::move(responses);
     model = make_model(config, nullptr);
     loop = std::make_unique<AgentLoop>(config, *model, tools, memory, metrics);
-    tasks = std::make_unique<TaskManager>(io.executor(), config, *loop, metrics, TaskStoreOptions{});
+    tasks = std::make_unique<TaskManager>(io.executor(), config, *loop, metrics, options);
   }
   ~Tasks() {
     io.run([](TaskManager& t) -> net::Task<void> {
@@ -70,6 +70,33 @@ std::vector<const a2a::TaskEvent*> exhausted(const a2a::Task& t) {
 
 a2a::Budgets unlimited() {
   return {0, 0, 0, 0};
+}
+
+TEST(TaskStore, KeptTasksAreBoundedByBytesOldestFinishedFirst) {
+  TaskStoreOptions options;
+  options.max_bytes = 500'000;
+  Tasks t({"done"}, options);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 20; ++i) {
+    a2a::SendParams p;
+    p.text = std::string(100'000, static_cast<char>('a' + i));
+    ids.push_back(*t.io.run([](TaskManager& m, a2a::SendParams p) -> net::Task<std::optional<std::string>> {
+      auto id = m.submit(p, {}, 0);
+      co_await m.wait_done(id);
+      co_return id;
+    }(*t.tasks, std::move(p))));
+  }
+  std::size_t total = 0;
+  auto kept = t.tasks->list("", std::nullopt, 100, &total);
+  std::size_t bytes = 0;
+  for (const auto& task : kept) bytes += task_bytes(task);
+  // Eviction runs before each submit: what is kept fits the limit plus the newest task.
+  EXPECT_LE(bytes, options.max_bytes + task_bytes(kept.front()));
+  EXPECT_LT(kept.size(), 20u);
+  EXPECT_GE(kept.size(), 4u);
+  EXPECT_TRUE(t.tasks->get(ids.back()));    // the newest stay
+  EXPECT_FALSE(t.tasks->get(ids.front()));  // the oldest went
+  EXPECT_GT(task_bytes(kept.front()), 100'000u);
 }
 
 TEST(AutonomousTask, MaxIterationsCompletesTheTaskAsExhausted) {

@@ -12,6 +12,7 @@
 #include "core/ids.hpp"
 #include "net/background.hpp"
 #include "protocol/mcp/mcp.hpp"
+#include "servers/mcp/session_admission.hpp"
 #include "servers/mcp/transport_http.hpp"
 #include "servers/mcp/transport_session.hpp"
 
@@ -42,26 +43,31 @@ struct StreamableHttpTransport::Impl : std::enable_shared_from_this<Impl> {
     return it == sessions.end() ? nullptr : it->second;
   }
 
-  /// Room for one more session: ends the least recently active idle one when full.
-  bool make_room() {
+  /// Room for one more session of `client` (session_admission.hpp): ends the idle session the
+  /// policy picks, or says why there is none.
+  detail::Admission admit(const std::string& client) {
     std::shared_ptr<Session> victim;
+    detail::Admission decision;
     {
       std::lock_guard lock(mu);
-      if (sessions.size() < options.max_sessions) return true;
+      // A scan per initialize (at most max_sessions rows): simpler than a second index that
+      // every erase would have to keep in step.
+      std::vector<detail::SessionSnapshot> table;
+      table.reserve(sessions.size());
       auto now = std::chrono::steady_clock::now();
-      for (auto& [id, s] : sessions) {
-        if (s->idle_since(now)) {
-          victim = s;
-          break;
-        }
-      }
-      if (!victim) return false;
-      sessions.erase(victim->id());
+      for (const auto& [id, s] : sessions)
+        table.push_back({s->id(), s->client(), s->idle_since(now), s->last_active()});
+      decision = detail::decide_admission(table, client, {options.max_sessions, options.max_sessions_per_client});
+      if (!decision.evict) return decision;
+      auto it = sessions.find(*decision.evict);
+      victim = it->second;
+      sessions.erase(it);
       ++expired;
     }
-    spdlog::info("mcp: session limit ({}) reached, ending idle session {}", options.max_sessions, victim->id());
+    spdlog::debug("mcp: session limit reached ({} per client, {} in all), ending idle session {} of {}",
+                  options.max_sessions_per_client, options.max_sessions, victim->id(), victim->client());
     victim->close();
-    return true;
+    return decision;
   }
 
   void start_sweeper() {
@@ -139,11 +145,20 @@ Task<net::Response> StreamableHttpTransport::Impl::post(net::Request& req) {
       co_return http::error(400, jsonrpc::kInvalidRequest,
                             "Invalid Request: initialize must not carry Mcp-Session-Id (it starts a new session)");
     }
-    if (!make_room()) {
+    auto client = detail::client_identity(req.remote_address);
+    auto admission = admit(client);
+    if (admission.verdict == detail::Admission::Verdict::client_at_limit) {
+      co_return http::error(429, jsonrpc::kInternalError,
+                            "Too Many Requests: this client already has " +
+                                std::to_string(options.max_sessions_per_client) +
+                                " MCP sessions, all busy (limit: --max-sessions-per-client or "
+                                "MCP_MAX_SESSIONS_PER_CLIENT); end one with DELETE or retry later");
+    }
+    if (admission.verdict == detail::Admission::Verdict::server_at_limit) {
       co_return http::error(503, jsonrpc::kInternalError,
                             "Service Unavailable: too many active MCP sessions; retry later");
     }
-    auto session = std::make_shared<Session>(secure_random_hex(32), options.replay_events);
+    auto session = std::make_shared<Session>(secure_random_hex(32), options.replay_events, std::move(client));
     session->set_initialize_id(initialize->id);
     auto handler = factory(*initialize, session);
     if (!handler) {
@@ -191,7 +206,7 @@ Task<net::Response> StreamableHttpTransport::Impl::answer(net::Request& req, std
   std::vector<std::pair<json::value, std::string>> rejections;
   for (auto& item : batch.items) {
     if (item.rejection) {
-      rejections.emplace_back(item.reply_id, jsonrpc::error_json(item.reply_id, *item.rejection));
+      rejections.emplace_back(item.reply_id.value(), jsonrpc::error_json(item.reply_id, *item.rejection));
       continue;
     }
     if (item.message->kind != jsonrpc::Message::Kind::request) continue;
@@ -204,7 +219,7 @@ Task<net::Response> StreamableHttpTransport::Impl::answer(net::Request& req, std
       continue;
     }
     seen.push_back(key);
-    ids.push_back(item.message->id);
+    ids.push_back(item.message->id.value());
   }
   if (ids.empty()) {
     for (auto& item : batch.items) {

@@ -21,8 +21,12 @@ namespace kaos::mcp {
 
 struct TransportOptions {
   std::string path = "/mcp";
-  /// Bound on concurrent sessions; beyond it the least recently used idle session is ended.
+  /// Bound on concurrent sessions; beyond it the least recently active idle session of the
+  /// client holding the most sessions is ended (session_admission.hpp).
   std::size_t max_sessions = 10'000;
+  /// Bound on one client's sessions (per peer address); beyond it the client's own least
+  /// recently active idle session is ended, or, with none idle, initialize gets 429.
+  std::size_t max_sessions_per_client = 256;
   /// A session with no request and no open stream for this long is ended.
   std::chrono::milliseconds session_idle_timeout{30 * 60 * 1000};
   /// Events kept per stream for resumption (oldest dropped first).

@@ -32,8 +32,8 @@ std::string request_key(const json::value& id) {
   return to_json(id);
 }
 
-Session::Session(std::string id, std::size_t replay_events)
-    : id_(std::move(id)), replay_events_(std::max<std::size_t>(replay_events, 1)) {
+Session::Session(std::string id, std::size_t replay_events, std::string client)
+    : id_(std::move(id)), replay_events_(std::max<std::size_t>(replay_events, 1)), client_(std::move(client)) {
   standalone_ = std::make_shared<Stream>();
   standalone_->id = "0";
   standalone_->standalone = true;
@@ -236,6 +236,11 @@ bool Session::idle_since(std::chrono::steady_clock::time_point before) const {
     if (s->consumer) return false;
   }
   return last_active_ < before;
+}
+
+std::chrono::steady_clock::time_point Session::last_active() const {
+  std::lock_guard lock(mu_);
+  return last_active_;
 }
 
 std::size_t Session::open_streams() const {

@@ -54,9 +54,11 @@ struct Batch {
 /// One session: implements Outbound for its handler. All state is guarded by `mu`.
 class Session : public Outbound, public std::enable_shared_from_this<Session> {
  public:
-  Session(std::string id, std::size_t replay_events);
+  /// `client`: who opened the session (client_identity()), for the per-client limit.
+  Session(std::string id, std::size_t replay_events, std::string client = {});
 
   const std::string& id() const { return id_; }
+  const std::string& client() const { return client_; }
 
   // Outbound (thread-safe).
   void respond(const json::value& id, std::string message) override;
@@ -99,6 +101,7 @@ class Session : public Outbound, public std::enable_shared_from_this<Session> {
   /// Marks activity now; idle = no request in flight, no stream attached.
   void touch();
   bool idle_since(std::chrono::steady_clock::time_point before) const;
+  std::chrono::steady_clock::time_point last_active() const;
   std::size_t open_streams() const;
   /// Ends everything: wakes every consumer (their responses end) and closes the handler.
   void close();
@@ -117,6 +120,7 @@ class Session : public Outbound, public std::enable_shared_from_this<Session> {
 
   const std::string id_;
   const std::size_t replay_events_;
+  const std::string client_;
   mutable std::mutex mu_;
   std::shared_ptr<SessionHandler> handler_;
   std::string protocol_version_;

@@ -39,7 +39,14 @@ net::Task<net::Response> Gateway::embeddings(net::Request& req) {
     DeploymentLease lease(router_.state(d));
     Attempt result;
     if (t.kind == ProviderKind::mock) {
-      auto text = mock::embeddings_json(info, info.model, router_.deployment(d).mock.embedding_dim);
+      const int dim = router_.deployment(d).mock.embedding_dim;
+      if (auto too_large = mock::embeddings_too_large(info, dim)) {
+        result.response = error_response(400, *too_large, po::kInvalidRequest, "dimensions", "embeddings_too_large");
+        result.error_type = "invalid_request";
+        scope.finish(result.response.status, result.error_type);
+        co_return std::move(result.response);
+      }
+      auto text = mock::embeddings_json(info, info.model, dim);
       if (auto u = po::extract_usage(text)) scope.add_usage(*u);
       result.response = net::Response::json(200, std::move(text));
     } else if (t.kind == ProviderKind::anthropic) {

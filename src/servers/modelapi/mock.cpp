@@ -1,5 +1,6 @@
 #include "servers/modelapi/mock.hpp"
 
+#include <fmt/format.h>
 #include <boost/json/serialize.hpp>
 #include <cctype>
 #include <cmath>
@@ -275,6 +276,15 @@ std::string base64(const unsigned char* data, std::size_t n) {
   return out;
 }
 }  // namespace
+
+std::optional<std::string> embeddings_too_large(const po::EmbeddingsRequestInfo& req, int dim) {
+  const std::size_t dims = req.dimensions ? static_cast<std::size_t>(*req.dimensions) : static_cast<std::size_t>(dim);
+  if (req.inputs.size() <= kMaxEmbeddingValues / std::max<std::size_t>(dims, 1)) return std::nullopt;
+  return fmt::format(
+      "{} inputs × {} dimensions asks for {} values; the mock provider answers at most {} per request: send fewer "
+      "inputs or fewer dimensions",
+      req.inputs.size(), dims, req.inputs.size() * dims, kMaxEmbeddingValues);
+}
 
 std::string embeddings_json(const po::EmbeddingsRequestInfo& req, std::string_view model, int dim) {
   if (req.dimensions) dim = static_cast<int>(*req.dimensions);

@@ -2,7 +2,9 @@
 // The built-in mock model (litellm_params.model: mock/<anything>): deterministic replies,
 // tool calls, streaming chunks and embeddings, computed from the request alone. The exact
 // rules are documented in docs/modelapi-mock.md; the unit tests pin them. Pure; no I/O.
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +52,11 @@ std::vector<std::string> split_content(std::string_view content, int chunks);
 
 /// Deterministic unit-length vector for `text`.
 std::vector<float> embedding_for(std::string_view text, int dim);
+/// Bound on inputs × dimensions of one mock embeddings answer: 2^20 values is about 13 MB of
+/// JSON (a 1.5 KB request asking 300 inputs × 65,536 dimensions would otherwise get 429 MB).
+inline constexpr std::size_t kMaxEmbeddingValues = std::size_t{1} << 20;
+/// Why a request is over kMaxEmbeddingValues (the message of a 400), or nullopt when it fits.
+std::optional<std::string> embeddings_too_large(const protocol::openai::EmbeddingsRequestInfo& req, int dim);
 /// The embeddings response JSON (float arrays or base64 float32 little-endian).
 std::string embeddings_json(const protocol::openai::EmbeddingsRequestInfo& req, std::string_view model, int dim);
 

@@ -134,3 +134,18 @@ TEST(Mock, Embeddings) {
   auto b = parse_json(mock::embeddings_json(info, "e", 4));
   EXPECT_EQ(b->at("data").at(0).at("embedding").as_string().size(), 24u);  // 16 bytes → 24 chars
 }
+
+TEST(Mock, EmbeddingsAreBoundedByInputsTimesDimensions) {
+  protocol::openai::EmbeddingsRequestInfo info;
+  info.inputs.assign(300, "x");
+  EXPECT_FALSE(mock::embeddings_too_large(info, 16));
+  info.dimensions = 65'536;  // the 1.5 KB request that got a 429 MB answer
+  auto why = mock::embeddings_too_large(info, 16);
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("300 inputs"), std::string::npos);
+  EXPECT_NE(why->find(std::to_string(mock::kMaxEmbeddingValues)), std::string::npos);
+  info.inputs.assign(16, "x");  // exactly at the limit: 16 × 65,536 = 2^20
+  EXPECT_FALSE(mock::embeddings_too_large(info, 16));
+  info.inputs.push_back("x");
+  EXPECT_TRUE(mock::embeddings_too_large(info, 16));
+}

@@ -25,9 +25,43 @@ void LocalMemory::evict_for(const std::string& keep) {
   std::size_t removed = 0;
   for (auto it = ids.rbegin(); it != ids.rend() && removed < count; ++it) {
     if (*it == keep) continue;
+    total_bytes_ -= sessions_.at(*it).bytes;
     sessions_.erase(*it);
     ++removed;
   }
+}
+
+void LocalMemory::drop_oldest_event(Session& s) {
+  s.bytes -= s.event_sizes.front();
+  total_bytes_ -= s.event_sizes.front();
+  s.events.pop_front();
+  s.event_sizes.pop_front();
+}
+
+void LocalMemory::trim(Session& s) {
+  const std::size_t cap = limits_.max_session_events;
+  while (cap != 0 && s.events.size() > cap) drop_oldest_event(s);
+  const std::size_t max_bytes = limits_.max_session_bytes;
+  while (max_bytes != 0 && s.bytes > max_bytes) drop_oldest_event(s);
+}
+
+void LocalMemory::evict_bytes(const std::string& keep) {
+  const std::size_t max_total = limits_.max_total_bytes;
+  if (max_total == 0 || total_bytes_ <= max_total) return;
+  auto ids = ordered_ids();
+  for (auto it = ids.rbegin(); it != ids.rend() && total_bytes_ > max_total; ++it) {
+    if (*it == keep) continue;
+    total_bytes_ -= sessions_.at(*it).bytes;
+    sessions_.erase(*it);
+  }
+  // Only `keep` is left and still too big (a session limit above the total one): its oldest go.
+  auto& s = sessions_.at(keep);
+  while (total_bytes_ > max_total && !s.events.empty()) drop_oldest_event(s);
+}
+
+std::size_t LocalMemory::total_bytes() const {
+  std::lock_guard lock(mu_);
+  return total_bytes_;
 }
 
 net::Task<Result<void>> LocalMemory::append(std::string session_id, std::vector<MemoryEvent> events) {
@@ -35,10 +69,16 @@ net::Task<Result<void>> LocalMemory::append(std::string session_id, std::vector<
   auto [it, created] = sessions_.try_emplace(session_id);
   Session& s = it->second;
   s.updated = ++clock_;
-  for (auto& e : events) s.events.push_back(std::move(e));
-  const std::size_t cap = limits_.max_session_events;
-  while (cap != 0 && s.events.size() > cap) s.events.pop_front();
+  for (auto& e : events) {
+    const std::size_t bytes = event_bytes(e);
+    s.events.push_back(std::move(e));
+    s.event_sizes.push_back(bytes);
+    s.bytes += bytes;
+    total_bytes_ += bytes;
+  }
+  trim(s);
   if (created) evict_for(session_id);
+  evict_bytes(session_id);
   co_return Result<void>();
 }
 

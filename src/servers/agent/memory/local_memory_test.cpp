@@ -85,6 +85,51 @@ TEST(LocalMemory, ANewSessionBeyondMaxSessionsEvictsTheLeastRecentlyUpdatedTenPe
   EXPECT_EQ(*loop.run(tiny.sessions()), (Strings{"b"}));  // never evicts the session just written
 }
 
+TEST(LocalMemory, EventBytesGrowWithTheTextAndCountKeysAndMetadata) {
+  auto small = event_at("", 1);
+  auto big = event_at(std::string(10'000, 'x'), 1);
+  EXPECT_GE(event_bytes(big), event_bytes(small) + 10'000);
+  auto with_meta = small;
+  with_meta.metadata["note"] = std::string(500, 'm');
+  EXPECT_GE(event_bytes(with_meta), event_bytes(small) + 500);
+}
+
+TEST(LocalMemory, ASessionOverItsByteLimitDropsItsOldestEvents) {
+  Loop loop;
+  const std::size_t one = event_bytes(event_at(std::string(1000, 'a'), 0));
+  LocalMemory m(MemoryLimits{.max_sessions = 10, .max_session_events = 100, .max_session_bytes = 3 * one + 10});
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(loop.run(m.append("s", {event_at(std::string(1000, 'a' + i), i)})));
+  auto kept = *loop.run(m.events("s", 100));
+  ASSERT_EQ(kept.size(), 3u);
+  EXPECT_EQ(kept.front().content.as_string()[0], 'c');
+  EXPECT_LE(m.total_bytes(), 3 * one + 10);
+  // An event bigger than the whole session limit is not kept at all.
+  ASSERT_TRUE(loop.run(m.append("s", {event_at(std::string(5000, 'z'), 9)})));
+  EXPECT_TRUE(loop.run(m.events("s", 100))->empty());
+  EXPECT_EQ(m.total_bytes(), 0u);
+}
+
+TEST(LocalMemory, MemoryOverItsTotalLimitDropsTheLeastRecentlyUpdatedSessions) {
+  Loop loop;
+  const std::size_t one = event_bytes(event_at(std::string(1000, 'a'), 0));
+  LocalMemory m(MemoryLimits{
+      .max_sessions = 100, .max_session_events = 100, .max_session_bytes = 0, .max_total_bytes = 4 * one + 10});
+  for (int i = 0; i < 4; ++i)
+    ASSERT_TRUE(loop.run(m.append("s" + std::to_string(i), {event_at(std::string(1000, 'a'), i)})));
+  ASSERT_TRUE(loop.run(m.append("s0", {event_at(std::string(10, 'b'), 5)})));  // s0 recent; s1 oldest
+  ASSERT_TRUE(loop.run(m.append("new", {event_at(std::string(1000, 'c'), 6)})));
+  auto ids = *loop.run(m.sessions());
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), "s1"), 0);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), "s0"), 1);
+  EXPECT_EQ(ids.front(), "new");
+  EXPECT_LE(m.total_bytes(), 4 * one + 10);
+  // 1,000 sessions of 1 KB each never hold more than the limit.
+  for (int i = 0; i < 1000; ++i)
+    ASSERT_TRUE(loop.run(m.append("x" + std::to_string(i), {event_at(std::string(1000, 'x'), i % 60)})));
+  EXPECT_LE(m.total_bytes(), 4 * one + 10);
+  EXPECT_EQ(loop.run(m.sessions())->size(), 4u);
+}
+
 TEST(LocalMemory, ConcurrentAppendsFromManyThreadsAreAllKept) {
   Loop loop(4);
   LocalMemory m(MemoryLimits{.max_sessions = 100, .max_session_events = 1000});

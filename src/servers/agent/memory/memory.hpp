@@ -25,11 +25,19 @@ using MemoryEventType = protocol::kaos::MemoryEventType;
 /// A new event with a fresh id ("event_<8 hex>") and the current time.
 MemoryEvent make_event(MemoryEventType type, json::value content, json::object metadata = {});
 
-/// Bounds a backend keeps (KAOS defaults: MEMORY_MAX_SESSIONS, MEMORY_MAX_SESSION_EVENTS).
+/// Bounds a backend keeps (KAOS defaults: MEMORY_MAX_SESSIONS, MEMORY_MAX_SESSION_EVENTS; ours,
+/// in bytes as event_bytes() counts them: MEMORY_MAX_SESSION_BYTES, MEMORY_MAX_TOTAL_BYTES).
+/// LocalMemory keeps all four; RedisMemory the two counts.
 struct MemoryLimits {
   std::size_t max_sessions = 1000;
   std::size_t max_session_events = 500;
+  std::size_t max_session_bytes = 8 * 1024 * 1024;
+  std::size_t max_total_bytes = 128 * 1024 * 1024;
 };
+
+/// What an event holds in memory, roughly: its strings (ids, keys, text) plus a fixed cost per
+/// JSON node. An estimate that grows with the input, cheap to compute (no serialization).
+std::size_t event_bytes(const MemoryEvent& e);
 
 class Memory {
  public:

@@ -228,7 +228,12 @@ void StdioSession::on_child_line(const std::string& line) {
 
 void StdioSession::route(const json::value& element, std::string raw) {
   using Kind = jsonrpc::Message::Kind;
-  auto in = jsonrpc::parse_value(element);
+  // An integer id beyond 64 bits (read as a double) is kept exactly only from its raw text: a
+  // one-message line still has it, so that rare case parses the line again. (An element of a
+  // batch line was re-serialized; such an id there is refused as not JSON-RPC.)
+  const auto* object = element.if_object();
+  const auto* id = object != nullptr ? object->if_contains("id") : nullptr;
+  auto in = id != nullptr && id->is_double() ? jsonrpc::parse(raw).items.front() : jsonrpc::parse_value(element);
   if (!in.message) {
     ++shared_->stats->invalid_lines;
     spdlog::warn("{}: skipped a stdout message that is not JSON-RPC ({}): {}", label_,
