@@ -12,3 +12,5 @@ echo
 "$here/agent/run.sh" "$kaos" | tee "$here/results/agent.md"
 echo
 "$here/local/run.sh" "$kaos" | tee "$here/results/local.md"
+echo
+"$here/connections/run.sh" "$kaos" | tee "$here/results/connections.md"

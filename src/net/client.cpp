@@ -117,7 +117,9 @@ HttpClient::Stats HttpClient::stats() const {
   Stats s;
   s.connections_opened = impl_->opened.load(std::memory_order_relaxed);
   s.connections_reused = impl_->reused.load(std::memory_order_relaxed);
+  s.waits = impl_->waits.load(std::memory_order_relaxed);
   s.idle = impl_->idle_count();
+  s.open = impl_->open_count();
   return s;
 }
 

@@ -32,6 +32,11 @@ struct RetryPolicy {
 
 struct ClientOptions {
   std::chrono::milliseconds connect_timeout{5'000};
+  /// Open connections per origin at most (in use, idle or connecting); 0 = no limit. At the
+  /// limit a request waits, within its own deadline, for a connection to be returned or
+  /// closed, rather than opening one more: a burst reuses a bounded set of keep-alive
+  /// connections instead of opening and closing short-lived ones by the thousand.
+  std::size_t max_per_origin = 256;
   std::size_t max_idle_per_origin = 256;           ///< idle keep-alive connections kept
   std::chrono::milliseconds idle_timeout{60'000};  ///< idle connections older than this are dropped
   std::size_t max_response_body = 64 * 1024 * 1024;
@@ -69,7 +74,8 @@ class ResponseStream {
   Task<Result<std::string>> read_all();
 };
 
-/// Error kinds the client produces: connect (DNS, refused, TLS handshake), timeout, io,
+/// Error kinds the client produces: connect (DNS, refused, TLS handshake), timeout (also while
+/// waiting for a connection at max_per_origin), io,
 /// cancelled, invalid (bad URL), too_large. An HTTP error status is an answer, not an Error.
 class HttpClient {
  public:
@@ -87,7 +93,9 @@ class HttpClient {
   struct Stats {
     std::uint64_t connections_opened = 0;
     std::uint64_t connections_reused = 0;
+    std::uint64_t waits = 0;  ///< requests that waited for a connection (max_per_origin reached)
     std::size_t idle = 0;
+    std::size_t open = 0;  ///< connections open now (all origins)
   };
   Stats stats() const;
 

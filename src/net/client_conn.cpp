@@ -1,6 +1,7 @@
 // HttpClient connections: TLS context, keep-alive pool, connect (resolve, TCP, TLS), deadline.
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "net/descriptors.hpp"
@@ -54,34 +55,122 @@ bool still_open(ClientConn& c) {
 }
 }  // namespace
 
-std::unique_ptr<ClientConn> ClientState::acquire(const std::string& origin) {
-  std::unique_ptr<ClientConn> dead;
-  std::lock_guard lock(mu);
-  auto it = idle.find(origin);
-  if (it == idle.end()) return nullptr;
-  auto& list = it->second;
+PoolTicket::~PoolTicket() {
+  if (auto s = state.lock()) s->ticket_returned(origin);
+}
+
+namespace {
+void wake(const std::shared_ptr<PoolWaiter>& w) {
+  asio::post(w->timer.get_executor(), [w] { w->timer.cancel(); });
+}
+}  // namespace
+
+PoolLease ClientState::try_checkout_locked(OriginPool& pool, const std::string& origin, bool reuse,
+                                           std::vector<std::unique_ptr<ClientConn>>& dead) {
   auto now = Clock::now();
-  while (!list.empty()) {
-    auto c = std::move(list.back());
-    list.pop_back();
-    if (now - c->idle_since > options.idle_timeout || !still_open(*c)) continue;
+  while (reuse && !pool.idle.empty()) {
+    auto c = std::move(pool.idle.back());
+    pool.idle.pop_back();
+    if (now - c->idle_since > options.idle_timeout || !still_open(*c)) {
+      dead.push_back(std::move(c));  // its ticket comes back once the lock is released
+      continue;
+    }
     reused.fetch_add(1, std::memory_order_relaxed);
-    return c;
+    return {std::move(c), nullptr};
   }
-  return nullptr;
+  const auto max = options.max_per_origin;
+  bool room = max == 0 || pool.open < max;
+  if (!room && !reuse && !pool.idle.empty()) {
+    // A fresh connection is wanted (a reused one was stale): an idle one makes way.
+    dead.push_back(std::move(pool.idle.back()));
+    pool.idle.pop_back();
+    room = true;
+  }
+  if (!room) return {};
+  ++pool.open;
+  return {nullptr, std::make_unique<PoolTicket>(weak_from_this(), origin)};
+}
+
+Task<Result<PoolLease>> ClientState::checkout(const std::string& origin, Clock::time_point deadline, bool reuse) {
+  auto ex = co_await asio::this_coro::executor;
+  std::shared_ptr<PoolWaiter> waiter;
+  {
+    std::vector<std::unique_ptr<ClientConn>> dead;  // destroyed after the lock below
+    std::lock_guard lock(mu);
+    auto& pool = pools[origin];
+    auto lease = try_checkout_locked(pool, origin, reuse, dead);
+    if (lease.conn || lease.ticket) co_return std::move(lease);
+    waiter = std::make_shared<PoolWaiter>(ex);
+    waiter->timer.expires_at(deadline);
+    pool.waiters.push_back(waiter);
+    waits.fetch_add(1, std::memory_order_relaxed);
+  }
+  // A grant cancels the timer through a post to this executor, which runs only after the wait
+  // below has started (the connections dropped above may already have granted one).
+  auto [ec] = co_await waiter->timer.async_wait(kTuple);
+  std::lock_guard lock(mu);
+  if (waiter->conn) {
+    reused.fetch_add(1, std::memory_order_relaxed);
+    co_return PoolLease{std::move(waiter->conn), nullptr};
+  }
+  if (waiter->may_connect) co_return PoolLease{nullptr, std::make_unique<PoolTicket>(weak_from_this(), origin)};
+  auto& queue = pools[origin].waiters;
+  queue.erase(std::remove(queue.begin(), queue.end(), waiter), queue.end());
+  if (Clock::now() >= deadline)
+    co_return Error::timeout("waiting for a free connection to " + origin + " (" +
+                             std::to_string(options.max_per_origin) + " in use): request deadline passed");
+  co_return cancelled_error();
 }
 
 void ClientState::release(std::unique_ptr<ClientConn> conn) {
   conn->idle_since = Clock::now();
-  std::lock_guard lock(mu);
-  auto& list = idle[conn->origin];
-  if (list.size() < options.max_idle_per_origin) list.push_back(std::move(conn));
+  std::unique_ptr<ClientConn> surplus;  // closed after the lock: its ticket comes back
+  std::shared_ptr<PoolWaiter> waiter;
+  {
+    std::lock_guard lock(mu);
+    auto& pool = pools[conn->origin];
+    if (!pool.waiters.empty()) {
+      waiter = std::move(pool.waiters.front());
+      pool.waiters.pop_front();
+      waiter->conn = std::move(conn);
+    } else if (pool.idle.size() < options.max_idle_per_origin) {
+      pool.idle.push_back(std::move(conn));
+    } else {
+      surplus = std::move(conn);
+    }
+  }
+  if (waiter) wake(waiter);
+}
+
+void ClientState::ticket_returned(const std::string& origin) {
+  std::shared_ptr<PoolWaiter> waiter;
+  {
+    std::lock_guard lock(mu);
+    auto it = pools.find(origin);
+    if (it == pools.end()) return;
+    auto& pool = it->second;
+    if (pool.open > 0) --pool.open;
+    if (!pool.waiters.empty() && (options.max_per_origin == 0 || pool.open < options.max_per_origin)) {
+      waiter = std::move(pool.waiters.front());
+      pool.waiters.pop_front();
+      waiter->may_connect = true;
+      ++pool.open;  // the waiter's ticket
+    }
+  }
+  if (waiter) wake(waiter);
 }
 
 std::size_t ClientState::idle_count() {
   std::lock_guard lock(mu);
   std::size_t n = 0;
-  for (auto& [origin, list] : idle) n += list.size();
+  for (auto& [origin, pool] : pools) n += pool.idle.size();
+  return n;
+}
+
+std::size_t ClientState::open_count() {
+  std::lock_guard lock(mu);
+  std::size_t n = 0;
+  for (auto& [origin, pool] : pools) n += pool.open;
   return n;
 }
 
@@ -120,12 +209,13 @@ Error ClientExchange::io_error(const boost::system::error_code& ec, std::string_
   return Error::io(std::string(what) + ": " + ec.message());
 }
 
-Task<Result<std::unique_ptr<ClientConn>>> ClientExchange::connect(const Url& url) {
+Task<Result<std::unique_ptr<ClientConn>>> ClientExchange::connect(const Url& url, std::unique_ptr<PoolTicket> ticket) {
   auto ex = co_await asio::this_coro::executor;
   ssl::context* tls_ctx = url.tls() ? state_->tls_context() : nullptr;
   if (url.tls() && !tls_ctx) co_return Error{ErrorKind::connect, "TLS is not available: " + state_->tls_error};
   auto conn = std::make_unique<ClientConn>(ex, tls_ctx);
   conn->origin = url.origin();
+  conn->ticket = std::move(ticket);
   auto connect_deadline = std::min(deadline_, Clock::now() + state_->options.connect_timeout);
   arm(connect_deadline);
   auto where = url.host + ":" + std::to_string(url.port);

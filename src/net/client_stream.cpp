@@ -2,6 +2,7 @@
 #include "net/detail/client_impl.hpp"
 #include "net/detail/http_read.hpp"
 #include "net/detail/http_write.hpp"
+#include "net/detail/transfer_coding.hpp"
 
 namespace kaos::net::detail {
 namespace {
@@ -49,10 +50,12 @@ Task<Result<void>> ClientExchange::attempt(const ParsedUrl& parsed, const Client
   const Url& url = parsed.url;
   bool retry_ok = !stale;
   stale = false;
-  conn_ = retry_ok ? state_->acquire(parsed.origin) : nullptr;
+  auto lease = co_await state_->checkout(parsed.origin, deadline_, retry_ok);
+  if (!lease) co_return lease.error();
+  conn_ = std::move(lease->conn);
   bool reused = conn_ != nullptr;
   if (!conn_) {
-    auto c = co_await connect(url);
+    auto c = co_await connect(url, std::move(lease->ticket));
     watchdog_->conn = nullptr;  // connect's connection is gone when it failed
     if (!c) co_return c.error();
     conn_ = std::move(*c);
@@ -99,6 +102,13 @@ Task<Result<void>> ClientExchange::attempt(const ParsedUrl& parsed, const Client
     co_return io_error(rec, "reading response");
   }
   auto& head = parser_->get();
+  if (auto coding = check_transfer_coding(head);
+      coding.kind != TransferCodingCheck::none && coding.kind != TransferCodingCheck::chunked) {
+    // The body's framing or content would be misread: refuse the response (never pooled).
+    co_return Error::protocol(coding.kind == TransferCodingCheck::unsupported
+                                  ? "response uses Transfer-Encoding '" + coding.coding + "', which is not supported"
+                                  : std::string("response has a malformed Transfer-Encoding"));
+  }
   status_ = static_cast<int>(head.result_int());
   headers_.reserve(static_cast<std::size_t>(std::distance(head.begin(), head.end())));
   try {

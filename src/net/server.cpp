@@ -2,6 +2,8 @@
 #include "net/server.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+
 #include <cerrno>
 
 #include "net/background.hpp"
@@ -20,7 +22,7 @@ void ServerState::remove(const std::shared_ptr<ConnState>& c) {
   bool last = false;
   {
     std::lock_guard lock(mu);
-    conns.erase(c);
+    if (conns.erase(c) > 0 && c->shed.load()) --shedding;
     last = conns.empty();
   }
   if (last && stopping.load()) asio::post(strand, [self = shared_from_this()] { self->drained.cancel(); });
@@ -40,6 +42,60 @@ void ServerState::close_connections(bool only_idle) {
   }
 }
 
+std::shared_ptr<ConnState> ServerState::pick_victim_locked() {
+  // A linear scan, only at the limit: keeping an ordered idle list instead would put a lock
+  // on every request's idle/busy transition.
+  std::shared_ptr<ConnState> victim;
+  auto oldest = ConnState::Clock::rep{};
+  for (const auto& c : conns) {
+    if (!c->idle.load(std::memory_order_relaxed) || c->shed.load(std::memory_order_relaxed)) continue;
+    auto since = c->idle_since.load(std::memory_order_relaxed);
+    if (!victim || since < oldest) {
+      victim = c;
+      oldest = since;
+    }
+  }
+  if (!victim) return nullptr;
+  victim->shed.store(true);
+  ++shedding;
+  shed_total.fetch_add(1, std::memory_order_relaxed);
+  return victim;
+}
+
+namespace {
+/// Closes a shed connection if it is still idle; a busy one ends at its next idle moment.
+void close_if_idle(const std::shared_ptr<ConnState>& c) {
+  asio::post(c->strand, [c] {
+    boost::system::error_code ignored;
+    if (c->socket && c->idle.load()) c->socket->close(ignored);
+  });
+}
+}  // namespace
+
+bool ServerState::shed_oldest_idle() {
+  std::shared_ptr<ConnState> victim;
+  {
+    std::lock_guard lock(mu);
+    victim = pick_victim_locked();
+  }
+  if (victim) close_if_idle(victim);
+  return victim != nullptr;
+}
+
+bool ServerState::admit(const std::shared_ptr<ConnState>& c) {
+  std::shared_ptr<ConnState> victim;
+  {
+    std::lock_guard lock(mu);
+    if (conns.size() - shedding >= limit) {
+      victim = pick_victim_locked();
+      if (!victim) return false;
+    }
+    conns.insert(c);
+  }
+  if (victim) close_if_idle(victim);
+  return true;
+}
+
 Task<void> ServerState::accept_loop() {
   auto self = shared_from_this();
   for (;;) {
@@ -48,26 +104,28 @@ Task<void> ServerState::accept_loop() {
     auto [ec, socket] = co_await acceptor.async_accept(conn_ex, kTuple);
     if (ec) {
       if (stopping.load() || !acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
-      spdlog::warn("net: accept failed: {}", ec.message());
       if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space) {
-        asio::steady_timer pause(strand, std::chrono::milliseconds(50));
+        // Out of descriptors (the connection limit leaves room for upstream sockets and files,
+        // but something else may have taken it): free one if any connection is idle, and
+        // pause rather than spin on a backlog accept() cannot take.
+        spdlog::warn("net: accept failed: {} ({} connections open)", ec.message(), count());
+        shed_oldest_idle();
+        asio::steady_timer pause(strand, std::chrono::milliseconds(20));
         co_await pause.async_wait(kTuple);
+      } else {
+        spdlog::warn("net: accept failed: {}", ec.message());
       }
       continue;
     }
-    if (count() >= options.max_connections) {
+    set_close_on_exec(socket.native_handle());  // Asio's accept() cannot ask for it
+    auto conn = std::make_shared<ConnState>(socket.get_executor());
+    if (!admit(conn)) {
       boost::system::error_code ignored;
-      socket.close(ignored);
+      socket.close(ignored);  // every connection is busy in a handler: no room
       continue;
     }
-    set_close_on_exec(socket.native_handle());  // Asio's accept() cannot ask for it
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    auto conn = std::make_shared<ConnState>(socket.get_executor());
-    {
-      std::lock_guard lock(mu);
-      conns.insert(conn);
-    }
     auto ex = conn->strand;
     // Bound to the connection's signal; the aliasing pointer keeps `conn` (and so the signal)
     // alive until the session has completed.
@@ -141,6 +199,19 @@ Result<void> Server::listen() {
     return Error::io("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + ec.message());
   }
   impl_->port = acc.local_endpoint(ec).port();
+  impl_->limit = o.max_connections;
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
+    // Leave room for upstream connections, files and the listening socket.
+    auto soft = static_cast<std::size_t>(files.rlim_cur);
+    auto reserve = std::max<std::size_t>(64, soft / 8);
+    auto room = soft > 2 * reserve ? soft - reserve : soft / 2;
+    if (room < impl_->limit) {
+      spdlog::info("net: open-file limit {} allows {} connections (max_connections {})", soft, room, impl_->limit);
+      impl_->limit = room;
+    }
+  }
+  impl_->limit = std::max<std::size_t>(impl_->limit, 1);
   return {};
 }
 
@@ -159,6 +230,14 @@ Task<void> Server::shutdown() {
 
 std::size_t Server::connection_count() const {
   return impl_->count();
+}
+
+std::size_t Server::connection_limit() const {
+  return impl_->limit;
+}
+
+std::uint64_t Server::connections_shed() const {
+  return impl_->shed_total.load(std::memory_order_relaxed);
 }
 
 }  // namespace kaos::net

@@ -19,13 +19,22 @@ namespace kaos::net {
 
 struct ServerOptions {
   std::string host = "0.0.0.0";
-  std::uint16_t port = 8000;                        ///< 0 picks a free port (see Server::port())
-  std::size_t body_limit = 10 * 1024 * 1024;        ///< larger bodies get 413
-  std::size_t header_limit = 16 * 1024;             ///< larger headers get 431
-  std::chrono::milliseconds read_timeout{30'000};   ///< to receive a whole request once it began
+  std::uint16_t port = 8000;                       ///< 0 picks a free port (see Server::port())
+  std::size_t body_limit = 10 * 1024 * 1024;       ///< larger bodies get 413
+  std::size_t header_limit = 16 * 1024;            ///< larger headers get 431
+  std::chrono::milliseconds read_timeout{30'000};  ///< to receive a whole request once it began
+  /// A new connection must send the first byte of its first request (TLS: finish its
+  /// handshake) within this, else it is closed. Later requests on a keep-alive connection get
+  /// `idle_timeout` instead.
+  std::chrono::milliseconds first_byte_timeout{10'000};
   std::chrono::milliseconds idle_timeout{75'000};   ///< keep-alive idle connection lifetime
   std::chrono::milliseconds drain_timeout{10'000};  ///< graceful shutdown deadline
   std::chrono::milliseconds write_timeout{60'000};  ///< per response write (head, body, one chunk)
+  /// Open connections at most. At the limit a new connection takes the place of the
+  /// connection idle the longest (waiting for its first byte or its next request; never one in a
+  /// handler); with none idle it is closed unanswered. The effective limit is lower when the
+  /// process's open-file limit (RLIMIT_NOFILE, soft) leaves too little room: see
+  /// Server::connection_limit().
   std::size_t max_connections = 10'000;
   /// Set when exactly one thread runs the executor's io_context (run_server does for
   /// threads == 1): connections then run on the executor itself instead of a strand of their
@@ -56,6 +65,12 @@ class Server {
   Task<void> shutdown();
   /// Number of open connections (for tests and metrics).
   std::size_t connection_count() const;
+  /// The connection limit in force (after listen()): max_connections, or less when the
+  /// open-file limit is lower: soft RLIMIT_NOFILE minus an eighth (at least 64) kept for
+  /// upstream connections, files and the listening socket.
+  std::size_t connection_limit() const;
+  /// Idle connections closed to make room for new ones since the start.
+  std::uint64_t connections_shed() const;
 
  private:
   struct Impl;

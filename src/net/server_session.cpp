@@ -6,6 +6,7 @@
 #include "net/detail/http_read.hpp"
 #include "net/detail/http_write.hpp"
 #include "net/detail/server_impl.hpp"
+#include "net/detail/transfer_coding.hpp"
 #include "net/url.hpp"
 
 namespace kaos::net::detail {
@@ -64,8 +65,18 @@ void watch_disconnect(const std::shared_ptr<ConnState>& c) {
   c->socket->async_receive(asio::buffer(&c->peek_byte, 1), tcp::socket::message_peek,
                            [c](const boost::system::error_code& ec, std::size_t n) {
                              c->watch_pending = false;
-                             if (!c->in_handler || c->gone) return;
                              if (!ec && n > 0) return;  // pipelined bytes: stop watching; a failed write will tell
+                             if (!c->in_handler) {
+                               // The client closed (or reset) between requests. The session's
+                               // read, queued behind this receive, would never hear of it: Asio
+                               // completes only the first queued receive on an EOF, and epoll
+                               // reports the EOF once. Close, or the socket sits in CLOSE-WAIT
+                               // until the idle timeout.
+                               boost::system::error_code ignored;
+                               if (ec != asio::error::operation_aborted && c->socket) c->socket->close(ignored);
+                               return;
+                             }
+                             if (c->gone) return;
                              c->gone = true;
                              c->cancel.emit(asio::cancellation_type::terminal);
                            });
@@ -161,22 +172,38 @@ Request to_request(http::request<http::string_body>& msg, const std::string& rem
 
 template <class Stream>
 Task<void> Session<Stream>::run() {
-  for (;;) {
-    conn_->idle = true;
-    if (impl_->stopping.load()) break;
+  for (bool first = true;; first = false) {
+    auto now = Clock::now();
+    conn_->idle_since.store(now.time_since_epoch().count(), std::memory_order_relaxed);
+    conn_->idle.store(true, std::memory_order_relaxed);
+    // Shed to make room (ServerState::admit): close at this idle moment.
+    if (impl_->stopping.load() || conn_->shed.load(std::memory_order_relaxed)) break;
     if (buffer_.size() == 0) {
-      set_deadline(conn_, Clock::now() + opts().idle_timeout);
+      set_deadline(conn_, now + (first ? opts().first_byte_timeout : opts().idle_timeout));
       auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(kReadChunk), kTuple);
       if (ec) break;
       buffer_.commit(n);
     }
-    conn_->idle = false;
+    conn_->idle.store(false, std::memory_order_relaxed);
 
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(opts().header_limit));
     parser.body_limit(opts().body_limit);
     set_deadline(conn_, Clock::now() + opts().read_timeout);
     auto ec = co_await parse_until(stream_, buffer_, parser, [&parser] { return parser.is_header_done(); });
+    if (!ec) {
+      // The body's framing is unknown when the coding is: answer and close.
+      auto coding = check_transfer_coding(parser.get());
+      if (coding.kind == TransferCodingCheck::unsupported) {
+        co_await reject(501, "Transfer-Encoding '" + coding.coding + "' is not supported; send the body with " +
+                                 "Content-Length or Transfer-Encoding: chunked alone");
+        break;
+      }
+      if (coding.kind == TransferCodingCheck::invalid) {
+        co_await reject(400, "malformed HTTP request: Transfer-Encoding must end in chunked, once");
+        break;
+      }
+    }
     if (!ec && !parser.is_done()) {
       auto expect = parser.get()[http::field::expect];
       if (iequals(expect, "100-continue")) {
@@ -381,7 +408,8 @@ Task<void> serve_connection(std::shared_ptr<ServerState> impl, std::shared_ptr<C
     if (impl->tls) {
       ssl::stream<tcp::socket> stream(std::move(socket), *impl->tls);
       conn->socket = &stream.next_layer();
-      set_deadline(conn, Clock::now() + impl->options.read_timeout);
+      // The handshake is the connection's first bytes: the first-byte timeout covers it.
+      set_deadline(conn, Clock::now() + impl->options.first_byte_timeout);
       auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
       if (!ec) {
         Session<ssl::stream<tcp::socket>> session(impl, conn, stream, remote);

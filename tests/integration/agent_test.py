@@ -177,15 +177,36 @@ def timed(label: str) -> str:
         self.assertIn("sess-a", s.get_json(port, "/memory/sessions")["sessions"])
 
     def test_broken_model(self):
+        # A failed run is a 502 in the route's {"detail": ...} shape (docs/agent.md), counted in
+        # /metrics; KAOS would answer 200 "Sorry, I encountered an error: ...".
+        failed_before = s.metric_value(self.agent.port, "kaos_agent_runs_total", outcome="failed")
         self.model.script("K-garbage", [{"garbage": "this is not json at all"}])
-        reply = answer(chat(self.agent.port, "K-garbage", headers={"X-Session-ID": "sess-garbage"}))
-        self.assertTrue(reply.startswith("Sorry, I encountered an error: "), reply)
+        status, hdrs, data = post_json(self.agent.port, "/v1/chat/completions",
+                                       {"messages": [{"role": "user", "content": "K-garbage"}]},
+                                       {"X-Session-ID": "sess-garbage"})
+        self.assertEqual(status, 502, data)
+        self.assertTrue(data["detail"].startswith("the agent run failed: "), data)
+        self.assertEqual(hdrs.get("x-session-id"), "sess-garbage")
         self.model.script("K-500", [{"status": 500}])
-        reply = answer(chat(self.agent.port, "K-500"))
-        self.assertTrue(reply.startswith("Sorry, I encountered an error: "), reply)
-        self.assertIn("500", reply)
+        status, _, data = post_json(self.agent.port, "/v1/chat/completions",
+                                    {"messages": [{"role": "user", "content": "K-500"}]})
+        self.assertEqual(status, 502, data)
+        self.assertIn("500", data["detail"])
         types = [e["event_type"] for e in memory_events(self.agent.port, "sess-garbage")]
         self.assertEqual(types, ["user_message", "error"])
+        self.assertEqual(s.metric_value(self.agent.port, "kaos_agent_runs_total", outcome="failed"), failed_before + 2)
+        # Streaming: the 200 head is already out, so the failure is KAOS's error event, then [DONE].
+        self.model.script("K-500s", [{"status": 500}])
+        status, _, raw = s.http(self.agent.port, "POST", "/v1/chat/completions",
+                                {"stream": True, "messages": [{"role": "user", "content": "K-500s"}]})
+        self.assertEqual(status, 200)
+        events = [line[len("data: "):] for line in raw.decode().split("\n") if line.startswith("data: ")]
+        self.assertEqual(events[-1], "[DONE]", events)
+        error = json.loads(events[-2])["error"]
+        self.assertEqual(error["type"], "server_error")
+        self.assertTrue(error["message"].startswith("the agent run failed: "), error)
+        self.assertNotIn("Sorry", raw.decode())
+        self.assertEqual(s.metric_value(self.agent.port, "kaos_agent_runs_total", outcome="failed"), failed_before + 3)
 
     def test_bad_input(self):
         port = self.agent.port
@@ -347,8 +368,9 @@ class ModelAndToolFailureTest(s.ProcTestCase):
         # A model slower than MODEL_TIMEOUT_SECONDS: an error answer, the request abandoned.
         model.script("K-slow", [{"delay": 5, "text": "too late"}])
         started = time.monotonic()
-        reply = answer(chat(agent.port, "K-slow"))
-        self.assertTrue(reply.startswith("Sorry, I encountered an error: "), reply)
+        status, _, data = post_json(agent.port, "/v1/chat/completions",
+                                    {"messages": [{"role": "user", "content": "K-slow"}]})
+        self.assertEqual(status, 502, data)
         self.assertLess(time.monotonic() - started, 4)
         wait_for(lambda: model.disconnected("K-slow"), 10, "the timed-out model call to be abandoned")
 

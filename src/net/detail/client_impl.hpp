@@ -6,6 +6,7 @@
 // strand). Sockets may move between strands through the pool; they carry no timers of their
 // own, so every completion and the deadline watchdog run on the current owner's executor.
 #include <atomic>
+#include <deque>
 #include <mutex>
 #include <unordered_map>
 
@@ -15,6 +16,19 @@
 namespace kaos::net::detail {
 
 using Clock = std::chrono::steady_clock;
+
+struct ClientState;
+
+/// One connection's place in its origin's count (ClientOptions::max_per_origin): given back
+/// when destroyed, however the connection ends (closed, dropped as stale, never connected).
+struct PoolTicket {
+  PoolTicket(std::weak_ptr<ClientState> s, std::string o) : state(std::move(s)), origin(std::move(o)) {}
+  ~PoolTicket();
+  PoolTicket(const PoolTicket&) = delete;
+  PoolTicket& operator=(const PoolTicket&) = delete;
+  std::weak_ptr<ClientState> state;
+  std::string origin;
+};
 
 struct ClientConn {
   ClientConn(Executor ex, ssl::context* tls_ctx);
@@ -31,6 +45,22 @@ struct ClientConn {
   std::string head;  ///< serialized request head, reused across requests
   std::string origin;
   Clock::time_point idle_since{};
+  std::unique_ptr<PoolTicket> ticket;  ///< set for every connection the pool counts
+};
+
+/// What checkout gives: an idle connection to reuse, or the right to open one (a ticket).
+struct PoolLease {
+  std::unique_ptr<ClientConn> conn;
+  std::unique_ptr<PoolTicket> ticket;
+};
+
+/// A request waiting for a connection to its origin. Granted under the state's mutex; woken
+/// by cancelling `timer` on its own executor.
+struct PoolWaiter {
+  explicit PoolWaiter(Executor ex) : timer(ex) {}
+  asio::steady_timer timer;
+  std::unique_ptr<ClientConn> conn;  ///< handed over by release
+  bool may_connect = false;          ///< a slot freed: open a connection
 };
 
 /// Cancels the current connection's I/O when the deadline passes. Lives on the exchange's
@@ -54,15 +84,32 @@ struct ClientState : std::enable_shared_from_this<ClientState> {
   std::once_flag tls_once;
   void make_tls();
 
+  struct OriginPool {
+    std::vector<std::unique_ptr<ClientConn>> idle;
+    std::size_t open = 0;  ///< tickets out: connections in use, idle or being opened
+    std::deque<std::shared_ptr<PoolWaiter>> waiters;
+  };
   std::mutex mu;
-  std::unordered_map<std::string, std::vector<std::unique_ptr<ClientConn>>> idle;
+  std::unordered_map<std::string, OriginPool> pools;
   std::atomic<std::uint64_t> opened{0};
   std::atomic<std::uint64_t> reused{0};
+  std::atomic<std::uint64_t> waits{0};
 
-  /// An idle, still-open connection to `origin`, or null.
-  std::unique_ptr<ClientConn> acquire(const std::string& origin);
+  /// An idle, still-open connection to `origin` (unless `reuse` is false), or a ticket to open
+  /// one; at max_per_origin waits for either until `deadline`. Errors: timeout, cancelled.
+  Task<Result<PoolLease>> checkout(const std::string& origin, Clock::time_point deadline, bool reuse);
+  /// Returns a connection after a complete exchange: to a waiter, else to the idle list.
   void release(std::unique_ptr<ClientConn> conn);
+  /// A ticket came back (its connection is gone): a waiter may open one.
+  void ticket_returned(const std::string& origin);
   std::size_t idle_count();
+  std::size_t open_count();
+
+ private:
+  /// With `mu` held: an idle live connection (dead ones move to `dead`), or a ticket if there
+  /// is room; else an empty lease.
+  PoolLease try_checkout_locked(OriginPool& pool, const std::string& origin, bool reuse,
+                                std::vector<std::unique_ptr<ClientConn>>& dead);
 };
 
 /// A request URL as the client uses it: parsed, with its pool key.
@@ -90,7 +137,7 @@ class ClientExchange final : public ResponseStream {
 
  private:
   Task<Result<void>> attempt(const ParsedUrl& url, const ClientRequest& req, bool& stale);
-  Task<Result<std::unique_ptr<ClientConn>>> connect(const Url& url);
+  Task<Result<std::unique_ptr<ClientConn>>> connect(const Url& url, std::unique_ptr<PoolTicket> ticket);
   /// Writes the request through a Beast message (headers the fast path leaves to Beast).
   Task<boost::system::error_code> write_with_beast(const Url& url, const ClientRequest& req, http::verb verb);
   /// Reads body bytes into [data, data+size); returns how many arrived (0 at the end).

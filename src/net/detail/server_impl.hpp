@@ -12,14 +12,20 @@ namespace kaos::net::detail {
 
 /// One accepted connection as the server sees it. Everything here is touched only on
 /// `strand` (the connection's own strand, or the server's executor when it runs on one
-/// thread); registry membership is guarded by the server's mutex.
+/// thread), except the atomics, which the accept loop reads under the server's mutex to pick
+/// the connection to shed; registry membership is guarded by that mutex.
 struct ConnState {
   using Clock = std::chrono::steady_clock;
   explicit ConnState(Executor ex) : strand(ex), timer(ex) {}
 
   Executor strand;
   tcp::socket* socket = nullptr;  ///< valid while the session runs
-  bool idle = false;              ///< waiting for the first byte of a request
+  /// Waiting for the first byte of a request (or, with TLS, in the handshake): a connection
+  /// the server may close to make room. Written on `strand` only.
+  std::atomic<bool> idle{true};
+  std::atomic<Clock::rep> idle_since{Clock::now().time_since_epoch().count()};
+  /// Chosen to make room: closed at once if idle, else at its next idle moment.
+  std::atomic<bool> shed{false};
 
   // One lazily re-armed timer enforces whichever deadline applies (idle, read, write): moving
   // the deadline later costs nothing; the timer re-arms itself when it fires early.
@@ -62,13 +68,24 @@ struct ServerState : std::enable_shared_from_this<ServerState> {
   std::atomic<bool> stopping{false};
   asio::steady_timer drained;  ///< on `strand`; cancelled when the last connection ends
 
+  std::size_t limit = 0;  ///< connection_limit(), set by listen()
+  std::atomic<std::uint64_t> shed_total{0};
+
   mutable std::mutex mu;
   std::unordered_set<std::shared_ptr<ConnState>> conns;
+  std::size_t shedding = 0;  ///< members of `conns` chosen to make room, not yet closed
 
   std::size_t count() const {
     std::lock_guard lock(mu);
     return conns.size();
   }
+  /// Registers a new connection if there is room, making room by shedding the connection idle
+  /// the longest when at the limit. False: no room (every connection is busy).
+  bool admit(const std::shared_ptr<ConnState>& c);
+  /// Picks the connection idle the longest and has it closed. False when none is idle.
+  bool shed_oldest_idle();
+  /// With `mu` held: marks the connection idle the longest as shed; null when none is idle.
+  std::shared_ptr<ConnState> pick_victim_locked();
   void remove(const std::shared_ptr<ConnState>& c);
   /// Posts `close` to every connection (all of them, or only idle ones).
   void close_connections(bool only_idle);

@@ -103,6 +103,15 @@ Result<ChatInput> read_chat_request(const net::Request& req) {
   return in;
 }
 
+/// A run that failed (its model request failed: unreachable, timed out, an error status or a
+/// reply that is not a completion) answers 502: the agent is a gateway to its model here.
+constexpr int kFailedRunStatus = 502;
+
+std::string failed_run_message(const RunResult& r) {
+  return "the agent run failed: " + r.error;
+}
+
+/// KAOS's streaming error: {"error":{"type":"server_error","message":…}} as one SSE event.
 std::string error_event(std::string_view message) {
   json::object e;
   e["type"] = "server_error";
@@ -153,6 +162,13 @@ void AgentServer::Impl::mount_chat(net::Router& r) {
 
     if (!in->stream) {
       auto result = co_await loop->run(run_request());
+      if (result.failed) {
+        // KAOS answers 200 with "Sorry, I encountered an error: …" as the content; a client or
+        // a load balancer then cannot tell a failed run from an answer (docs/agent.md).
+        auto res = net::Response::detail(kFailedRunStatus, failed_run_message(result));
+        res.headers.set("X-Session-ID", in->session_id);
+        co_return res;
+      }
       json::object message;
       message["role"] = "assistant";
       message["content"] = result.text;
@@ -176,8 +192,12 @@ void AgentServer::Impl::mount_chat(net::Router& r) {
       std::string tail;
       try {
         auto result = co_await self->loop->run(std::move(run));
-        tail = content_chunk(*in, created, std::move(result.text));
-        tail += oai::sse_data(to_json(oai::make_chunk(in->session_id, created, in->model, json::object{}, "stop")));
+        if (result.failed) {
+          tail = error_event(failed_run_message(result));  // the status line (200) is already sent
+        } else {
+          tail = content_chunk(*in, created, std::move(result.text));
+          tail += oai::sse_data(to_json(oai::make_chunk(in->session_id, created, in->model, json::object{}, "stop")));
+        }
       } catch (const boost::system::system_error& e) {
         if (e.code() == boost::asio::error::operation_aborted) throw;  // the client went away
         tail = error_event(e.what());

@@ -250,6 +250,7 @@ net::Task<std::vector<ToolOutcome>> AgentLoop::run_calls(const RunContext& ctx, 
 
 net::Task<void> AgentLoop::record(RunContext& ctx) {
   auto& result = ctx.result;
+  metrics_.runs.with({result.failed ? "failed" : result.limit ? "limited" : "completed"}).inc();
   if (result.failed) {
     ctx.log.push_back(make_event(MemoryEventType::error, json::value(result.error)));
     result.text = "Sorry, I encountered an error: " + result.error;

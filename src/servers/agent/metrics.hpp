@@ -12,6 +12,7 @@ struct AgentMetrics {
   telemetry::Family<telemetry::Counter>& requests;              ///< {endpoint, status}
   telemetry::Family<telemetry::Histogram>& request_seconds;     ///< {endpoint}
   telemetry::Family<telemetry::Gauge>& active_runs;             ///< {}
+  telemetry::Family<telemetry::Counter>& runs;                  ///< {outcome=completed|failed|limited}
   telemetry::Family<telemetry::Counter>& loop_steps;            ///< {}
   telemetry::Family<telemetry::Counter>& model_calls;           ///< {model, outcome}
   telemetry::Family<telemetry::Histogram>& model_seconds;       ///< {model}
