@@ -6,6 +6,7 @@
 #include <cmath>
 #include <iostream>
 
+#include "cli/command.hpp"
 #include "cli/resolve.hpp"
 
 namespace kaos::cli {
