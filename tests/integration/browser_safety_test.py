@@ -329,10 +329,10 @@ class AgentKeys(s.ProcTestCase):
         self.assertNotIn(AGENT_KEY, json.dumps(seen), "the agent's key travelled to its model")
         # The CLI sends it with --api-key (and fails without).
         url = f"http://127.0.0.1:{agent.port}"
-        ok = subprocess.run([s.KAOS, "tools", "--url", url, "--api-key", AGENT_KEY], capture_output=True, text=True,
+        ok = subprocess.run([s.KAOS, "tools", "guarded", "--url", url, "--api-key", AGENT_KEY], capture_output=True, text=True,
                             timeout=60)
         self.assertEqual(ok.returncode, 0, ok.stderr)
-        bad = subprocess.run([s.KAOS, "tools", "--url", url], capture_output=True, text=True, timeout=60,
+        bad = subprocess.run([s.KAOS, "tools", "guarded", "--url", url], capture_output=True, text=True, timeout=60,
                              env={k: v for k, v in os.environ.items() if k != "KAOS_API_KEY"})
         self.assertNotEqual(bad.returncode, 0)
         self.assertIn("401", bad.stderr)
