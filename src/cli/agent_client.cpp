@@ -6,6 +6,7 @@
 #include <cmath>
 #include <iostream>
 
+#include "cli/command.hpp"
 #include "cli/resolve.hpp"
 
 namespace kaos::cli {
@@ -28,6 +29,13 @@ void add_endpoint_flags(CLI::App* cmd, EndpointFlags& flags, std::string_view ki
   cmd->add_option("--timeout", flags.timeout_s, "Seconds to wait for an answer")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  add_api_key_option(*cmd, flags.api_key);
+}
+
+net::Headers auth_headers(const EndpointFlags& flags) {
+  net::Headers h;
+  if (!flags.api_key.empty()) h.set("Authorization", "Bearer " + flags.api_key);
+  return h;
 }
 
 std::optional<std::string> resolve_or_report(std::string_view command, std::string_view kind, std::string_view name,
@@ -100,10 +108,12 @@ std::string error_detail(std::string_view body) {
   return text;
 }
 
-net::Task<Result<json::value>> get_json(net::HttpClient& http, std::string url, std::chrono::milliseconds timeout) {
+net::Task<Result<json::value>> get_json(net::HttpClient& http, std::string url, std::chrono::milliseconds timeout,
+                                        net::Headers headers) {
   net::ClientRequest req;
   req.method = "GET";
   req.url = std::move(url);
+  req.headers = std::move(headers);
   req.headers.set("Accept", "application/json");
   req.timeout = timeout;
   auto res = co_await http.send(std::move(req));

@@ -21,12 +21,16 @@ struct EndpointFlags {
   std::string namespace_ = "default";
   std::string url;
   double timeout_s = 300;
+  std::string api_key;  ///< --api-key / $KAOS_API_KEY: the server's bearer key, when it requires one
 };
+
+/// `Authorization: Bearer <api_key>` when a key was given, else no header.
+net::Headers auth_headers(const EndpointFlags& flags);
 
 /// What a follow-up command needs to find the same resource: " --url URL", " -n NS" or "".
 std::string endpoint_suffix(const EndpointFlags& flags);
 
-/// Adds `-n/--namespace`, `--url` and `--timeout` (kind is "agent" or "ModelAPI", for the help).
+/// Adds `-n/--namespace`, `--url`, `--timeout` and `--api-key` (kind is "agent" or "ModelAPI", for the help).
 void add_endpoint_flags(CLI::App* cmd, EndpointFlags& flags, std::string_view kind);
 
 /// resolve_endpoint(kind, name, ...); on failure prints "kaos <command>: ..." to stderr
@@ -51,14 +55,17 @@ std::string error_detail(std::string_view body);
 
 /// GET `url` and parse the JSON answer. Errors: the client's ("connect", "timeout", ...),
 /// "http" (non-2xx: "HTTP <status>: <detail>"), "protocol" (not JSON).
-net::Task<Result<json::value>> get_json(net::HttpClient& http, std::string url, std::chrono::milliseconds timeout);
+/// `headers` go with the request (auth_headers).
+net::Task<Result<json::value>> get_json(net::HttpClient& http, std::string url, std::chrono::milliseconds timeout,
+                                        net::Headers headers = {});
 
 /// get_json, then `parse` (a protocol `parse_…` function) reads the answer as a T. An answer of
 /// another shape is Error::invalid "unexpected <endpoint> answer: <the field at fault>".
 template <class T>
 net::Task<Result<T>> get_body(net::HttpClient& http, std::string url, std::string endpoint,
-                              Result<T> (*parse)(const json::value&), std::chrono::milliseconds timeout) {
-  auto answer = co_await get_json(http, std::move(url), timeout);
+                              Result<T> (*parse)(const json::value&), std::chrono::milliseconds timeout,
+                              net::Headers headers = {}) {
+  auto answer = co_await get_json(http, std::move(url), timeout, std::move(headers));
   if (!answer) co_return answer.error();
   auto body = parse(*answer);
   if (!body) co_return Error::invalid("unexpected " + endpoint + " answer: " + body.error().message);

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/command.hpp"
+#include "core/env.hpp"
 #include "core/log.hpp"
 #include "net/server.hpp"
 #include "servers/agent/config.hpp"
@@ -18,6 +19,8 @@ struct AgentFlags {
   int port = -1;  ///< -1: AGENT_PORT (default 8000)
   std::size_t body_limit = 10 * 1024 * 1024;
   bool check = false;
+  std::vector<std::string> allowed_origins;
+  std::vector<std::string> allowed_hosts;
 };
 
 int run_agent(const AgentFlags& f) {
@@ -46,9 +49,13 @@ int run_agent(const AgentFlags& f) {
   // run_server owns the agent from here (through these closures) and releases them while its
   // io_context still exists: the agent's clients and timers must die before that context.
   auto holder = std::make_shared<std::shared_ptr<agent::AgentServer>>();
-  auto make_router = [holder, cfg = std::move(*config)](net::Executor ex) {
+  agent::AgentAccess access;
+  access.browser.allowed_origins = f.allowed_origins;
+  access.browser.allowed_hosts = f.allowed_hosts;
+  access.api_key = env_string("AGENT_API_KEY").value_or("");
+  auto make_router = [holder, cfg = std::move(*config), access = std::move(access)](net::Executor ex) {
     *holder = agent::AgentServer::create(ex, cfg);
-    return (*holder)->router();
+    return (*holder)->router(access);
   };
   net::ServerHooks hooks;
   hooks.on_listening = [holder, host = f.host](std::uint16_t port) {
@@ -88,6 +95,10 @@ void add_agent_command(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--body-limit", flags->body_limit, "Largest request body in bytes (larger gets 413)")
       ->capture_default_str();
   cmd->add_flag("--check", flags->check, "Only validate the environment configuration and exit");
+  add_browser_safety_options(*cmd, flags->allowed_origins, flags->allowed_hosts);
+  cmd->footer(
+      "AGENT_API_KEY: when set, every route but /health and /ready needs 'Authorization: Bearer <key>'\n"
+      "(the key is never forwarded to the model, tools or peer agents). See docs/security.md.");
   cmd->callback([flags, &ctx] { ctx.exit_code = run_agent(*flags); });
 }
 

@@ -93,8 +93,9 @@ Result<void> apply_chunk(const json::value& chunk, Exchange& ex, const StreamCal
 /// X-Session-ID when known.
 net::Task<Result<Exchange>> stream_exchange(net::HttpClient& http, std::string base_url, std::string agent,
                                             std::string text, std::string session, std::chrono::milliseconds timeout,
-                                            const StreamCallbacks& cb) {
+                                            const StreamCallbacks& cb, net::Headers headers) {
   net::ClientRequest req;
+  req.headers = std::move(headers);
   req.method = "POST";
   req.url = base_url + "/v1/chat/completions";
   req.headers.set("Content-Type", "application/json");
@@ -180,7 +181,7 @@ class ChatSession {
       };
     }
     auto ex = co_await stream_exchange(http_, url_, f_.agent, std::move(text), session_,
-                                       seconds_to_ms(f_.endpoint.timeout_s), cb);
+                                       seconds_to_ms(f_.endpoint.timeout_s), cb, auth_headers(f_.endpoint));
     if (!json_out && !at_line_start) std::cout << std::endl;
     if (!ex) {
       std::cerr << "kaos chat: " << describe_failure(ex.error(), "agent", f_.agent, url_) << "\n";

@@ -27,4 +27,12 @@ void add_up_commands(CLI::App& app, CommandContext& ctx);      // up_command.cpp
 void add_status_commands(CLI::App& app, CommandContext& ctx);  // status_command.cpp: status, get, describe, logs
 void add_secret_commands(CLI::App& app, CommandContext& ctx);  // secret_command.cpp
 
+// Flags every server command shares (server_flags.cpp).
+/// --allowed-origins / --allowed-hosts (comma lists), defaulting to $KAOS_ALLOWED_ORIGINS and
+/// $KAOS_ALLOWED_HOSTS: the browser-safety settings of net/browser_safety.hpp.
+void add_browser_safety_options(CLI::App& cmd, std::vector<std::string>& allowed_origins,
+                                std::vector<std::string>& allowed_hosts);
+/// --api-key for commands that call a server, defaulting to $KAOS_API_KEY (sent as a bearer key).
+void add_api_key_option(CLI::App& cmd, std::string& api_key);
+
 }  // namespace kaos::cli

@@ -124,8 +124,8 @@ json::object send_params(const InvokeFlags& f) {
 
 net::Task<int> invoke(net::HttpClient& http, const InvokeFlags& f, std::string url) {
   clients::a2a::A2aClient client(http);
-  auto result =
-      co_await client.call(jsonrpc_url(url), "SendMessage", send_params(f), {}, seconds_to_ms(f.endpoint.timeout_s));
+  auto result = co_await client.call(jsonrpc_url(url), "SendMessage", send_params(f), auth_headers(f.endpoint),
+                                     seconds_to_ms(f.endpoint.timeout_s));
   if (!result) {
     std::cerr << "kaos invoke: " << describe_failure(result.error(), "agent", f.agent, url) << "\n";
     co_return 1;
@@ -246,7 +246,7 @@ net::Task<int> tasks(net::HttpClient& http, const TasksFlags& f, std::string url
   Style style(stdout);
 
   if (f.task_id.empty()) {
-    auto listed = co_await client.list_tasks(rpc, {}, {}, timeout, a2a::Dialect::kaos);
+    auto listed = co_await client.list_tasks(rpc, {}, auth_headers(f.endpoint), timeout, a2a::Dialect::kaos);
     if (!listed) co_return fail(listed.error());
     if (f.output == "json") {
       print_json(*listed);
@@ -274,7 +274,7 @@ net::Task<int> tasks(net::HttpClient& http, const TasksFlags& f, std::string url
     co_return 0;
   }
 
-  auto answer = co_await client.get_task(rpc, f.task_id, {}, timeout, a2a::Dialect::kaos);
+  auto answer = co_await client.get_task(rpc, f.task_id, auth_headers(f.endpoint), timeout, a2a::Dialect::kaos);
   if (!answer) co_return fail(answer.error());
   if (!answer->is_object()) {
     std::cerr << "kaos tasks: agent '" << f.agent << "' answered a task that is not a JSON object\n";
@@ -286,7 +286,7 @@ net::Task<int> tasks(net::HttpClient& http, const TasksFlags& f, std::string url
     auto before = a2a::parse_state(task_state(answer->as_object()));
     const bool finished = before && a2a::is_terminal(*before);
     if (!finished) {
-      answer = co_await client.cancel_task(rpc, f.task_id, {}, timeout, a2a::Dialect::kaos);
+      answer = co_await client.cancel_task(rpc, f.task_id, auth_headers(f.endpoint), timeout, a2a::Dialect::kaos);
       if (!answer) co_return fail(answer.error());
     }
     if (f.output == "json") {

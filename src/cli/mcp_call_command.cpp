@@ -30,6 +30,7 @@ struct McpCallFlags {
   double timeout_s = 60;
   double connect_timeout_s = 10;
   std::string transport = "auto";
+  std::string api_key;
 };
 
 std::chrono::milliseconds to_ms(double seconds) {
@@ -228,6 +229,8 @@ int run_mcp_call(const McpCallFlags& f) {
   mcp::McpClientOptions options;
   options.url = *url;
   options.headers = std::move(*headers);
+  if (!f.api_key.empty() && !options.headers.has("Authorization"))
+    options.headers.set("Authorization", "Bearer " + f.api_key);
   options.transport = *transport;
   options.request_timeout = to_ms(f.timeout_s);
   options.connect_timeout = to_ms(f.connect_timeout_s);
@@ -271,6 +274,7 @@ void add_mcp_call_command(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--header,-H", flags->headers,
                   "Extra HTTP header 'Name: value' on every request (repeatable), e.g.\n"
                   "--header 'Authorization: Bearer TOKEN'");
+  add_api_key_option(*cmd, flags->api_key);
   cmd->add_option("--timeout", flags->timeout_s, "Seconds to wait for the answer (each request)")
       ->capture_default_str();
   cmd->add_option("--connect-timeout", flags->connect_timeout_s,

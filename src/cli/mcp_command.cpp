@@ -7,9 +7,13 @@
 
 #include "cli/command.hpp"
 #include "core/duration.hpp"
+#include "core/env.hpp"
 #include "core/log.hpp"
+#include "net/api_key.hpp"
+#include "net/browser_safety.hpp"
 #include "net/server.hpp"
 #include "servers/mcp/runtime.hpp"
+#include "servers/mcp/transport_http.hpp"
 
 namespace kaos::cli {
 
@@ -28,10 +32,6 @@ struct McpFlags {
   std::string session_idle_timeout = "30m";
   std::size_t body_limit = 10 * 1024 * 1024;
 };
-
-bool is_loopback_host(std::string_view host) {
-  return host == "localhost" || host == "::1" || host.substr(0, 4) == "127.";
-}
 
 Result<std::string> read_params(const McpFlags& f) {
   if (!f.runtime.params.empty() && !f.params_file.empty())
@@ -75,9 +75,6 @@ int run_mcp(McpFlags f) {
   transport.max_sessions = f.max_sessions;
   transport.max_sessions_per_client = f.max_sessions_per_client;
   transport.session_idle_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*idle);
-  transport.allowed_origins = f.allowed_origins;
-  transport.allowed_hosts = f.allowed_hosts;
-  transport.loopback_bound = is_loopback_host(f.host);
 
   net::ServerOptions server;
   server.host = f.host;
@@ -94,8 +91,13 @@ int run_mcp(McpFlags f) {
   hooks.on_shutdown = [rt] { rt->stop(); };
   // run_server owns the runtime from here: it releases the hooks and the router factory while
   // its io_context still exists, and the runtime's I/O objects must die before that context.
-  auto make_router = [rt, transport](net::Executor ex) {
+  net::BrowserSafetyOptions browser;
+  browser.allowed_origins = f.allowed_origins;
+  browser.allowed_hosts = f.allowed_hosts;
+  auto make_router = [rt, transport, browser, api_key = env_string("MCP_API_KEY").value_or("")](net::Executor ex) {
     auto router = std::make_shared<net::Router>();
+    router->use(net::browser_safety_middleware(browser, mcp::http::refusal));
+    router->use(net::api_key_middleware(api_key, mcp::http::refusal, "MCP_API_KEY"));
     rt->mount(ex, transport, *router);
     return std::shared_ptr<const net::Router>(router);
   };
@@ -120,20 +122,14 @@ void add_mcp_command(CLI::App& app, CommandContext& ctx) {
       "                 process per MCP session)\n"
       "See docs/mcp.md.");
   cmd->add_option("--runtime,-r", flags->runtime.runtime, "everything | python-string | stdio")->required();
-  cmd->add_option("--host", flags->host, "Address to listen on (a loopback address also enables Host checks)")
-      ->capture_default_str();
+  cmd->add_option("--host", flags->host, "Address to listen on")->capture_default_str();
   cmd->add_option("--port,-p", flags->port, "Port to listen on (0 picks a free port)")->capture_default_str();
   cmd->add_option("--threads", flags->threads, "I/O threads (0 = one per core)")->capture_default_str();
   cmd->add_option("--params", flags->runtime.params,
                   "Runtime parameters (python-string: the Python source; default $MCP_TOOLS_STRING)");
   cmd->add_option("--params-file", flags->params_file, "Read the runtime parameters from this file");
   cmd->add_option("--name", flags->runtime.name, "Server name announced in initialize (default: kaos-<runtime>)");
-  cmd->add_option("--allowed-origins", flags->allowed_origins,
-                  "Browser origins allowed besides the server's own host and loopback ('*' for any)")
-      ->delimiter(',');
-  cmd->add_option("--allowed-hosts", flags->allowed_hosts,
-                  "Host header values accepted when listening on loopback (e.g. a proxy's name)")
-      ->delimiter(',');
+  add_browser_safety_options(*cmd, flags->allowed_origins, flags->allowed_hosts);
   auto* max_sessions =
       cmd->add_option("--max-sessions", flags->max_sessions,
                       "Concurrent MCP sessions; the oldest idle one is ended beyond it (default 10000; "
@@ -159,6 +155,7 @@ void add_mcp_command(CLI::App& app, CommandContext& ctx) {
       "  MCP_TOOL_TIMEOUT_SECONDS (30), MCP_TOOL_MEMORY_MB (512), MCP_PYTHON_WORKERS (1),\n"
       "  MCP_SANDBOX_NETWORK=allow (default: denied), MCP_SANDBOX_WRITABLE_PATHS=/a:/b (default: only a\n"
       "  scratch directory), KAOS_PYTHON_WORKER (path of kaos-python-worker; default: beside kaos).\n"
+      "MCP_API_KEY: when set, every route but /health and /ready needs 'Authorization: Bearer <key>'.\n"
       "See docs/mcp-python-string.md and docs/mcp-stdio.md.");
   cmd->callback([flags, max_sessions, &ctx] {
     if (max_sessions->count() > 0) flags->runtime.max_sessions = flags->max_sessions;

@@ -93,8 +93,8 @@ net::Task<int> memory(net::HttpClient& http, const MemoryFlags& f, std::string u
   const std::string events_url = url + std::string(wire::kMemoryEventsPath);
   std::string path = events_url + "?limit=" + std::to_string(f.limit);
   if (!f.session.empty()) path += "&session_id=" + query_escape(f.session);
-  auto events =
-      co_await get_body(http, path, std::string(wire::kMemoryEventsPath), wire::parse_memory_events_body, timeout);
+  auto events = co_await get_body(http, path, std::string(wire::kMemoryEventsPath), wire::parse_memory_events_body,
+                                  timeout, auth_headers(f.endpoint));
   if (!events) co_return fail(events.error());
 
   std::vector<std::string> sessions;
@@ -105,15 +105,17 @@ net::Task<int> memory(net::HttpClient& http, const MemoryFlags& f, std::string u
   };
   std::map<std::string, SessionInfo> info;
   if (f.session.empty()) {
-    auto listed = co_await get_body(http, url + std::string(wire::kMemorySessionsPath),
-                                    std::string(wire::kMemorySessionsPath), wire::parse_memory_sessions_body, timeout);
+    auto listed =
+        co_await get_body(http, url + std::string(wire::kMemorySessionsPath), std::string(wire::kMemorySessionsPath),
+                          wire::parse_memory_sessions_body, timeout, auth_headers(f.endpoint));
     if (!listed) co_return fail(listed.error());
     sessions = std::move(listed->sessions);
     for (std::size_t i = 0; i < sessions.size() && i < kMaxSessionsScanned && f.output != "json"; ++i) {
       auto per = co_await get_body(http,
                                    events_url + "?limit=" + std::to_string(wire::kMaxMemoryEventsLimit) +
                                        "&session_id=" + query_escape(sessions[i]),
-                                   std::string(wire::kMemoryEventsPath), wire::parse_memory_events_body, timeout);
+                                   std::string(wire::kMemoryEventsPath), wire::parse_memory_events_body, timeout,
+                                   auth_headers(f.endpoint));
       if (!per) continue;  // evicted meanwhile: leave it blank
       auto& si = info[sessions[i]];
       for (const auto& e : per->events) {

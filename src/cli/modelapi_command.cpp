@@ -28,6 +28,8 @@ struct ModelApiFlags {
   std::string api_base;
   std::string api_key_env;
   bool print_config = false;
+  std::vector<std::string> allowed_origins;
+  std::vector<std::string> allowed_hosts;
 };
 
 std::vector<std::string> split_models(const std::vector<std::string>& raw) {
@@ -119,6 +121,8 @@ int run_modelapi(const ModelApiFlags& f) {
   // a request.
   modelapi::GatewayOptions gw;
   gw.config = std::move(*config);
+  gw.browser.allowed_origins = f.allowed_origins;
+  gw.browser.allowed_hosts = f.allowed_hosts;
   auto host = f.host;
   return net::run_server(
       server, f.threads,
@@ -161,6 +165,7 @@ void add_modelapi_command(CLI::App& app, CommandContext& ctx) {
                   "With --models: environment variable holding the upstream API key (provided as\n"
                   "PROXY_API_KEY); when omitted, PROXY_API_KEY from the environment is used if set");
   cmd->add_flag("--print-config", flags->print_config, "Print the config (generated or read) and exit");
+  add_browser_safety_options(*cmd, flags->allowed_origins, flags->allowed_hosts);
   cmd->footer(
       "Environment: LOG_LEVEL (TRACE, DEBUG, INFO, WARNING, ERROR), LOG_FORMAT (text, json), and any\n"
       "variable the config references as os.environ/NAME.\n"

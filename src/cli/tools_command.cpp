@@ -22,7 +22,6 @@ struct ToolsFlags {
 
 struct ModelsFlags {
   std::string modelapi;
-  std::string api_key;
   std::string output = "table";
   EndpointFlags endpoint;
 };
@@ -38,8 +37,9 @@ const json::array* array_field(const json::value& v, std::string_view key) {
 }
 
 net::Task<int> tools(net::HttpClient& http, const ToolsFlags& f, std::string url) {
-  auto answer = co_await get_body(http, url + std::string(wire::kToolsPath), std::string(wire::kToolsPath),
-                                  wire::parse_tools_body, seconds_to_ms(f.endpoint.timeout_s));
+  auto answer =
+      co_await get_body(http, url + std::string(wire::kToolsPath), std::string(wire::kToolsPath),
+                        wire::parse_tools_body, seconds_to_ms(f.endpoint.timeout_s), auth_headers(f.endpoint));
   if (!answer) {
     std::cerr << "kaos tools: " << describe_failure(answer.error(), "agent", f.agent, url) << "\n";
     co_return 1;
@@ -71,7 +71,7 @@ net::Task<int> models(net::HttpClient& http, const ModelsFlags& f, std::string u
   req.method = "GET";
   req.url = url + "/v1/models";
   req.headers.set("Accept", "application/json");
-  if (!f.api_key.empty()) req.headers.set("Authorization", "Bearer " + f.api_key);
+  if (!f.endpoint.api_key.empty()) req.headers.set("Authorization", "Bearer " + f.endpoint.api_key);
   req.timeout = seconds_to_ms(f.endpoint.timeout_s);
   auto res = co_await http.send(std::move(req));
   Result<json::value> answer = Error{ErrorKind::protocol, ""};
@@ -125,7 +125,7 @@ net::Task<int> all_models(net::HttpClient& http, const ModelsFlags& f,
     const auto& url = m.endpoint;
     net::ClientRequest req;
     req.url = url + "/v1/models";
-    if (!f.api_key.empty()) req.headers.set("Authorization", "Bearer " + f.api_key);
+    if (!f.endpoint.api_key.empty()) req.headers.set("Authorization", "Bearer " + f.endpoint.api_key);
     req.timeout = seconds_to_ms(f.endpoint.timeout_s);
     auto res = co_await http.send(std::move(req));
     auto parsed = res && res->status == 200 ? parse_json(res->body) : Result<json::value>(Error::io(""));
@@ -210,8 +210,6 @@ void add_models_command(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("modelapi", flags->modelapi,
                   "The ModelAPI's name, found through the local runtime; without it (and without --url):\n"
                   "every Ready ModelAPI of the local runtime in the namespace");
-  cmd->add_option("--api-key", flags->api_key, "Bearer token for a ModelAPI with a master key")
-      ->envname("KAOS_API_KEY");
   cmd->add_option("--output,-o", flags->output, "table: MODEL, OWNED BY; json: the /v1/models answer")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();

@@ -49,6 +49,9 @@ struct Request {
   std::string body;
   std::map<std::string, std::string, std::less<>> params;  ///< path parameters from the route
   std::string remote_address;
+  /// The accepted socket's own address ("127.0.0.1:8000", "::1:8000"): which interface the
+  /// request arrived on, whatever the listening address (browser safety decides by it).
+  std::string local_address;
 
   /// Decoded value of query parameter `name`, or nullopt.
   std::optional<std::string> query_param(std::string_view name) const;

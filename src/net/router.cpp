@@ -1,4 +1,4 @@
-// Route table, middleware chain, default JSON errors, CORS.
+// Route table, middleware chain, default JSON errors (CORS is browser_safety.cpp's).
 #include "net/router.hpp"
 
 #include "net/url.hpp"
@@ -183,26 +183,6 @@ Task<Response> Router::dispatch(Request& req) const {
   if (middleware_.empty()) co_return co_await (*handler)(req);
   Chain chain{middleware_, *handler};
   co_return co_await call_level(chain, 0, req);
-}
-
-Middleware cors_middleware(std::string allow_origin) {
-  return [origin = std::move(allow_origin)](Request& req, const Handler& next) -> Task<Response> {
-    if (req.method == "OPTIONS" && req.headers.has("Access-Control-Request-Method")) {
-      Response pre = Response::empty(204);
-      pre.headers.set("Access-Control-Allow-Origin", origin);
-      pre.headers.set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
-      auto asked = req.headers.get("Access-Control-Request-Headers");
-      pre.headers.set("Access-Control-Allow-Headers", asked ? *asked : std::string_view("*"));
-      pre.headers.set("Access-Control-Max-Age", "86400");
-      if (origin != "*") pre.headers.set("Vary", "Origin");
-      co_return pre;
-    }
-    Response res = co_await next(req);
-    res.headers.set("Access-Control-Allow-Origin", origin);
-    res.headers.set("Access-Control-Expose-Headers", "*");
-    if (origin != "*") res.headers.set("Vary", "Origin");
-    co_return res;
-  };
 }
 
 }  // namespace kaos::net

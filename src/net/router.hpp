@@ -54,8 +54,4 @@ class Router {
   ErrorResponder error_responder_;
 };
 
-/// CORS: answers preflight OPTIONS and adds Access-Control-* headers to every response.
-/// `allow_origin` "*" allows any origin.
-Middleware cors_middleware(std::string allow_origin = "*");
-
 }  // namespace kaos::net

@@ -120,8 +120,13 @@ class Session {
  public:
   static constexpr bool kTls = !std::is_same_v<Stream, tcp::socket>;
 
-  Session(std::shared_ptr<ServerState> impl, std::shared_ptr<ConnState> conn, Stream& stream, std::string remote)
-      : impl_(std::move(impl)), conn_(std::move(conn)), stream_(stream), remote_(std::move(remote)) {}
+  Session(std::shared_ptr<ServerState> impl, std::shared_ptr<ConnState> conn, Stream& stream, std::string remote,
+          std::string local)
+      : impl_(std::move(impl)),
+        conn_(std::move(conn)),
+        stream_(stream),
+        remote_(std::move(remote)),
+        local_(std::move(local)) {}
 
   Task<void> run();
   bool gone() const { return gone_ || conn_->gone; }
@@ -150,6 +155,7 @@ class Session {
   std::shared_ptr<ConnState> conn_;
   Stream& stream_;
   std::string remote_;
+  std::string local_;  // the accepted socket's own address, copied into every Request
   beast::flat_buffer buffer_;
   std::string head_;   // serialized response head, reused across requests
   bool gone_ = false;  // the TLS watcher saw the client leave
@@ -232,6 +238,7 @@ Task<void> Session<Stream>::run() {
     std::string malformed;
     try {
       req = to_request(msg, remote_);
+      req.local_address = local_;
     } catch (const std::invalid_argument& e) {  // a field Beast let through that we never echo
       malformed = e.what();
     }
@@ -400,10 +407,18 @@ std::string remote_of(const tcp::socket& s) {
   return ep.address().to_string() + ":" + std::to_string(ep.port());
 }
 
+std::string local_of(const tcp::socket& s) {
+  boost::system::error_code ec;
+  auto ep = s.local_endpoint(ec);
+  if (ec) return {};
+  return ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
 }  // namespace
 
 Task<void> serve_connection(std::shared_ptr<ServerState> impl, std::shared_ptr<ConnState> conn, tcp::socket socket) {
   std::string remote = remote_of(socket);
+  std::string local = local_of(socket);
   try {
     if (impl->tls) {
       ssl::stream<tcp::socket> stream(std::move(socket), *impl->tls);
@@ -412,13 +427,13 @@ Task<void> serve_connection(std::shared_ptr<ServerState> impl, std::shared_ptr<C
       set_deadline(conn, Clock::now() + impl->options.first_byte_timeout);
       auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
       if (!ec) {
-        Session<ssl::stream<tcp::socket>> session(impl, conn, stream, remote);
+        Session<ssl::stream<tcp::socket>> session(impl, conn, stream, remote, std::move(local));
         co_await session.run();
       }
       conn->socket = nullptr;
     } else {
       conn->socket = &socket;
-      Session<tcp::socket> session(impl, conn, socket, remote);
+      Session<tcp::socket> session(impl, conn, socket, remote, std::move(local));
       co_await session.run();
       conn->socket = nullptr;
     }

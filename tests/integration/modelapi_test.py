@@ -217,7 +217,7 @@ general_settings: {{master_key: os.environ/TEST_MASTER_KEY}}
         body = json.dumps({"model": "gpt-test", "stream": True,
                            "messages": [{"role": "user", "content": "hang:cancel-1"}]}).encode()
         s = socket.create_connection(("127.0.0.1", self.port))
-        s.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        s.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                   b"Authorization: Bearer " + MASTER_KEY.encode() + b"\r\nContent-Length: " +
                   str(len(body)).encode() + b"\r\n\r\n" + body)
         got = b""

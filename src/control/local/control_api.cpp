@@ -9,6 +9,8 @@
 #include "api/kinds.hpp"
 #include "api/manifest.hpp"
 #include "control/local/control_wire.hpp"
+#include "net/api_key.hpp"
+#include "net/browser_safety.hpp"
 #include "protocol/kaos/control.hpp"
 
 namespace kaos::local {
@@ -32,14 +34,6 @@ std::string lower(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
   return out;
-}
-
-// Constant-time comparison: the token must not leak through timing.
-bool same_token(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
 }
 
 std::vector<std::pair<std::string, std::string>> source_pairs(const std::vector<wire::Source>& sources) {
@@ -99,12 +93,11 @@ std::string canonical_kind(std::string_view word) {
 std::shared_ptr<net::Router> make_control_router(Supervisor& sup, std::string token,
                                                  std::function<void()> request_shutdown) {
   auto r = std::make_shared<net::Router>();
-  r->use([token](net::Request& req, const net::Handler& next) -> net::Task<net::Response> {
-    auto auth = req.headers.get("Authorization").value_or("");
-    if (!auth.starts_with("Bearer ") || !same_token(auth.substr(7), token))
-      co_return detail(401, "missing or wrong bearer token (it is in the state directory's 'token' file)");
-    co_return co_await next(req);
-  });
+  // Browser safety first (it listens on loopback: a page or a rebinding name gets nothing),
+  // then the bearer token (compared in constant time).
+  auto refusal = [](const net::Request&, int status, std::string message) { return detail(status, message); };
+  r->use(net::browser_safety_middleware({}, refusal));
+  r->use(net::api_key_middleware(std::move(token), refusal, "the state directory's 'token' file"));
   r->get("/v1/status", [&sup](net::Request&) -> net::Task<net::Response> {
     wire::StatusReply reply{{::getpid(), sup.options().state.root}, statuses(sup)};
     co_return json_response(200, wire::status_reply_json(reply));

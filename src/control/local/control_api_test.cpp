@@ -45,11 +45,16 @@ class ControlApiTest : public ::testing::Test {
     std::filesystem::remove_all(state_.root);
   }
 
-  net::Response call(std::string method, std::string path, std::string body = {}, std::string token = "secret-token") {
+  /// A request as the control client sends it over loopback (JSON bodies, Host 127.0.0.1).
+  net::Response call(std::string method, std::string path, std::string body = {}, std::string token = "secret-token",
+                     std::string host = "127.0.0.1:7000", std::string content_type = "application/json") {
     net::Request req;
     req.method = std::move(method);
     req.path = req.target = std::move(path);
+    req.local_address = "127.0.0.1:7000";
+    if (!body.empty()) req.headers.set("Content-Type", content_type);
     req.body = std::move(body);
+    req.headers.set("Host", host);
     req.headers.set("Authorization", "Bearer " + token);
     auto fut = boost::asio::co_spawn(ioc_, router_->dispatch(req), boost::asio::use_future);
     ioc_.restart();
@@ -136,6 +141,18 @@ TEST_F(ControlApiTest, EveryRouteNeedsTheToken) {
   EXPECT_EQ(r.status, 202);
   EXPECT_EQ(r.body, R"({"detail":"shutting down"})");
   EXPECT_EQ(shutdowns_, 1);
+}
+
+TEST_F(ControlApiTest, BrowserSafetyComesBeforeTheToken) {
+  // A rebinding page that somehow held the token still gets nothing; nor does a text/plain body.
+  EXPECT_EQ(call("POST", "/v1/shutdown", {}, "secret-token", "evil.example:7000").status, 403);
+  wire::ApplyRequest request{{{"m.yaml", std::string(kModelApi)}}, true};
+  EXPECT_EQ(call("POST", "/v1/apply", to_json(wire::apply_request_json(request)), "secret-token", "127.0.0.1:7000",
+                 "text/plain")
+                .status,
+            415);
+  EXPECT_EQ(shutdowns_, 0);
+  EXPECT_EQ(wire::parse_resource_list(body(call("GET", "/v1/resources")))->size(), 0u);
 }
 
 }  // namespace

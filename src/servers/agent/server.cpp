@@ -6,6 +6,8 @@
 #include "core/env.hpp"
 #include "core/ids.hpp"
 #include "core/version.hpp"
+#include "net/api_key.hpp"
+#include "protocol/jsonrpc/message.hpp"
 #include "protocol/kaos/agent_tools.hpp"
 #include "protocol/kaos/memory_api.hpp"
 #include "servers/agent/memory/local_memory.hpp"
@@ -43,6 +45,16 @@ bool valid_traceparent(std::string_view v) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
   return v.substr(0, 2) != "ff" && v.substr(3, 32) != std::string(32, '0') && v.substr(36, 16) != std::string(16, '0');
+}
+
+/// Refusals before routing, in each route's shape: JSON-RPC on A2A (POST /) and /mcp,
+/// `{"detail": ...}` elsewhere.
+net::Response refusal(const net::Request& req, int status, std::string message) {
+  if (req.path == "/" || req.path == "/mcp") {
+    protocol::jsonrpc::ErrorObject e{protocol::jsonrpc::kInvalidRequest, std::move(message), std::nullopt};
+    return net::Response::json(status, protocol::jsonrpc::error_json(nullptr, e));
+  }
+  return net::Response::detail(status, message);
 }
 
 }  // namespace
@@ -178,13 +190,12 @@ std::shared_ptr<AgentServer> AgentServer::create(net::Executor executor, AgentCo
 AgentServer::AgentServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 AgentServer::~AgentServer() = default;
 
-std::shared_ptr<const net::Router> AgentServer::router() {
+std::shared_ptr<const net::Router> AgentServer::router(const AgentAccess& access) {
   auto r = std::make_shared<net::Router>();
   impl_->mount_basic(*r);
   impl_->mount_chat(*r);
   impl_->mount_a2a(*r);
   impl_->mount_mcp(*r);
-  r->use(net::cors_middleware("*"));
   auto* metrics = &impl_->metrics;
   r->use([metrics](net::Request& req, const net::Handler& next) -> net::Task<net::Response> {
     auto started = std::chrono::steady_clock::now();
@@ -200,6 +211,9 @@ std::shared_ptr<const net::Router> AgentServer::router() {
         .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     co_return res;
   });
+  // Inside the metrics (refusals are counted, by status) and before anything that acts.
+  r->use(net::browser_safety_middleware(access.browser, refusal));
+  r->use(net::api_key_middleware(access.api_key, refusal, "AGENT_API_KEY"));
   return r;
 }
 

@@ -6,10 +6,19 @@
 #include <memory>
 
 #include "core/result.hpp"
+#include "net/browser_safety.hpp"
 #include "net/router.hpp"
 #include "servers/agent/config.hpp"
 
 namespace kaos::agent {
+
+/// Who may call the agent: set by `kaos agent` from its flags and environment.
+struct AgentAccess {
+  net::BrowserSafetyOptions browser;
+  /// AGENT_API_KEY: when set, every route but the probes needs `Authorization: Bearer <key>`,
+  /// and the key never travels further (model, tools, peers). Empty: no key, as in KAOS.
+  std::string api_key;
+};
 
 class AgentServer {
  public:
@@ -17,8 +26,8 @@ class AgentServer {
   static std::shared_ptr<AgentServer> create(net::Executor executor, AgentConfig config);
   ~AgentServer();
 
-  /// Routes of every endpoint.
-  std::shared_ptr<const net::Router> router();
+  /// Routes of every endpoint, behind browser safety and the key of `access`.
+  std::shared_ptr<const net::Router> router(const AgentAccess& access);
   /// After listening: remembers the port (agent card URL) and starts AUTONOMOUS_GOAL.
   void on_listening(std::uint16_t port);
   /// SIGTERM: stops running tasks so the drain does not wait for them.

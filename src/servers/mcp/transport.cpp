@@ -112,7 +112,6 @@ struct StreamableHttpTransport::Impl : std::enable_shared_from_this<Impl> {
 };
 
 Task<net::Response> StreamableHttpTransport::Impl::post(net::Request& req) {
-  if (auto refused = http::check_origin(req, options)) co_return std::move(*refused);
   auto ct = req.headers.get("Content-Type");
   if (!ct || ct->find("application/json") == std::string_view::npos) {
     co_return http::error(415, jsonrpc::kInvalidRequest,
@@ -303,7 +302,6 @@ Task<net::Response> StreamableHttpTransport::Impl::answer(net::Request& req, std
 }
 
 Task<net::Response> StreamableHttpTransport::Impl::get(net::Request& req) {
-  if (auto refused = http::check_origin(req, options)) co_return std::move(*refused);
   auto accept = req.headers.get("Accept");
   if (!accept ||
       (accept->find("text/event-stream") == std::string_view::npos && accept->find("*/*") == std::string_view::npos)) {
@@ -339,7 +337,6 @@ Task<net::Response> StreamableHttpTransport::Impl::get(net::Request& req) {
 }
 
 Task<net::Response> StreamableHttpTransport::Impl::del(net::Request& req) {
-  if (auto refused = http::check_origin(req, options)) co_return std::move(*refused);
   auto session_header = req.headers.get(pmcp::kSessionHeader);
   if (!session_header)
     co_return http::error(400, jsonrpc::kInvalidRequest, "Bad Request: Mcp-Session-Id header is required");

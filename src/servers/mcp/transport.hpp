@@ -35,13 +35,6 @@ struct TransportOptions {
   std::chrono::milliseconds retry_hint{1000};
   /// Elements allowed in one JSON-RPC batch.
   std::size_t max_batch = 100;
-  /// DNS-rebinding protection. Requests whose Origin is not allowed get 403. When the server
-  /// is bound to a loopback address, the Host header must name a loopback host too.
-  /// Allowed origins: the request's own host, loopback hosts, and these ("*" allows any).
-  std::vector<std::string> allowed_origins;
-  /// Extra Host values accepted by a loopback-bound server (e.g. a proxy's name).
-  std::vector<std::string> allowed_hosts;
-  bool loopback_bound = false;
   /// An SSE comment is sent on a quiet stream this often, so proxies keep it open.
   std::chrono::milliseconds keepalive{25'000};
 };

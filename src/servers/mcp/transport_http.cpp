@@ -22,28 +22,6 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-/// "host:port" / "[::1]:port" / "host" → the host part, lower-cased, brackets kept for IPv6.
-std::string hostname(std::string_view hostport) {
-  if (!hostport.empty() && hostport.front() == '[') {
-    auto close = hostport.find(']');
-    return lower(close == std::string_view::npos ? hostport : hostport.substr(0, close + 1));
-  }
-  auto colon = hostport.rfind(':');
-  return lower(colon == std::string_view::npos ? hostport : hostport.substr(0, colon));
-}
-
-bool is_loopback(std::string_view host) {
-  return host == "localhost" || host == "[::1]" || host == "::1" || host.substr(0, 4) == "127.";
-}
-
-/// "http://host:port/..." → "host:port" (lower-cased); empty when it is not an http(s) origin.
-std::string origin_hostport(std::string_view origin) {
-  auto scheme = origin.find("://");
-  if (scheme == std::string_view::npos) return {};
-  auto rest = origin.substr(scheme + 3);
-  return lower(rest.substr(0, rest.find('/')));
-}
-
 }  // namespace
 
 net::Response error(int status, int code, std::string message) {
@@ -51,33 +29,9 @@ net::Response error(int status, int code, std::string message) {
   return net::Response::json(status, jsonrpc::error_json(nullptr, err));
 }
 
-std::optional<net::Response> check_origin(const net::Request& req, const TransportOptions& options) {
-  auto host = req.headers.get("Host").value_or("");
-  if (auto origin = req.headers.get("Origin")) {
-    const auto& allowed = options.allowed_origins;
-    bool ok = std::find(allowed.begin(), allowed.end(), "*") != allowed.end() ||
-              std::find(allowed.begin(), allowed.end(), std::string(*origin)) != allowed.end();
-    auto hp = origin_hostport(*origin);
-    ok = ok || (!hp.empty() && (is_loopback(hostname(hp)) || hp == lower(host)));
-    if (!ok) {
-      return error(403, jsonrpc::kInvalidRequest,
-                   "Forbidden: Origin '" + std::string(*origin) +
-                       "' is not allowed (DNS-rebinding protection; allow it with --allowed-origins)");
-    }
-  }
-  if (options.loopback_bound) {
-    auto name = hostname(host);
-    const auto& allowed = options.allowed_hosts;
-    bool ok = is_loopback(name) || std::find(allowed.begin(), allowed.end(), name) != allowed.end() ||
-              std::find(allowed.begin(), allowed.end(), lower(host)) != allowed.end();
-    if (!ok) {
-      return error(403, jsonrpc::kInvalidRequest,
-                   "Forbidden: Host '" + std::string(host) +
-                       "' is not a loopback name; this server listens on loopback only (DNS-rebinding protection; "
-                       "allow a name with --allowed-hosts)");
-    }
-  }
-  return std::nullopt;
+net::Response refusal(const net::Request& req, int status, std::string message) {
+  if (req.path.starts_with("/mcp")) return error(status, jsonrpc::kInvalidRequest, std::move(message));
+  return net::Response::detail(status, message);
 }
 
 std::pair<bool, bool> accepts(const net::Request& req) {

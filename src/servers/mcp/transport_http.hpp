@@ -1,5 +1,6 @@
 #pragma once
-// Internal to the Streamable HTTP transport: header checks, error answers and the loop that
+// Internal to the Streamable HTTP transport (and the refusal shape `kaos mcp` gives its
+// browser-safety and key middleware): Accept checks, error answers and the loop that
 // writes a stream's events as SSE.
 #include <memory>
 #include <optional>
@@ -15,8 +16,9 @@ namespace kaos::mcp::http {
 /// A JSON-RPC error body (id null) with an HTTP status, as MCP SDKs answer transport errors.
 net::Response error(int status, int code, std::string message);
 
-/// 403 when the Origin (or, for a loopback-bound server, the Host) is not allowed.
-std::optional<net::Response> check_origin(const net::Request& req, const TransportOptions& options);
+/// A refusal of the browser-safety or key middleware (net/browser_safety.hpp) in the route's
+/// shape: a JSON-RPC error (id null) on /mcp, `{"detail": ...}` on the probes and /metrics.
+net::Response refusal(const net::Request& req, int status, std::string message);
 
 /// Which answer types the client's Accept header allows: {json, sse}. No header: both.
 std::pair<bool, bool> accepts(const net::Request& req);

@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/stream_parser.hpp>
 
+#include "net/api_key.hpp"
 #include "protocol/openai/errors.hpp"
 #include "servers/modelapi/gateway_impl.hpp"
 #include "telemetry/metrics.hpp"
@@ -19,6 +20,17 @@ net::Response error_response(int status, std::string_view message, std::string_v
 
 namespace {
 thread_local std::vector<std::unique_ptr<unsigned char[]>> arena_blocks;
+
+/// Replaces every occurrence of the deployment's upstream key in an upstream's error body: a
+/// provider that echoes the key it was sent must not hand it to our client. Keys under 8
+/// characters are not real provider keys (and would match ordinary text); they are left alone.
+void scrub_key(std::string& body, std::string_view key) {
+  constexpr std::string_view kRedacted = "[redacted]";
+  if (key.size() < 8) return;
+  for (auto at = body.find(key); at != std::string::npos; at = body.find(key, at + kRedacted.size()))
+    body.replace(at, key.size(), kRedacted);
+}
+
 constexpr std::size_t kCachedBlocks = 16;
 }  // namespace
 
@@ -105,11 +117,8 @@ net::Response Gateway::metrics_text() const {
 std::optional<net::Response> Gateway::check_auth(const net::Request& req) const {
   const auto& key = router_.config().master_key;
   if (key.empty()) return std::nullopt;
-  if (auto auth = req.headers.get("authorization")) {
-    std::string_view v = *auth;
-    if (v.size() > 7 && net::iequals(v.substr(0, 7), "bearer ") && v.substr(7) == key) return std::nullopt;
-  }
-  if (auto k = req.headers.get("x-api-key"); k && *k == key) return std::nullopt;
+  if (auto token = net::bearer_token(req); token && net::constant_time_equal(*token, key)) return std::nullopt;
+  if (auto k = req.headers.get("x-api-key"); k && net::constant_time_equal(*k, key)) return std::nullopt;
   return error_response(401,
                         "invalid or missing API key: send the gateway's master key as "
                         "'Authorization: Bearer <key>' or 'x-api-key: <key>'",
@@ -162,6 +171,7 @@ Attempt Gateway::upstream_error(const Error& e, const Target& t, std::string_vie
 }
 
 Attempt Gateway::upstream_status(const Target& t, int status, net::Response response) {
+  scrub_key(response.body, router_.deployment(t.deployment).api_key);
   const bool overloaded = status == 429 || status >= 500;
   if (overloaded)
     deployment_failed(t.deployment);
@@ -173,6 +183,7 @@ Attempt Gateway::upstream_status(const Target& t, int status, net::Response resp
 }  // namespace detail
 
 std::shared_ptr<const net::Router> make_gateway_router(GatewayOptions options, net::Executor executor) {
+  auto browser = std::move(options.browser);
   auto gw = std::make_shared<detail::Gateway>(std::move(options), std::move(executor));
   auto router = std::make_shared<net::Router>();
   router->set_error_responder([](int status, std::string message) {
@@ -180,6 +191,12 @@ std::shared_ptr<const net::Router> make_gateway_router(GatewayOptions options, n
                                                                            : protocol::openai::kApiError;
     return detail::error_response(status, message, type);
   });
+  // First: nothing a web page sends gets further (OpenAI's error shape on every route).
+  router->use(
+      net::browser_safety_middleware(std::move(browser), [](const net::Request&, int status, std::string message) {
+        return detail::error_response(status, message, protocol::openai::kInvalidRequest, {},
+                                      status == 415 ? "unsupported_media_type" : "forbidden");
+      }));
   // Master key on everything except probes and metrics.
   router->use([gw](net::Request& req, const net::Handler& next) -> net::Task<net::Response> {
     const auto& p = req.path;

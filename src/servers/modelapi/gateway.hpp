@@ -7,6 +7,7 @@
 // shared state (router, metrics, HTTP client pool) is thread-safe.
 #include <memory>
 
+#include "net/browser_safety.hpp"
 #include "net/client.hpp"
 #include "net/router.hpp"
 #include "servers/modelapi/config.hpp"
@@ -15,7 +16,8 @@ namespace kaos::modelapi {
 
 struct GatewayOptions {
   GatewayConfig config;
-  net::ClientOptions client;  ///< upstream connection pool, TLS
+  net::ClientOptions client;          ///< upstream connection pool, TLS
+  net::BrowserSafetyOptions browser;  ///< Host/Origin/JSON rules (net/browser_safety.hpp)
 };
 
 /// Builds the router; `executor` is the server's (upstream calls run on the caller's strand).

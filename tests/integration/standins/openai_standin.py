@@ -13,6 +13,8 @@ them through untouched:
   "hang:<key>"           (stream) send one chunk, then a chunk every 50 ms until the peer goes away,
                           then record {"event": "disconnected", "key": key}
   "error400"             answer 400 with an OpenAI error body
+  "echo-key"             answer 401 with an error body quoting the Authorization header it got
+                          (as some providers do with a malformed key)
 anything else: a normal answer "<name>: <text>" (name from --name) with usage.
 
 Test hooks (not part of the OpenAI API): GET /_standin/log (every request: path, headers,
@@ -91,6 +93,10 @@ class Handler(JsonHandler):
         if text == "error400":
             return self.send_json(400, {"error": {"message": "upstream says no", "type": "invalid_request_error",
                                                   "param": "messages", "code": None}})
+        if text == "echo-key":
+            got = self.headers.get("Authorization", "")
+            return self.send_json(401, {"error": {"message": f"Incorrect API key provided: {got}",
+                                                  "type": "invalid_request_error", "code": "invalid_api_key"}})
         model = body.get("model")
         reply = f"{NAME}: {text}"
         usage = {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18}

@@ -1,15 +1,16 @@
-// Starting `kaos mcp` (the binary in KAOS_BIN) for the suites in this folder: spawn it on a free
-// loopback port, wait for its "kaos mcp listening on http://HOST:PORT" line, and wait (bounded)
+// Starting `kaos mcp` (the binary in KAOS_BIN) for the suites in this folder: spawn it on its
+// default address (0.0.0.0, reached over loopback, so the dns-rebinding-protection scenario
+// checks the default) and a free port, wait for its "kaos mcp listening on http://HOST:PORT" line, and wait (bounded)
 // for it to exit.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 export const KAOS = process.env.KAOS_BIN;
 
-/// Spawns `kaos mcp --host 127.0.0.1 --port 0 ARGS...` (stdout piped; stderr as given).
+/// Spawns `kaos mcp --port 0 ARGS...` (stdout piped; stderr as given).
 export function spawnMcp(args, { env = {}, stderr = 'inherit' } = {}) {
   if (!KAOS) throw new Error('set KAOS_BIN to the kaos binary');
-  return spawn(KAOS, ['mcp', '--host', '127.0.0.1', '--port', '0', ...args], {
+  return spawn(KAOS, ['mcp', '--port', '0', ...args], {
     env: { ...process.env, LOG_LEVEL: 'WARNING', ...env },
     stdio: ['ignore', 'pipe', stderr],
   });
