@@ -162,6 +162,17 @@ general_settings: {{master_key: os.environ/TEST_MASTER_KEY}}
         self.assertEqual(entry["body"]["model"], "gpt-upstream")
         self.assertEqual(entry["headers"]["authorization"], "Bearer sk-upstream")
 
+    def test_non_finite_numbers_are_never_forwarded(self):
+        # 1e400 parses to infinity; the gateway must not write it upstream as Infinity (not
+        # JSON: the stand-in, like the real API, refuses it).
+        raw_body = ('{"model": "gpt-test", "temperature": 1e400, '
+                    '"messages": [{"role": "user", "content": "finite please"}]}')
+        status, _, raw = request(self.port, "POST", "/v1/chat/completions", raw_body)
+        self.assertEqual(status, 200, raw)
+        self.assertNotIn(b"Infinity", raw)
+        entry = [e for e in standin_log(self.a_port) if e.get("body", {}).get("messages", [{}])[-1].get("content") == "finite please"][-1]
+        self.assertIsNone(entry["body"]["temperature"])
+
     def test_wildcard_strips_provider_prefix(self):
         status, _, raw = chat(self.port, "openai/gpt-4o", "wild")
         self.assertEqual(status, 200, raw)

@@ -90,7 +90,7 @@ ChatClient::ChatClient(net::HttpClient& http, std::string base_url, std::string 
 
 net::Task<Result<ChatReply>> ChatClient::complete(const json::object& body, const net::Headers& headers,
                                                   std::chrono::milliseconds timeout) {
-  auto text = json::serialize(body);
+  auto text = to_json(body);
   co_return co_await complete_raw(std::move(text), headers, timeout);
 }
 

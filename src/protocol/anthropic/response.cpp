@@ -1,6 +1,7 @@
 // Anthropic Messages response / error → OpenAI chat.completion / error.
 #include <boost/json/serialize.hpp>
 
+#include "core/json.hpp"
 #include "protocol/anthropic/messages.hpp"
 
 namespace kaos::protocol::anthropic {
@@ -34,7 +35,7 @@ json::object to_chat_completion(const json::object& message, std::string_view mo
         json::object fn;
         fn["name"] = string_field(block, "name").value_or("");
         const auto* input = block.if_contains("input");
-        fn["arguments"] = input ? boost::json::serialize(*input) : std::string("{}");
+        fn["arguments"] = input ? kaos::to_json(*input) : std::string("{}");
         json::object call;
         call["id"] = string_field(block, "id").value_or("");
         call["type"] = "function";

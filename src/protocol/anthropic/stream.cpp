@@ -1,6 +1,7 @@
 // Anthropic streaming events → OpenAI chat.completion.chunk payloads.
 #include <boost/json/serialize.hpp>
 
+#include "core/json.hpp"
 #include "protocol/anthropic/messages.hpp"
 
 namespace kaos::protocol::anthropic {
@@ -9,7 +10,7 @@ StreamTranslator::StreamTranslator(std::string_view model_alias, bool include_us
     : model_(model_alias), include_usage_(include_usage), id_("chatcmpl-anthropic"), created_(openai::unix_now()) {}
 
 std::string StreamTranslator::chunk(json::object delta, std::string_view finish_reason) {
-  return boost::json::serialize(openai::make_chunk(id_, created_, model_, std::move(delta), finish_reason));
+  return kaos::to_json(openai::make_chunk(id_, created_, model_, std::move(delta), finish_reason));
 }
 
 std::vector<std::string> StreamTranslator::on_event(std::string_view event, const json::object& data) {
@@ -82,7 +83,7 @@ std::vector<std::string> StreamTranslator::on_event(std::string_view event, cons
       stop = string_field(d->get_object(), "stop_reason").value_or("end_turn");
     out.push_back(chunk(json::object{}, finish_reason_for(stop)));
   } else if (type == "message_stop") {
-    if (include_usage_) out.push_back(boost::json::serialize(openai::make_usage_chunk(id_, created_, model_, usage_)));
+    if (include_usage_) out.push_back(kaos::to_json(openai::make_usage_chunk(id_, created_, model_, usage_)));
     done_ = true;
   } else if (type == "error") {
     std::string_view msg = "upstream stream error";

@@ -1,5 +1,7 @@
 #include "protocol/openai/errors.hpp"
 
+#include "core/json.hpp"
+
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -19,7 +21,7 @@ std::string error_json(std::string_view message, std::string_view type, std::str
     e["code"] = code;
   boost::json::object root;
   root["error"] = std::move(e);
-  return boost::json::serialize(root);
+  return kaos::to_json(root);
 }
 
 }  // namespace kaos::protocol::openai

@@ -148,7 +148,7 @@ std::vector<ToolCall> read_calls(const json::value& v, std::string_view id_prefi
 }  // namespace
 
 ToolDefinitions::ToolDefinitions(json::array tools) : array(std::move(tools)) {
-  if (!array.empty()) text = json::serialize(array);
+  if (!array.empty()) text = to_json(array);
 }
 
 std::string chat_request_body(const std::string& model, const json::array& messages, const ToolDefinitions& tools) {

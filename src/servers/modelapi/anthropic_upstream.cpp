@@ -2,6 +2,7 @@
 // stream events back to OpenAI shapes (protocol/anthropic does the translation).
 #include <boost/json/serialize.hpp>
 
+#include "core/json.hpp"
 #include "net/sse.hpp"
 #include "protocol/anthropic/messages.hpp"
 #include "protocol/openai/errors.hpp"
@@ -70,8 +71,7 @@ net::Task<Attempt> Gateway::anthropic_chat(const Target& t, ChatCall& call) {
   auto translated = pa::to_messages_request(call.body.get_object(), t.upstream_model);
   if (auto* e = std::get_if<po::FieldError>(&translated))
     co_return Attempt{error_response(400, e->message, po::kInvalidRequest, e->param), false, "invalid_request"};
-  auto creq =
-      upstream_request(t, t.api_base + "/v1/messages", boost::json::serialize(std::get<json::object>(translated)));
+  auto creq = upstream_request(t, t.api_base + "/v1/messages", kaos::to_json(std::get<json::object>(translated)));
   std::string alias(call.info.model);
   if (!call.info.stream) {
     auto res = co_await client_.send(std::move(creq));
@@ -88,7 +88,7 @@ net::Task<Attempt> Gateway::anthropic_chat(const Target& t, ChatCall& call) {
     deployment_ok(t.deployment);
     auto completion = pa::to_chat_completion(parsed->get_object(), alias);
     if (auto u = po::usage_of(completion)) call.scope->add_usage(*u);
-    co_return Attempt{net::Response::json(200, boost::json::serialize(completion)), false, {}};
+    co_return Attempt{net::Response::json(200, kaos::to_json(completion)), false, {}};
   }
 
   creq.headers.add("Accept", "text/event-stream");

@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/stream_parser.hpp>
 
+#include "core/json.hpp"
 #include "net/api_key.hpp"
 #include "protocol/openai/errors.hpp"
 #include "servers/modelapi/gateway_impl.hpp"
@@ -94,7 +95,7 @@ Gateway::Gateway(GatewayOptions options, net::Executor executor)
   json::array data;
   for (const auto& p : router_.patterns())
     data.push_back(json::object{{"id", p}, {"object", "model"}, {"created", 0}, {"owned_by", "kaos"}});
-  models_json_ = boost::json::serialize(json::object{{"object", "list"}, {"data", std::move(data)}});
+  models_json_ = kaos::to_json(json::object{{"object", "list"}, {"data", std::move(data)}});
   for (const auto& p : router_.patterns()) {
     if (!patterns_list_.empty()) patterns_list_ += ", ";
     patterns_list_ += "\"" + p + "\"";

@@ -1,5 +1,7 @@
 #include "servers/modelapi/mock.hpp"
 
+#include "core/json.hpp"
+
 #include <fmt/format.h>
 #include <boost/json/serialize.hpp>
 #include <cctype>
@@ -60,7 +62,7 @@ std::string first_json_object(std::string_view text) {
         ++depth;
       else if (c == '}' && --depth == 0) {
         auto parsed = parse_json(text.substr(start, i - start + 1));
-        if (parsed && parsed->is_object()) return boost::json::serialize(*parsed);
+        if (parsed && parsed->is_object()) return kaos::to_json(*parsed);
         break;
       }
     }
@@ -187,7 +189,7 @@ std::string completion_json(const Reply& r, std::string_view model, std::int64_t
                                    {"function", json::object{{"name", c.name}, {"arguments", c.arguments}}}});
     msg["tool_calls"] = std::move(calls);
   }
-  return boost::json::serialize(po::make_completion(r.id, created, model, std::move(msg), r.finish_reason(), r.usage));
+  return kaos::to_json(po::make_completion(r.id, created, model, std::move(msg), r.finish_reason(), r.usage));
 }
 
 std::vector<std::string> split_content(std::string_view content, int chunks) {
@@ -211,7 +213,7 @@ std::vector<std::string> chunk_payloads(const Reply& r, std::string_view model, 
                                         bool include_usage) {
   std::vector<std::string> out;
   auto emit = [&](json::object delta, std::string_view finish = {}) {
-    out.push_back(boost::json::serialize(po::make_chunk(r.id, created, model, std::move(delta), finish)));
+    out.push_back(kaos::to_json(po::make_chunk(r.id, created, model, std::move(delta), finish)));
   };
   if (r.tool_calls.empty()) {
     emit(json::object{{"role", "assistant"}, {"content", ""}});
@@ -235,7 +237,7 @@ std::vector<std::string> chunk_payloads(const Reply& r, std::string_view model, 
     }
   }
   emit(json::object{}, r.finish_reason());
-  if (include_usage) out.push_back(boost::json::serialize(po::make_usage_chunk(r.id, created, model, r.usage)));
+  if (include_usage) out.push_back(kaos::to_json(po::make_usage_chunk(r.id, created, model, r.usage)));
   return out;
 }
 
@@ -315,7 +317,7 @@ std::string embeddings_json(const po::EmbeddingsRequestInfo& req, std::string_vi
                    {"data", std::move(data)},
                    {"model", model},
                    {"usage", json::object{{"prompt_tokens", tokens}, {"total_tokens", tokens}}}};
-  return boost::json::serialize(out);
+  return kaos::to_json(out);
 }
 
 }  // namespace kaos::modelapi::mock

@@ -3,6 +3,7 @@
 // event by event as the raw upstream bytes; the SSE parser only watches for usage.
 #include <boost/json/serialize.hpp>
 
+#include "core/json.hpp"
 #include "protocol/openai/errors.hpp"
 #include "servers/modelapi/gateway_impl.hpp"
 #include "servers/modelapi/sse_forward.hpp"
@@ -16,7 +17,7 @@ std::string upstream_body(json::value& body, const std::string& raw, std::string
   if (requested == upstream_model) return raw;
   json::object copy(body.get_object(), json::storage_ptr());
   copy["model"] = upstream_model;
-  return boost::json::serialize(copy);
+  return kaos::to_json(copy);
 }
 
 net::Response passthrough(int status, std::string body, const net::Headers& upstream_headers) {
@@ -93,7 +94,7 @@ net::Task<Attempt> Gateway::openai_embeddings(const Target& t, const json::value
   if (model != t.upstream_model) {
     json::object copy(body.get_object(), json::storage_ptr());
     copy["model"] = t.upstream_model;
-    upstream = boost::json::serialize(copy);
+    upstream = kaos::to_json(copy);
   }
   auto res = co_await client_.send(upstream_request(t, t.api_base + "/embeddings", std::move(upstream)));
   if (!res) co_return upstream_error(res.error(), t, model);

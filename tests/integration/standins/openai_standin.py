@@ -35,6 +35,10 @@ LAST_STREAM = {"bytes": b""}
 NAME = "standin"
 
 
+def reject_constant(name):
+    raise ValueError(f"{name} is not JSON")
+
+
 def last_user_text(body):
     for m in reversed(body.get("messages", [])):
         if m.get("role") == "user":
@@ -65,7 +69,8 @@ class Handler(JsonHandler):
         length = int(self.headers.get("Content-Length", "0"))
         raw = self.rfile.read(length)
         try:
-            body = json.loads(raw)
+            # Strict JSON, as the real API parses it: Infinity and NaN are not JSON.
+            body = json.loads(raw, parse_constant=reject_constant)
         except ValueError:
             return self.send_json(400, {"error": {"message": "bad json", "type": "invalid_request_error"}})
         with LOCK:
