@@ -95,6 +95,24 @@ def bare():
   EXPECT_EQ(json::value(tools[1].input_schema), expected(R"({"type":"object","properties":{}})"));
 }
 
+// Found by fuzz/python_schema: Literal[-1e400] made the worker write -Infinity, which the server
+// cannot read, so the source failed to load with a protocol error; Literal[b"x"] made its
+// json.dumps raise and the worker die. A hint or default JSON cannot carry is not advertised.
+TEST(PythonSchema, HintsAndDefaultsJsonCannotCarryAreNotAdvertised) {
+  Loop loop;
+  auto rt = python_test::start(loop, python_test::options(R"PY(
+from typing import Literal
+
+def f(a: Literal[None, -1e400] = None, b: Literal[b"x"] = b"x", c: str = "\ud800", d: float = 1e400):
+    return 1
+)PY"));
+  ASSERT_TRUE(rt);
+  auto tools = rt->tools();
+  ASSERT_EQ(tools.size(), 1u);
+  EXPECT_EQ(json::value(tools[0].input_schema), expected(R"({"type":"object","properties":{
+      "a":{"default":null},"b":{},"c":{"type":"string"},"d":{"type":"number"}}})"));
+}
+
 TEST(PythonSchema, SyntaxErrorNamesTheLine) {
   Loop loop;
   auto r = python_test::try_start(loop, python_test::options("def ok():\n    return 1\n\ndef broken(:\n    pass\n"));
