@@ -2,7 +2,7 @@
 // the server's limits, its read loop and its header checks), over one connection's bytes. The
 // first byte picks the read size and small or default limits. Invariants: no crash; a request
 // carries no CR, LF or NUL in a header and no body over the limit; an answer is 400, 413 or
-// 431 with a message; the requests do not depend on how the bytes arrive.
+// 431 with a message; the accepted requests do not depend on how the bytes arrive.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -42,10 +42,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   auto split = kaos::net::frame_requests(bytes, opts, chunk);
   FUZZ_CHECK(split.requests.size() == whole.requests.size(), "framing depends on how bytes arrive");
-  FUZZ_CHECK(split.reject_status == whole.reject_status, "the answer depends on how bytes arrive");
+  // The answer to a malformed or truncated stream may differ (Beast reports a bad byte in a head
+  // when it has the whole head, or already while it arrives piecewise: 400 or a quiet close at
+  // EOF, 400 or 431), but what is accepted must not.
   for (std::size_t i = 0; i < whole.requests.size(); ++i) {
     FUZZ_CHECK(split.requests[i].target == whole.requests[i].target, "target depends on how bytes arrive");
     FUZZ_CHECK(split.requests[i].body == whole.requests[i].body, "body depends on how bytes arrive");
+    FUZZ_CHECK(split.requests[i].headers.fields().size() == whole.requests[i].headers.fields().size(),
+               "headers depend on how bytes arrive");
   }
   return 0;
 }
