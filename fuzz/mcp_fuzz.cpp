@@ -39,12 +39,12 @@ mcp::Tool echo_tool() {
   mcp::Tool t;
   t.name = "echo";
   t.description = "Echoes its arguments";
-  t.input_schema = json::parse(R"({"type":"object","properties":{
+  t.input_schema = kaos::parse_json(R"({"type":"object","properties":{
       "a":{"type":"integer","minimum":0,"maximum":100},"s":{"type":"string","maxLength":16},
       "xs":{"type":"array","items":{"type":"number"}},"e":{"enum":["x","y"]},
       "o":{"type":"object","properties":{"k":{"type":"boolean"}},"required":["k"]},
       "u":{"anyOf":[{"type":"string"},{"type":"null"}]}},"required":["a"]})")
-                       .as_object();
+                       ->as_object();
   t.handler = [](const json::object& args, mcp::CallContext& ctx) -> net::Task<mcp::ToolResult> {
     ctx.progress(1, 2, "half");
     ctx.log("info", json::value("echo"));
