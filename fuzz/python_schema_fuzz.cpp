@@ -156,7 +156,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     py::object reply = worker.attr("handle")(message);
     // What serve() sends for the reply.
     line = py::module_::import("json").attr("dumps")(reply, py::arg("ensure_ascii") = false).cast<std::string>();
-  } catch (const py::error_already_set& e) {
+  } catch (const std::exception& e) {  // error_already_set, or cast_error for a str UTF-8 cannot encode
     std::fprintf(stderr, "source:\n%s\n", source.c_str());
     FUZZ_CHECK(false, e.what());
   }

@@ -44,7 +44,7 @@ def schema_for(hint, where):
         schema = schema_for(args[0], where)
         notes = [a for a in args[1:] if isinstance(a, str)]
         if notes:
-            schema = dict(schema, description=notes[0])
+            schema = dict(schema, description=utf8_text(notes[0]))
         return schema
     if origin is typing.Union or origin is types.UnionType:
         return {"anyOf": [schema_for(a, where) for a in args]}
@@ -93,6 +93,12 @@ def is_json(value):
         return False
 
 
+def utf8_text(text):
+    """The text with what UTF-8 cannot encode (lone surrogates) as '?': a description is sent on
+    the protocol line, whose write would otherwise raise and end the worker."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def literal_schema(values):
     if not all(is_json(v) for v in values):
         return {}  # Literal[b"x"], Literal[1e400]: no JSON enum says it; the value arrives as sent
@@ -138,7 +144,7 @@ def describe_function(name, fn, source_name):
     input_schema = {"type": "object", "properties": properties}
     if required:
         input_schema["required"] = required
-    spec = {"name": name, "description": inspect.cleandoc(fn.__doc__ or ""), "inputSchema": input_schema}
+    spec = {"name": name, "description": utf8_text(inspect.cleandoc(fn.__doc__ or "")), "inputSchema": input_schema}
     return spec, converters
 
 
