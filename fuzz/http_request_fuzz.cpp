@@ -41,6 +41,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(!whole.reject_message.empty(), "an error answer without a message");
   }
   auto split = kaos::net::frame_requests(bytes, opts, chunk);
+  // Beast enforces the header limit to within its 4-byte end-of-head lookahead: a head a few bytes
+  // over the limit passes when it arrives in one read and gets 431 when it trickles in (found by
+  // this target; harmless, the limit still bounds memory). Past a 431, requests may differ.
+  if (whole.reject_status == 431 || split.reject_status == 431) return 0;
   FUZZ_CHECK(split.requests.size() == whole.requests.size(), "framing depends on how bytes arrive");
   // The answer to a malformed or truncated stream may differ (Beast reports a bad byte in a head
   // when it has the whole head, or already while it arrives piecewise: 400 or a quiet close at
