@@ -4,7 +4,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 KAOS := $(BUILD_DIR)/bin/kaos
 
-.PHONY: all deps configure build run test check tidy bench clean crds
+.PHONY: all deps configure build run test check tidy bench clean crds fuzz test-asan configure-asan
 
 all: build
 
@@ -48,6 +48,33 @@ crds: build
 
 bench: build
 	@bench/run.sh $(KAOS)
+
+# Sanitizer and fuzzing builds share one clang build dir (ASan + UBSan + libFuzzer coverage),
+# so the tree is compiled once for both; the normal build above is untouched (fuzz/README.md).
+ASAN_BUILD_DIR ?= build-asan
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 1
+
+configure-asan: deps
+	@if [ ! -f $(ASAN_BUILD_DIR)/build.ninja ]; then \
+	  CC=clang CXX=clang++ cmake -S . -B $(ASAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	    -DKAOS_SANITIZE=address,undefined -DKAOS_FUZZ=ON -DKAOS_BUILD_BENCH=OFF; fi
+
+# libFuzzer targets (fuzz/): builds them and runs each for FUZZ_SECONDS (default 60) from its
+# committed seed corpus; fails on any crash, leak, hang or sanitizer report.
+# `make fuzz FUZZ_SECONDS=600 FUZZ_JOBS=2` for the long run; FUZZ_TARGETS="json sse" for some.
+fuzz: configure-asan
+	@cmake --build $(ASAN_BUILD_DIR) --target fuzz_targets
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) fuzz/run.sh $(ASAN_BUILD_DIR) $(FUZZ_TARGETS)
+
+# The whole CTest suite under ASan + UBSan (any finding fails the test; LSan leak suppressions
+# in fuzz/lsan.supp). The Node conformance suites are not run here.
+test-asan: configure-asan
+	@cmake --build $(ASAN_BUILD_DIR)
+	@cd $(ASAN_BUILD_DIR) && ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1} \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/fuzz/lsan.supp:print_suppressions=0 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure --timeout 900
 
 clean:
 	rm -rf $(BUILD_DIR)

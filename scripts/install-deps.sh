@@ -12,6 +12,7 @@ APT_PACKAGES=(
   # toolchain
   build-essential g++ cmake ninja-build ccache pkg-config git
   clang-format clang-tidy             # make check (format), make tidy
+  clang libclang-rt-14-dev             # make fuzz, make test-asan (libFuzzer, ASan, UBSan runtimes)
   # libraries (DESIGN.md §11)
   libboost1.81-dev libssl-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
   libpython3.11-dev pybind11-dev      # embedded Python of the python-string MCP worker

@@ -5,10 +5,28 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <regex>
 
 namespace kaos {
 namespace {
+
+// A number beyond double's range reads as +-inf (or 0 when too small), as Boost.JSON reads
+// JSON numbers; std::stod would throw std::out_of_range out of the parser instead (`timeout:
+// 1e400` aborted `kaos validate` and `kaos modelapi`; found by fuzz/litellm_config).
+double to_double(const std::string& s) {
+  return std::strtod(s.c_str(), nullptr);
+}
+
+// 0x / 0o digits; beyond int64 the magnitude is kept as a double, as for decimal integers.
+json::value based_integer(std::string_view digits, int base) {
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, base);
+  if (ec == std::errc() && p == digits.data() + digits.size()) return v;
+  double d = 0;
+  for (char c : digits) d = d * base + (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+  return d;
+}
 
 // YAML 1.2 core schema resolution of plain scalars.
 json::value resolve_plain(const std::string& s) {
@@ -24,11 +42,11 @@ json::value resolve_plain(const std::string& s) {
     const char* b = s.data() + (s[0] == '+' ? 1 : 0);
     auto [p, ec] = std::from_chars(b, s.data() + s.size(), v);
     if (ec == std::errc() && p == s.data() + s.size()) return v;
-    return std::stod(s);  // out of int64 range: keep the magnitude
+    return to_double(s);  // out of int64 range: keep the magnitude
   }
-  if (std::regex_match(s, hex_re)) return static_cast<std::int64_t>(std::stoll(s.substr(2), nullptr, 16));
-  if (std::regex_match(s, oct_re)) return static_cast<std::int64_t>(std::stoll(s.substr(2), nullptr, 8));
-  if (std::regex_match(s, float_re)) return std::stod(s);
+  if (std::regex_match(s, hex_re)) return based_integer(std::string_view(s).substr(2), 16);
+  if (std::regex_match(s, oct_re)) return based_integer(std::string_view(s).substr(2), 8);
+  if (std::regex_match(s, float_re)) return to_double(s);
   if (s == ".inf" || s == ".Inf" || s == "+.inf") return HUGE_VAL;
   if (s == "-.inf" || s == "-.Inf") return -HUGE_VAL;
   return json::string(s);

@@ -5,6 +5,7 @@
 
 #include "net/detail/http_read.hpp"
 #include "net/detail/http_write.hpp"
+#include "net/detail/request_framing.hpp"
 #include "net/detail/server_impl.hpp"
 #include "net/detail/transfer_coding.hpp"
 #include "net/url.hpp"
@@ -161,21 +162,6 @@ class Session {
   bool gone_ = false;  // the TLS watcher saw the client leave
 };
 
-Request to_request(http::request<http::string_body>& msg, const std::string& remote) {
-  Request r;
-  r.method = std::string(msg.method_string());
-  r.target = std::string(msg.target());
-  std::string_view t = r.target;
-  auto q = t.find('?');
-  r.path = percent_decode(t.substr(0, q));
-  if (q != std::string_view::npos) r.query = std::string(t.substr(q + 1));
-  r.headers.reserve(static_cast<std::size_t>(std::distance(msg.begin(), msg.end())));
-  for (const auto& f : msg) r.headers.add(f.name_string(), f.value());
-  r.body = std::move(msg.body());
-  r.remote_address = remote;
-  return r;
-}
-
 template <class Stream>
 Task<void> Session<Stream>::run() {
   for (bool first = true;; first = false) {
@@ -220,13 +206,7 @@ Task<void> Session<Stream>::run() {
       ec = co_await parse_until(stream_, buffer_, parser, [&parser] { return parser.is_done(); });
     }
     if (ec) {
-      if (ec == http::error::header_limit)
-        co_await reject(431,
-                        "request header fields too large (limit " + std::to_string(opts().header_limit) + " bytes)");
-      else if (ec == http::error::body_limit)
-        co_await reject(413, "request body too large (limit " + std::to_string(opts().body_limit) + " bytes)");
-      else if (&ec.category() == &http::make_error_code(http::error::bad_method).category() && !is_quiet_close(ec))
-        co_await reject(400, "malformed HTTP request: " + ec.message());
+      if (auto rejected = framing_reject(ec, opts())) co_await reject(rejected->status, std::move(rejected->message));
       break;
     }
     set_deadline(conn_, Clock::time_point::max());

@@ -95,6 +95,33 @@ def bare():
   EXPECT_EQ(json::value(tools[1].input_schema), expected(R"({"type":"object","properties":{}})"));
 }
 
+// Found by fuzz/python_schema: Literal[-1e400] made the worker write -Infinity, which the server
+// cannot read, so the source failed to load with a protocol error; Literal[b"x"] made its
+// json.dumps raise and the worker die; Annotated[int, '\ud800'] made its UTF-8 write raise. A
+// hint or default JSON cannot carry is not advertised; text is sent with '?' for what UTF-8 cannot encode.
+TEST(PythonSchema, HintsAndDefaultsJsonCannotCarryAreNotAdvertised) {
+  Loop loop;
+  auto rt = python_test::start(loop, python_test::options(R"PY(
+from typing import Annotated, Literal
+
+def f(a: Literal[None, -1e400] = None, b: Literal[b"x"] = b"x", c: str = "\ud800", d: float = 1e400):
+    return 1
+
+def g(x: Annotated[int, "n\ud800"]):
+    "doc\ud800"
+    return 1
+)PY"));
+  ASSERT_TRUE(rt);
+  auto tools = rt->tools();
+  ASSERT_EQ(tools.size(), 2u);
+  EXPECT_EQ(json::value(schema_of(tools, "f")), expected(R"({"type":"object","properties":{
+      "a":{"default":null},"b":{},"c":{"type":"string"},"d":{"type":"number"}}})"));
+  // A note or docstring with a lone surrogate (the fuzzer's Annotated[..., '\ud800']) is sent with '?'.
+  EXPECT_EQ(json::value(schema_of(tools, "g")), expected(R"({"type":"object","properties":{
+      "x":{"type":"integer","description":"n?"}},"required":["x"]})"));
+  EXPECT_EQ(tools[1].name == "g" ? tools[1].description : tools[0].description, "doc?");
+}
+
 TEST(PythonSchema, SyntaxErrorNamesTheLine) {
   Loop loop;
   auto r = python_test::try_start(loop, python_test::options("def ok():\n    return 1\n\ndef broken(:\n    pass\n"));

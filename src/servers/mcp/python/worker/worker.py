@@ -44,7 +44,7 @@ def schema_for(hint, where):
         schema = schema_for(args[0], where)
         notes = [a for a in args[1:] if isinstance(a, str)]
         if notes:
-            schema = dict(schema, description=notes[0])
+            schema = dict(schema, description=utf8_text(notes[0]))
         return schema
     if origin is typing.Union or origin is types.UnionType:
         return {"anyOf": [schema_for(a, where) for a in args]}
@@ -82,7 +82,26 @@ def converter_for(hint):
     return None
 
 
+def is_json(value):
+    """True when the value can travel to the server as it is: JSON (no NaN or infinity, no bytes
+    or other objects) that UTF-8 can encode (no lone surrogates). The protocol line carrying a
+    schema must be JSON the server reads, or the whole source fails to load."""
+    try:
+        json.dumps(value, allow_nan=False, ensure_ascii=False).encode("utf-8")
+        return True
+    except (TypeError, ValueError):  # UnicodeEncodeError is a ValueError
+        return False
+
+
+def utf8_text(text):
+    """The text with what UTF-8 cannot encode (lone surrogates) as '?': a description is sent on
+    the protocol line, whose write would otherwise raise and end the worker."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def literal_schema(values):
+    if not all(is_json(v) for v in values):
+        return {}  # Literal[b"x"], Literal[1e400]: no JSON enum says it; the value arrives as sent
     kinds = {type(v) for v in values}
     schema = {}
     if len(kinds) == 1:
@@ -118,16 +137,14 @@ def describe_function(name, fn, source_name):
         if p.default is inspect.Parameter.empty:
             required.append(p.name)
         else:
-            try:
-                json.dumps(p.default, allow_nan=False)
+            if is_json(p.default):
                 schema["default"] = p.default
-            except (TypeError, ValueError):
-                pass  # not JSON: the default still applies, it is just not advertised
+            # else: not JSON; the default still applies, it is just not advertised
         properties[p.name] = schema
     input_schema = {"type": "object", "properties": properties}
     if required:
         input_schema["required"] = required
-    spec = {"name": name, "description": inspect.cleandoc(fn.__doc__ or ""), "inputSchema": input_schema}
+    spec = {"name": name, "description": utf8_text(inspect.cleandoc(fn.__doc__ or "")), "inputSchema": input_schema}
     return spec, converters
 
 
