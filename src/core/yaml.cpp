@@ -1,5 +1,6 @@
 #include "core/yaml.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 #include <boost/json/serialize.hpp>
 
@@ -7,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <regex>
+#include <sstream>
 
 namespace kaos {
 namespace {
@@ -105,12 +107,46 @@ std::string yaml_error(const YAML::Exception& e) {
   return msg;
 }
 
+// Receives the parser's events and keeps nothing: only the number of documents matters.
+class DiscardEvents final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// yaml-cpp 0.7 never consumes a ',' outside a flow collection where a document's node would
+// start (",a: 1", "{a: 1},"): each call then yields one more empty document, and LoadAll
+// loops forever, growing (found by fuzz/litellm_config). Every real document consumes at
+// least one byte, so a stream cannot hold more documents than bytes: past that, refuse it.
+Result<void> check_documents_end(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DiscardEvents events;
+  std::size_t documents = 0;
+  while (parser.HandleNextDocument(events)) {
+    if (++documents > text.size() + 1)
+      return Error::invalid(
+          "invalid YAML: the document stream never ends; a ',' outside [...] or {...} where a value or key "
+          "should start (e.g. a line beginning with ',') is the usual cause: remove it or quote the value");
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<std::vector<YamlDocument>> parse_yaml_documents(std::string_view text, std::size_t max_nodes) {
   std::vector<YamlDocument> docs;
   try {
-    auto nodes = YAML::LoadAll(std::string(text));
+    std::string owned(text);
+    if (auto ends = check_documents_end(owned); !ends) return ends.error();
+    auto nodes = YAML::LoadAll(owned);
     Converter conv{max_nodes};
     for (const auto& n : nodes) {
       if (!n.IsDefined() || n.IsNull()) continue;
