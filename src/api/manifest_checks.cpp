@@ -33,9 +33,10 @@ void note_if_missing(const SetIndex& index, ManifestEntry& entry, std::string_vi
 void check_agent_references(const SetIndex& index, ManifestEntry& entry, const Agent& agent) {
   const auto& spec = agent.spec;
   if (const auto* m = index.find("ModelAPI", entry.namespace_, spec.model_api)) {
-    if (m->resource) {
-      const auto& modelapi = std::get<ModelAPI>(*m->resource);
-      if (auto e = check_agent_model(spec.model, spec.model_api, modelapi.spec))
+    // A document of kind ModelAPI in another apiVersion is a GenericObject: no spec to check.
+    const auto* modelapi = m->resource ? std::get_if<ModelAPI>(&*m->resource) : nullptr;
+    if (modelapi) {
+      if (auto e = check_agent_model(spec.model, spec.model_api, modelapi->spec))
         entry.diagnostics.error("spec.model", *e);
     }
   } else {

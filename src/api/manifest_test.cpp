@@ -122,6 +122,16 @@ TEST(Manifest, ReferenceNotes) {
   EXPECT_EQ(findings(set), expected);
 }
 
+// fuzz/manifest: a ModelAPI document in another apiVersion is passed through as a generic
+// object, and the Agent naming it aborted `kaos validate` (std::get on the wrong alternative).
+TEST(Manifest, AModelApiOfAnotherApiVersionIsNotCheckedAgainstTheAgent) {
+  auto set =
+      load_yaml("apiVersion: other.example/v1\nkind: ModelAPI\nmetadata: {name: llm}\nspec: {mode: Hosted}\n---\n" +
+                testing::agent_yaml(""));
+  EXPECT_FALSE(set.has_errors());
+  for (const auto& f : findings(set)) EXPECT_EQ(f.find("spec.model:"), std::string::npos) << f;
+}
+
 TEST(Manifest, CollectsAllErrorsOfADocument) {
   auto msgs =
       errors(load_yaml(testing::agent_yaml("  config:\n    reasoningLoopMaxSteps: 50\n    toolCallMode: x\n    bogus: "

@@ -41,6 +41,9 @@ Result<std::chrono::milliseconds> seconds_field(const json::value& v, const std:
     return Error::invalid(path + " must be a number of seconds");
   }
   if (!(secs > 0) || !std::isfinite(secs)) return Error::invalid(path + " must be a positive number of seconds");
+  // Beyond ~292 years the milliseconds do not fit int64 (found by fuzz/litellm_config).
+  constexpr double kMaxSeconds = 1e9;
+  if (secs > kMaxSeconds) return Error::invalid(path + " must be at most 1e9 seconds, got " + std::to_string(secs));
   return std::chrono::milliseconds(static_cast<std::int64_t>(secs * 1000));
 }
 

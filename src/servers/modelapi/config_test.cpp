@@ -120,6 +120,9 @@ TEST(Config, ErrorsNameTheField) {
             std::string::npos);
   EXPECT_NE(err("model_list: [{model_name: a, litellm_params: {model: mock/a, timeout: abc}}]").find("timeout"),
             std::string::npos);
+  // fuzz/litellm_config: 2.5e40 seconds overflowed int64 milliseconds (undefined behaviour).
+  EXPECT_NE(err("model_list: [{model_name: a, litellm_params: {model: mock/a, timeout: 2.5e40}}]").find("at most 1e9"),
+            std::string::npos);
   EXPECT_NE(err("model_list: [{model_name: a, litellm_params: {model: mock/a}}]\nlitellm_settings: {num_retries: -1}")
                 .find("litellm_settings.num_retries"),
             std::string::npos);
