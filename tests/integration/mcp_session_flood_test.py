@@ -8,12 +8,12 @@ Usage: mcp_session_flood_test.py KAOS_BINARY   (or KAOS_BIN in the environment)
 import http.client
 import json
 import os
-import re
 import socket
-import subprocess
 import sys
 import time
 import unittest
+
+from mcp_support import McpServer
 
 KAOS = os.environ.get("KAOS_BIN", "")
 HEADERS = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
@@ -22,21 +22,8 @@ INIT = json.dumps({"jsonrpc": "2.0", "id": 0, "method": "initialize",
                               "clientInfo": {"name": "flood", "version": "1"}}})
 
 
-class Server:
-    def __init__(self, *extra):
-        self.proc = subprocess.Popen(
-            [KAOS, "mcp", "--runtime", "everything", "--host", "127.0.0.1", "--port", "0", *extra],
-            stdout=subprocess.PIPE, text=True, env={**os.environ, "LOG_LEVEL": "WARNING"})
-        line = self.proc.stdout.readline()
-        m = re.search(r"listening on http://[^:]+:(\d+)", line)
-        if not m:
-            self.proc.kill()
-            raise RuntimeError(f"kaos mcp did not start: {line!r}")
-        self.port = int(m.group(1))
-
-    def stop(self):
-        self.proc.terminate()
-        return self.proc.wait(timeout=15)
+def Server(*extra):
+    return McpServer(KAOS, *extra)  # KAOS is read at call time: main() sets it from argv
 
 
 class Client:

@@ -10,30 +10,19 @@ import http.client
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 import unittest
+
+from mcp_support import McpServer
 
 KAOS = os.environ.get("KAOS_BIN", "")
 ACCEPT_BOTH = "application/json, text/event-stream"
 
 
-class Server:
+class Server(McpServer):
     def __init__(self, *extra):
-        self.proc = subprocess.Popen(
-            [KAOS, "mcp", "--runtime", "everything", "--host", "127.0.0.1", "--port", "0", *extra],
-            stdout=subprocess.PIPE, text=True, env={**os.environ, "LOG_LEVEL": "WARNING"})
-        line = self.proc.stdout.readline()
-        m = re.search(r"listening on http://[^:]+:(\d+)", line)
-        if not m:
-            self.proc.kill()
-            raise RuntimeError(f"kaos mcp did not start: {line!r}")
-        self.port = int(m.group(1))
-
-    def stop(self):
-        self.proc.terminate()
-        return self.proc.wait(timeout=15)
+        super().__init__(KAOS, *extra)  # KAOS is read at call time: main() sets it from argv
 
     def raw(self, method, body=None, headers=None, path="/mcp", timeout=30):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
