@@ -7,21 +7,12 @@
 
 #include "net/api_key.hpp"
 #include "net/browser_safety.hpp"
+#include "net/detail/test_support.hpp"
 
 namespace kaos::net {
 namespace {
 
-Response run_dispatch(const Router& router, Request& req) {
-  boost::asio::io_context ioc;
-  std::optional<Response> out;
-  boost::asio::co_spawn(
-      ioc, [&]() -> Task<void> { out = co_await router.dispatch(req); },
-      [](std::exception_ptr e) {
-        if (e) std::rethrow_exception(e);
-      });
-  ioc.run();
-  return std::move(*out);
-}
+using test::run_dispatch;
 
 /// A request as it arrives on `local` with Host `host`.
 Request make(std::string method, std::string path, std::string host = "127.0.0.1:8000",

@@ -7,22 +7,13 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include "net/detail/test_support.hpp"
 #include "net/router.hpp"
 
 namespace kaos::net {
 namespace {
 
-Response run_dispatch(const Router& router, Request& req) {
-  boost::asio::io_context ioc;
-  std::optional<Response> out;
-  boost::asio::co_spawn(
-      ioc, [&]() -> Task<void> { out = co_await router.dispatch(req); },
-      [](std::exception_ptr e) {
-        if (e) std::rethrow_exception(e);
-      });
-  ioc.run();
-  return std::move(*out);
-}
+using test::run_dispatch;
 
 Request make(std::string method, std::string target) {
   Request r;

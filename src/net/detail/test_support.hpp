@@ -21,6 +21,20 @@ using tcp = asio::ip::tcp;
 using kaos::net::testing::Flag;
 using kaos::net::testing::Loop;
 
+/// Runs `router.dispatch(req)` to completion on a private io_context (router and middleware
+/// tests need no server or socket).
+inline Response run_dispatch(const Router& router, Request& req) {
+  asio::io_context ioc;
+  std::optional<Response> out;
+  asio::co_spawn(
+      ioc, [&]() -> Task<void> { out = co_await router.dispatch(req); },
+      [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+      });
+  ioc.run();
+  return std::move(*out);
+}
+
 inline ClientRequest request(std::string method, std::string url, std::string body = {}) {
   ClientRequest r;
   r.method = std::move(method);
