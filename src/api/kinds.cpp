@@ -1,5 +1,8 @@
 #include "api/kinds.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "api/agent.hpp"
 #include "api/mcpserver.hpp"
 #include "api/memorystore.hpp"
@@ -66,8 +69,48 @@ const KindInfo* find_kaos_kind(std::string_view kind) {
   return nullptr;
 }
 
+namespace {
+
+struct KindNames {
+  std::string kind, plural, singular;
+  std::vector<std::string> short_names;
+};
+
+// KAOS's CRDs for the kinds we pass through (accessgrant_types.go, thirdpartyservice_types.go).
+const std::vector<KindNames>& unmodelled_kinds() {
+  static const std::vector<KindNames> kinds{
+      {"AccessGrant", "accessgrants", "accessgrant", {}},
+      {"ThirdPartyService", "thirdpartyservices", "thirdpartyservice", {"tps"}},
+  };
+  return kinds;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+template <class K>
+bool names(const K& k, const std::string& word) {
+  return word == lower(k.kind) || word == k.singular || word == k.plural ||
+         std::find(k.short_names.begin(), k.short_names.end(), word) != k.short_names.end();
+}
+
+}  // namespace
+
 bool is_unmodelled_kaos_kind(std::string_view kind) {
-  return kind == "AccessGrant" || kind == "ThirdPartyService";
+  const auto& kinds = unmodelled_kinds();
+  return std::any_of(kinds.begin(), kinds.end(), [&](const KindNames& k) { return k.kind == kind; });
+}
+
+std::string kaos_kind_named(std::string_view word) {
+  const auto w = lower(word);
+  for (const auto& k : kaos_kinds())
+    if (names(k, w)) return k.kind;
+  for (const auto& k : unmodelled_kinds())
+    if (names(k, w)) return k.kind;
+  return {};
 }
 
 }  // namespace kaos::api

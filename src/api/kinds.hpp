@@ -38,4 +38,9 @@ const KindInfo* find_kaos_kind(std::string_view kind);
 /// KAOS kinds we accept but do not model (AccessGrant, ThirdPartyService): passed through.
 bool is_unmodelled_kaos_kind(std::string_view kind);
 
+/// The KAOS kind a user's word names, in any spelling kubectl accepts (kind, singular, plural,
+/// short name; case-insensitive): "agents" → "Agent", "tps" → "ThirdPartyService". Empty
+/// when none.
+std::string kaos_kind_named(std::string_view word);
+
 }  // namespace kaos::api

@@ -141,7 +141,12 @@ void print_status_table(const std::vector<protocol::kaos::ResourceStatus>& resou
       row.push_back(std::to_string(r.restarts));
       row.push_back(std::to_string(r.pid));
     }
-    row.push_back(wide ? r.message : preview(r.message, 60));
+    // A condition that is True beside a phase is news the phase does not tell (KAOS's
+    // MemoryDegraded: the agent serves, without its store).
+    std::string message = r.message;
+    for (const auto& c : r.conditions)
+      if (c.status == "True") message += (message.empty() ? "" : "; ") + c.type + ": " + c.message;
+    row.push_back(wide ? message : preview(message, 60));
     t.add_row(std::move(row));
   }
   if (t.empty()) {

@@ -45,7 +45,7 @@ int run_get(const std::string& kind_word, const std::string& name, const std::st
             const std::string& output) {
   auto kind = local::canonical_kind(kind_word);
   if (kind.empty() && kind_word != "all") {
-    std::cerr << "kaos get: unknown kind '" << kind_word << "' (agent, modelapi, mcpserver, all)\n";
+    std::cerr << "kaos get: unknown kind '" << kind_word << "' (" << local::kind_words() << ", all)\n";
     return 2;
   }
   auto client = connect("get");
@@ -95,6 +95,9 @@ void print_description(const wire::ResourceDescription& d) {
   field("Ready", st.ready ? "true" : "false");
   field("Endpoint", st.endpoint);
   field("Message", st.message);
+  for (const auto& c : st.conditions)
+    field("Condition", c.type + "=" + c.status + " " + c.reason + ": " + c.message + " (since " +
+                           short_time(c.last_transition_time) + ")");
   field("PID", std::to_string(st.pid));
   field("Restarts", std::to_string(st.restarts));
   field("Log", st.log);
@@ -132,7 +135,7 @@ void print_description(const wire::ResourceDescription& d) {
 int run_describe(const std::string& kind_word, const std::string& name, const std::string& ns) {
   auto kind = local::canonical_kind(kind_word);
   if (kind.empty()) {
-    std::cerr << "kaos describe: unknown kind '" << kind_word << "' (agent, modelapi, mcpserver)\n";
+    std::cerr << "kaos describe: unknown kind '" << kind_word << "' (" << local::kind_words() << ")\n";
     return 2;
   }
   auto client = connect("describe");
@@ -218,8 +221,11 @@ void add_status_commands(CLI::App& app, CommandContext& ctx) {
     bool all = false;
   };
   auto g = std::make_shared<GetFlags>();
-  auto* get = app.add_subcommand("get", "List resources of a kind (agent, modelapi, mcpserver, all), or one by name.");
-  get->add_option("kind", g->kind, "agent | modelapi | mcpserver | all (short names: api, mcp)")->required();
+  auto* get = app.add_subcommand("get", "List resources of a kind, or one by name.");
+  get->add_option("kind", g->kind,
+                  "agent | modelapi | mcpserver | memorystore | accessgrant | thirdpartyservice | all (short names: "
+                  "api, mcp, memstore, tps; plurals too)")
+      ->required();
   get->add_option("name", g->name, "One resource");
   get->add_option("-n,--namespace", g->ns, "Namespace")->capture_default_str();
   get->add_flag("-A,--all-namespaces", g->all, "Every namespace");
@@ -235,7 +241,8 @@ void add_status_commands(CLI::App& app, CommandContext& ctx) {
   auto* describe = app.add_subcommand(
       "describe",
       "One resource in full: status, endpoint, command, environment (secrets hidden), spec, recent events.");
-  describe->add_option("kind", d->kind, "agent | modelapi | mcpserver")->required();
+  describe->add_option("kind", d->kind, "agent | modelapi | mcpserver | memorystore | accessgrant | thirdpartyservice")
+      ->required();
   describe->add_option("name", d->name, "Resource name")->required();
   describe->add_option("-n,--namespace", d->ns, "Namespace")->capture_default_str();
   describe->callback([d, &ctx] { ctx.exit_code = run_describe(d->kind, d->name, d->ns); });

@@ -15,6 +15,7 @@
 #include "control/local/control_api.hpp"
 #include "control/local/supervisor_main.hpp"
 #include "core/log.hpp"
+#include "plan/plan.hpp"
 
 namespace kaos::cli {
 
@@ -25,6 +26,14 @@ struct UpFlags {
   bool detach = false;
   int timeout_s = 120;
 };
+
+// What the local runtime does with a document that is not a KAOS resource (KAOS kinds are all
+// listed with their status): said once, so no document of the set is dropped in silence.
+std::string passed_through_note(const std::string& kind) {
+  if (kind == "Secret" || kind == "ConfigMap") return "read where env references name it";
+  if (kind == "Namespace") return "namespaces are names only here";
+  return "not run: the local runtime runs KAOS kinds only (a cluster would apply it)";
+}
 
 // Validates locally first, so a bad set is reported in full before anything starts.
 bool load_and_check(const std::vector<std::string>& paths, std::vector<std::pair<std::string, std::string>>& sources) {
@@ -38,8 +47,18 @@ bool load_and_check(const std::vector<std::string>& paths, std::vector<std::pair
         std::cerr << err.red("error") << ": " << e.format(d) << "\n";
         ok = false;
       }
-  if (!ok) std::cerr << "nothing was started: fix the errors above (`kaos validate -f` checks without running)\n";
-  return ok;
+  if (!ok) {
+    std::cerr << "nothing was started: fix the errors above (`kaos validate -f` checks without running)\n";
+    return false;
+  }
+  Style out(stdout);
+  for (const auto& e : set.entries) {
+    const auto* g = e.resource ? std::get_if<api::GenericObject>(&*e.resource) : nullptr;
+    if (!g || plan::is_workload_kind(g->kind)) continue;
+    std::cout << "  " << g->kind << "/" << g->metadata.namespace_ << "/" << g->metadata.name << "  "
+              << out.dim(passed_through_note(g->kind)) << "\n";
+  }
+  return true;
 }
 
 void print_next_steps(local::ControlClient& client) {
@@ -181,7 +200,7 @@ int run_delete(const std::vector<std::string>& paths, const std::vector<std::str
       return 2;
     }
     if (local::canonical_kind(words[0]).empty()) {
-      std::cerr << "kaos delete: unknown kind '" << words[0] << "' (agent, modelapi, mcpserver)\n";
+      std::cerr << "kaos delete: unknown kind '" << words[0] << "' (" << local::kind_words() << ")\n";
       return 2;
     }
     request.resources = std::vector<protocol::kaos::ResourceKey>{{words[0], ns, words[1]}};

@@ -92,8 +92,10 @@ Result<std::string> resolve_program(const ProcessOptions& options) {
     if (end == std::string::npos) break;
     start = end + 1;
   }
-  return start_error(name,
-                     "no executable named '" + name + "' in PATH (" + path + "); install it or give its absolute path");
+  auto e = start_error(
+      name, "no executable named '" + name + "' in PATH (" + path + "); install it or give its absolute path");
+  e.kind = ErrorKind::not_found;  // callers word their own hint for a missing program
+  return e;
 }
 
 Result<std::vector<std::string>> build_env(const ProcessOptions& options) {

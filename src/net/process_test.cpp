@@ -136,7 +136,7 @@ TEST(Process, ExecFailuresAreErrorsNamingTheProgram) {
   missing.argv = {"kaos-no-such-program-xyz", "--flag"};
   auto r1 = Process::spawn(loop.executor(), missing);
   ASSERT_FALSE(r1.has_value());
-  EXPECT_EQ(r1.error().kind, ErrorKind::io);
+  EXPECT_EQ(r1.error().kind, ErrorKind::not_found);
   EXPECT_NE(r1.error().message.find("kaos-no-such-program-xyz"), std::string::npos) << r1.error().message;
   EXPECT_NE(r1.error().message.find("PATH"), std::string::npos) << r1.error().message;
 

@@ -110,6 +110,20 @@ Workload plan_agent(const api::Agent& a, const SetIndex& index, const Addressing
   }
   if (!mcp_list.empty()) env.set("MCP_SERVERS", mcp_list);
 
+  // Memory (checked after the ModelAPI and MCP servers, as KAOS does): a bound MemoryStore
+  // gates the first start when waitForDependencies; without waiting the agent runs degraded.
+  if (spec.config && spec.config->memory) {
+    const auto& memory = *spec.config->memory;
+    const bool remote = api::effective_memory_type(memory) == api::MemoryType::Remote;
+    w.memory = Workload::MemoryBinding{remote ? memory.memory_store : std::string()};
+    if (remote && !memory.memory_store.empty() && w.wait_for_dependencies) {
+      if (SetIndex::find(index.memorystores, ns, memory.memory_store))
+        w.dependencies.push_back({"MemoryStore", ns, memory.memory_store});
+      else if (!waiting)
+        waiting = "MemoryStore " + memory.memory_store + " not found";
+    }
+  }
+
   // Peers are not start-up dependencies. KAOS skips a peer it cannot find and one without an
   // endpoint (not exposed) silently; the agent picks it up when a later plan has it.
   if (spec.agent_network) {

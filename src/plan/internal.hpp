@@ -20,6 +20,9 @@ struct SetIndex {
   std::map<Key, const api::Agent*> agents;
   std::map<Key, const api::MemoryStore*> memorystores;
   std::map<Key, const api::GenericObject*> secrets;
+  /// KAOS kinds we accept without modelling them (AccessGrant, ThirdPartyService), by
+  /// (kind, namespace, name).
+  std::map<std::tuple<std::string, std::string, std::string>, const api::GenericObject*> unmodelled;
 
   explicit SetIndex(const std::vector<api::Resource>& resources);
 
@@ -82,5 +85,8 @@ Workload plan_modelapi(const api::ModelAPI& m, const SetIndex& index, const Addr
 Workload plan_mcpserver(const api::MCPServer& s, const Addressing& addressing, const PlanOptions& options);
 Workload plan_agent(const api::Agent& a, const SetIndex& index, const Addressing& addressing,
                     const PlanOptions& options);
+Workload plan_memorystore(const api::MemoryStore& m);
+/// AccessGrant, ThirdPartyService: nothing runs; the entry says what they do here.
+Workload plan_unmodelled(const api::GenericObject& g);
 
 }  // namespace kaos::plan::detail

@@ -6,12 +6,14 @@
 #include <cstdio>
 #include <set>
 
+#include "api/kinds.hpp"
 #include "plan/internal.hpp"
 
 namespace kaos::plan {
 
 const std::vector<std::string_view>& workload_kinds() {
-  static const std::vector<std::string_view> kinds{"ModelAPI", "MCPServer", "Agent"};
+  static const std::vector<std::string_view> kinds{"ModelAPI", "MCPServer",   "MemoryStore",
+                                                   "Agent",    "AccessGrant", "ThirdPartyService"};
   return kinds;
 }
 
@@ -61,8 +63,10 @@ SetIndex::SetIndex(const std::vector<api::Resource>& resources) {
       agents[key] = a;
     } else if (const auto* ms = std::get_if<api::MemoryStore>(&r)) {
       memorystores[key] = ms;
-    } else if (const auto* g = std::get_if<api::GenericObject>(&r); g && g->kind == "Secret") {
-      secrets[key] = g;
+    } else if (const auto* g = std::get_if<api::GenericObject>(&r)) {
+      if (g->kind == "Secret") secrets[key] = g;
+      if (api::is_unmodelled_kaos_kind(g->kind) && g->api_version == api::kApiVersion)
+        unmodelled[{g->kind, meta.namespace_, meta.name}] = g;
     }
   }
 }
@@ -141,8 +145,10 @@ Plan plan_resources(const std::vector<api::Resource>& resources, const Addressin
     plan.workloads.push_back(detail::plan_modelapi(*m, index, addressing, options));
   for (const auto& [key, s] : index.mcpservers)
     plan.workloads.push_back(detail::plan_mcpserver(*s, addressing, options));
+  for (const auto& [key, m] : index.memorystores) plan.workloads.push_back(detail::plan_memorystore(*m));
   for (const auto& [key, a] : index.agents)
     plan.workloads.push_back(detail::plan_agent(*a, index, addressing, options));
+  for (const auto& [key, g] : index.unmodelled) plan.workloads.push_back(detail::plan_unmodelled(*g));
   for (auto& w : plan.workloads) {
     // A workload that cannot run has no process to describe, hence no waiting on top.
     if (w.failure) w.waiting.reset();

@@ -19,17 +19,19 @@
 
 namespace kaos::plan {
 
-/// The kinds that plan a workload, in start order: "ModelAPI", "MCPServer", "Agent" (the
-/// resources' own kind names, as api::resource_kind spells them).
+/// The kinds the plan reports on, in start order: "ModelAPI", "MCPServer", "MemoryStore",
+/// "Agent", "AccessGrant", "ThirdPartyService" (the resources' own kind names, as
+/// api::resource_kind spells them). Every KAOS resource of a set becomes a Workload, so none is
+/// dropped in silence; the last four run nothing on this machine (their `failure` says why).
 const std::vector<std::string_view>& workload_kinds();
 bool is_workload_kind(std::string_view kind);
 
-/// Identifies a workload: kind is "Agent", "ModelAPI" or "MCPServer".
+/// Identifies a workload: kind is one of workload_kinds().
 struct WorkloadRef {
   std::string kind;
   std::string namespace_;
   std::string name;
-  /// "agent/<ns>/<name>", "modelapi/<ns>/<name>", "mcpserver/<ns>/<name>" (KAOS's logical
+  /// "agent/<ns>/<name>", "modelapi/<ns>/<name>", "memorystore/<ns>/<name>", … (KAOS's logical
   /// identity without the scheme); stable, used as the key everywhere.
   std::string id() const;
   bool operator==(const WorkloadRef&) const = default;
@@ -90,6 +92,13 @@ struct Workload {
   std::vector<std::vector<std::string>> post_start;
   /// Workloads that must be Ready before this one starts when wait_for_dependencies.
   std::vector<WorkloadRef> dependencies;
+  /// An Agent with `config.memory`: the MemoryStore it binds (empty for local memory). Its
+  /// readiness decides the MemoryDegraded condition (memory_degraded_condition).
+  struct MemoryBinding {
+    std::string store;
+    bool operator==(const MemoryBinding&) const = default;
+  };
+  std::optional<MemoryBinding> memory;
   bool wait_for_dependencies = true;
   /// Set when the plan alone decides the status: Failed with this message (e.g. `model "X"
   /// not supported by ModelAPI "Y" (supported: [...])`, a custom runtime without a local
@@ -122,16 +131,24 @@ struct PlanOptions {
 };
 
 struct Plan {
-  /// Every ModelAPI, MCPServer and Agent of the set, ModelAPIs first, then MCPServers, then
-  /// Agents, each group sorted by namespace/name (a deterministic dependency order).
+  /// Every KAOS resource of the set in workload_kinds() order, each group sorted by
+  /// namespace/name (a deterministic dependency order).
   std::vector<Workload> workloads;
   const Workload* find(const std::string& id) const;
 };
 
-/// Plans every workload of `resources` (Secrets, ConfigMaps, Namespaces and MemoryStores are
-/// read where needed but produce no workload here).
+/// Plans every workload of `resources` (Secrets, ConfigMaps and Namespaces are read where
+/// needed but produce no workload).
 Plan plan_resources(const std::vector<api::Resource>& resources, const Addressing& addressing,
                     const PlanOptions& options = {});
+
+/// KAOS's MemoryDegraded condition of an agent (agent_controller.go): nullopt when the agent has
+/// no `config.memory`. True / MemoryStoreNotReady while its MemoryStore is absent
+/// (`store_phase` nullopt) or not Ready, else False / MemoryHealthy. No transition time: the
+/// substrate stamps it when the status changes.
+std::optional<Condition> memory_degraded_condition(const Workload& agent, std::optional<Phase> store_phase);
+
+inline constexpr std::string_view kConditionMemoryDegraded = "MemoryDegraded";
 
 /// Topological check: the ids of workloads whose dependencies form a cycle (agents peering
 /// each other do not count: peers are not start-up dependencies).

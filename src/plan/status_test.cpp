@@ -67,9 +67,11 @@ TEST(WaitsForGood, OnlyWaitingOnSomethingAbsentOrFailed) {
 }
 
 TEST(WorkloadKinds, AreThePlannedKindsInStartOrder) {
-  EXPECT_EQ(workload_kinds(), (std::vector<std::string_view>{"ModelAPI", "MCPServer", "Agent"}));
+  EXPECT_EQ(workload_kinds(), (std::vector<std::string_view>{"ModelAPI", "MCPServer", "MemoryStore", "Agent",
+                                                             "AccessGrant", "ThirdPartyService"}));
   EXPECT_TRUE(is_workload_kind("Agent"));
-  EXPECT_FALSE(is_workload_kind("MemoryStore"));
+  EXPECT_TRUE(is_workload_kind("MemoryStore"));
+  EXPECT_FALSE(is_workload_kind("Secret"));
   EXPECT_FALSE(is_workload_kind("agent"));
 }
 

@@ -189,6 +189,8 @@ class FailuresTest(e.RuntimeTestCase):
         self.assertEqual(r["phase"], "Failed", r)
         self.assertIn("ollama", r["message"])
         self.assertIn("mode: Proxy", r["message"])
+        self.assertIn("not found in PATH", r["message"])
+        self.assertNotIn("/usr/bin", r["message"])  # the PATH searched is not repeated to the user
         agent = self.res["agent/default/ollama-agent"]
         self.assertEqual(agent["phase"], "Waiting", agent)
         self.assertIn("local-ollama", agent["message"])

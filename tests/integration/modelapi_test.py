@@ -93,7 +93,7 @@ class GatewayTest(unittest.TestCase):
         b, cls.b_port = start_standin("openai_standin.py", "--name", "B")
         c, cls.claude_port = start_standin("anthropic_standin.py")
         cls.procs += [a, b, c]
-        dead = closed_port()
+        dead = cls.dead = closed_port()
         cls.dir = tempfile.TemporaryDirectory()
         config = f"""
 model_list:
@@ -113,6 +113,8 @@ model_list:
     litellm_params: {{model: openai/slow, api_base: "http://127.0.0.1:{cls.a_port}/v1", timeout: 1}}
   - model_name: dead
     litellm_params: {{model: openai/dead, api_base: "http://127.0.0.1:{dead}/v1"}}
+  - model_name: "gone/*"
+    litellm_params: {{model: "openai/*", api_base: "http://127.0.0.1:{dead}/v1?tenant=t1"}}
   - model_name: claude
     litellm_params: {{model: anthropic/claude-3-5-sonnet, api_base: "http://127.0.0.1:{cls.claude_port}", api_key: ak-test}}
   - model_name: claude-overloaded
@@ -222,7 +224,18 @@ general_settings: {{master_key: os.environ/TEST_MASTER_KEY}}
     def test_unreachable_is_502(self):
         status, _, raw = chat(self.port, "dead", "anyone?")
         self.assertEqual(status, 502, raw)
-        self.assertIn("unreachable", json.loads(raw)["error"]["message"])
+        message = json.loads(raw)["error"]["message"]
+        self.assertIn(f"upstream openai at http://127.0.0.1:{self.dead}/v1 (model dead) is unreachable", message)
+
+    def test_unreachable_names_the_provider_and_base_not_the_pattern(self):
+        # A wildcard route used to report "upstream openai/* is unreachable": the pattern, not
+        # who was called. The query of the base URL (where a key may sit) is not repeated.
+        status, _, raw = chat(self.port, "gone/some-model", "anyone?")
+        self.assertEqual(status, 502, raw)
+        message = json.loads(raw)["error"]["message"]
+        self.assertIn(f"upstream openai at http://127.0.0.1:{self.dead}/v1 (model some-model) is unreachable", message)
+        self.assertNotIn("openai/*", message)
+        self.assertNotIn("tenant", message)
 
     def test_client_disconnect_cancels_upstream(self):
         body = json.dumps({"model": "gpt-test", "stream": True,

@@ -30,12 +30,6 @@ net::Response detail(int status, std::string_view message) {
   return net::Response::detail(status, message);
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
 std::vector<std::pair<std::string, std::string>> source_pairs(const std::vector<wire::Source>& sources) {
   std::vector<std::pair<std::string, std::string>> out;
   out.reserve(sources.size());
@@ -70,7 +64,7 @@ Result<std::vector<plan::WorkloadRef>> delete_targets(const wire::DeleteRequest&
       const auto& key = (*request.resources)[i];
       auto kind = canonical_kind(key.kind);
       if (kind.empty())
-        return Error::invalid("resources[" + std::to_string(i) + "].kind: expected agent, modelapi or mcpserver");
+        return Error::invalid("resources[" + std::to_string(i) + "].kind: expected one of " + kind_words());
       refs.push_back({kind, key.namespace_, key.name});
     }
   }
@@ -79,15 +73,19 @@ Result<std::vector<plan::WorkloadRef>> delete_targets(const wire::DeleteRequest&
 
 }  // namespace
 
-std::string canonical_kind(std::string_view word) {
-  const auto w = lower(word);
-  for (const auto& info : api::kaos_kinds()) {
-    if (!plan::is_workload_kind(info.kind)) continue;
-    bool named = w == lower(info.kind) || w == info.singular || w == info.plural ||
-                 std::find(info.short_names.begin(), info.short_names.end(), w) != info.short_names.end();
-    if (named) return info.kind;
+std::string kind_words() {
+  std::string out;
+  for (auto kind : plan::workload_kinds()) {
+    std::string w(kind);
+    std::transform(w.begin(), w.end(), w.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    out += (out.empty() ? "" : ", ") + w;
   }
-  return {};
+  return out;
+}
+
+std::string canonical_kind(std::string_view word) {
+  auto kind = api::kaos_kind_named(word);
+  return plan::is_workload_kind(kind) ? kind : std::string();
 }
 
 std::shared_ptr<net::Router> make_control_router(Supervisor& sup, std::string token,
@@ -107,14 +105,12 @@ std::shared_ptr<net::Router> make_control_router(Supervisor& sup, std::string to
   });
   r->get("/v1/resources/{kind}", [&sup](net::Request& req) -> net::Task<net::Response> {
     auto kind = canonical_kind(req.params.at("kind"));
-    if (kind.empty())
-      co_return detail(404, "unknown kind '" + req.params.at("kind") + "' (agent, modelapi, mcpserver)");
+    if (kind.empty()) co_return detail(404, "unknown kind '" + req.params.at("kind") + "' (" + kind_words() + ")");
     co_return json_response(200, wire::resource_list_json(statuses(sup, kind)));
   });
   r->get("/v1/resources/{kind}/{ns}/{name}", [&sup](net::Request& req) -> net::Task<net::Response> {
     auto kind = canonical_kind(req.params.at("kind"));
-    if (kind.empty())
-      co_return detail(404, "unknown kind '" + req.params.at("kind") + "' (agent, modelapi, mcpserver)");
+    if (kind.empty()) co_return detail(404, "unknown kind '" + req.params.at("kind") + "' (" + kind_words() + ")");
     const plan::WorkloadRef ref{kind, req.params.at("ns"), req.params.at("name")};
     auto d = sup.describe(ref.id());
     if (!d) co_return detail(404, kind + " " + ref.namespace_ + "/" + ref.name + " not found");

@@ -27,5 +27,7 @@ std::shared_ptr<net::Router> make_control_router(Supervisor& supervisor, std::st
 /// names, any case): "agents" → "Agent", "api" → "ModelAPI", "mcp" → "MCPServer"; empty for
 /// anything that is not a workload kind.
 std::string canonical_kind(std::string_view word);
+/// The workload kinds as a user types them, for messages: "modelapi, mcpserver, memorystore, …".
+std::string kind_words();
 
 }  // namespace kaos::local

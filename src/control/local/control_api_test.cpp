@@ -23,7 +23,10 @@ TEST(CanonicalKind, AcceptsTheSpellingsOfTheKindTableForWorkloadKindsOnly) {
   for (auto w : {"agent", "agents", "Agent", "AGENTS"}) EXPECT_EQ(canonical_kind(w), "Agent") << w;
   for (auto w : {"modelapi", "modelapis", "ModelAPI", "api", "apis"}) EXPECT_EQ(canonical_kind(w), "ModelAPI") << w;
   for (auto w : {"mcpserver", "mcpservers", "MCPServer", "mcp", "mcps"}) EXPECT_EQ(canonical_kind(w), "MCPServer") << w;
-  for (auto w : {"memorystore", "memstore", "secret", "", "all"}) EXPECT_EQ(canonical_kind(w), "") << w;
+  for (auto w : {"memorystore", "memstore", "MemoryStores"}) EXPECT_EQ(canonical_kind(w), "MemoryStore") << w;
+  for (auto w : {"accessgrant", "accessgrants"}) EXPECT_EQ(canonical_kind(w), "AccessGrant") << w;
+  for (auto w : {"thirdpartyservice", "tps"}) EXPECT_EQ(canonical_kind(w), "ThirdPartyService") << w;
+  for (auto w : {"secret", "configmap", "", "all"}) EXPECT_EQ(canonical_kind(w), "") << w;
 }
 
 class ControlApiTest : public ::testing::Test {
@@ -103,7 +106,8 @@ TEST_F(ControlApiTest, ApplyThenListAndDescribeThroughTheWireTypes) {
     EXPECT_EQ(list->size(), 1u) << path;
   }
   EXPECT_EQ(wire::parse_resource_list(body(call("GET", "/v1/resources/agent")))->size(), 0u);
-  EXPECT_EQ(call("GET", "/v1/resources/memstore").status, 404);
+  EXPECT_EQ(wire::parse_resource_list(body(call("GET", "/v1/resources/memstore")))->size(), 0u);
+  EXPECT_EQ(call("GET", "/v1/resources/secrets").status, 404);
 
   auto described = wire::parse_resource_description(body(call("GET", "/v1/resources/api/default/llm")));
   ASSERT_TRUE(described) << described.error().message;
@@ -124,7 +128,9 @@ TEST_F(ControlApiTest, BadBodiesAre400NamingTheField) {
   EXPECT_EQ(r.status, 400);
   r = call("POST", "/v1/delete", R"({"resources":[{"kind":"secret","name":"x"}]})");
   EXPECT_EQ(r.status, 400);
-  EXPECT_EQ(*wire::parse_detail(body(r)), "resources[0].kind: expected agent, modelapi or mcpserver");
+  EXPECT_EQ(*wire::parse_detail(body(r)),
+            "resources[0].kind: expected one of modelapi, mcpserver, memorystore, agent, accessgrant, "
+            "thirdpartyservice");
 
   auto rejected = call("POST", "/v1/apply", R"({"sources":[{"name":"a.yaml","text":"kind: Agent\n"}]})");
   EXPECT_EQ(rejected.status, 422);

@@ -22,6 +22,8 @@ wire::ResourceStatus wire_status(const WorkloadReport& r) {
   s.restarts = r.status.restarts;
   s.started_at = r.started_at;
   s.log = r.log_file;
+  for (const auto& c : r.status.conditions)
+    s.conditions.push_back({c.type, c.status, c.reason, c.message, c.last_transition_time});
   return s;
 }
 

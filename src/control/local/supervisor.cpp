@@ -77,13 +77,37 @@ void Supervisor::set_status(WorkloadState& s, Phase phase, bool ready, std::stri
   st.ready = ready;
   st.message = std::move(message);
   st.reason = std::move(reason);
+  refresh_memory_conditions();
   changes_.notify();
+}
+
+void Supervisor::refresh_memory_conditions() {
+  for (auto& [id, s] : workloads_) {
+    if (!s->w.memory) continue;
+    std::optional<Phase> store_phase;
+    if (!s->w.memory->store.empty()) {
+      auto it = workloads_.find(plan::WorkloadRef{"MemoryStore", s->w.ref.namespace_, s->w.memory->store}.id());
+      if (it != workloads_.end()) store_phase = it->second->status.phase;
+    }
+    auto next = plan::memory_degraded_condition(s->w, store_phase);
+    auto& cur = s->memory_condition;
+    if (cur && next && cur->status == next->status && cur->reason == next->reason && cur->message == next->message)
+      continue;
+    if (next) next->last_transition_time = iso8601_now();
+    cur = std::move(next);
+    changes_.notify();
+  }
 }
 
 std::uint16_t Supervisor::port_for(const std::string& id) {
   auto it = ports_.find(id);
   if (it != ports_.end()) return it->second;
+  // The port is free now, but a workload still Waiting holds its number unbound, so the
+  // kernel may offer it again: never hand out a number another workload was given.
+  std::set<std::uint16_t> taken;
+  for (const auto& [other, port] : ports_) taken.insert(port);
   auto p = free_port();
+  while (taken.count(p)) p = free_port();
   ports_[id] = p;
   return p;
 }
@@ -168,6 +192,7 @@ ApplyResult Supervisor::apply(const std::vector<std::pair<std::string, std::stri
     stop(id, true);
     result.actions.emplace_back(id, "deleted");
   }
+  refresh_memory_conditions();
   changes_.notify();
   return result;
 }
@@ -181,6 +206,7 @@ std::vector<std::string> Supervisor::remove(const std::vector<plan::WorkloadRef>
     std::erase_if(resources_, [&](const api::Resource& r) { return is_resource_of(r, ref); });
     removed.push_back(id);
   }
+  refresh_memory_conditions();
   changes_.notify();
   return removed;
 }
@@ -241,6 +267,7 @@ WorkloadReport Supervisor::report(const WorkloadState& s) const {
   r.ref = s.w.ref;
   r.role = s.w.role;
   r.status = s.status;
+  if (s.memory_condition) r.status.conditions.push_back(*s.memory_condition);
   r.pid = s.child ? s.pid : 0;
   r.started_at = s.started_at;
   r.log_file = options_.state.log_file(s.w.ref.id());

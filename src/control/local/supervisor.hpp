@@ -115,6 +115,9 @@ class Supervisor {
   // supervisor.cpp: the set of workloads and their status.
   void set_status(WorkloadState& s, plan::Phase phase, bool ready, std::string message, std::string reason = {});
   void event(WorkloadState& s, std::string type, std::string message);
+  /// Recomputes every memory agent's MemoryDegraded condition from its store's phase (stamped
+  /// when it changes); called whenever a status or the set changes.
+  void refresh_memory_conditions();
   WorkloadReport report(const WorkloadState& s) const;
   std::uint16_t port_for(const std::string& id);
   std::string why_restart(const WorkloadState& current, const plan::Workload& next) const;

@@ -135,10 +135,13 @@ std::shared_ptr<ChildProcess> Supervisor::spawn(RunContext& ctx, LaunchSpec spec
   auto spawned = host_->spawn(std::move(spec));
   if (!spawned) {
     auto message = spawned.error().message;
-    if (s.w.role == "ollama")
-      message = "Hosted ModelAPIs run Ollama on this machine, and `ollama` is not installed (" + message +
-                "): install it from https://ollama.com, or use mode: Proxy with proxyConfig.apiBase pointing at an "
-                "OpenAI-compatible server";
+    // A missing Ollama is a fact about the machine, said without the whole PATH it was
+    // looked up in (the process error carries it; the log has it).
+    if (s.w.role == "ollama" && spawned.error().kind == ErrorKind::not_found)
+      message =
+          "Hosted ModelAPIs run Ollama on this machine, and `ollama` is not installed (not found in PATH): install "
+          "it from https://ollama.com, or use mode: Proxy with proxyConfig.apiBase pointing at an OpenAI-compatible "
+          "server";
     event(s, "Failed", message);
     set_status(s, Phase::Failed, false, message);
     return nullptr;

@@ -17,6 +17,8 @@ struct Supervisor::WorkloadState {
   plan::Workload w;
   json::value spec;
   plan::WorkloadStatus status;
+  /// An agent with config.memory: KAOS's MemoryDegraded condition, reported in status.conditions.
+  std::optional<plan::Condition> memory_condition;
   int pid = 0;
   std::string started_at;
   /// Bumped when a run is superseded (restart by a change, stop): the old run sees it is no

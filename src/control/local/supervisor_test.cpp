@@ -247,6 +247,66 @@ TEST_F(SupervisorTest, WaitsForDependenciesUntilTheyAreReady) {
   make_ready(agent);
 }
 
+constexpr std::string_view kStore = R"(
+apiVersion: kaos.tools/v1alpha1
+kind: MemoryStore
+metadata: {name: team}
+spec:
+  storage: {type: local}
+  models: {summarization: {modelAPI: llm, model: mock-model}, embedding: {modelAPI: llm, model: mock-model}}
+)";
+
+std::string memory_agent(std::string_view extra) {
+  return std::string(R"(
+apiVersion: kaos.tools/v1alpha1
+kind: Agent
+metadata: {name: a}
+spec:
+  modelAPI: llm
+  model: mock-model
+  config: {memory: {memoryStore: team}}
+)") + std::string(extra);
+}
+
+TEST_F(SupervisorTest, AnAgentWaitsForItsMemoryStoreWhichRunsNothingHere) {
+  apply(set_of({kModelApi, kStore, memory_agent("")}));
+  const std::string store = "memorystore/default/team", agent = "agent/default/a";
+  ASSERT_TRUE(run_until([&] { return in_phase(store, Phase::Failed); }));
+  EXPECT_NE(report(store)->status.message.find("no local implementation"), std::string::npos);
+  EXPECT_EQ(report(store)->status.endpoint, "");
+  EXPECT_TRUE(children_of(store).empty());
+  make_ready("modelapi/default/llm");
+  ASSERT_TRUE(run_until([&] { return report(agent)->status.message == "MemoryStore team failed"; }));
+  EXPECT_EQ(report(agent)->status.phase, Phase::Waiting);
+  EXPECT_TRUE(plan::waits_for_good(Phase::Waiting, report(agent)->status.reason));
+  EXPECT_TRUE(children_of(agent).empty());
+  ASSERT_EQ(report(agent)->status.conditions.size(), 1u);
+  EXPECT_EQ(report(agent)->status.conditions[0].type, "MemoryDegraded");
+  EXPECT_EQ(report(agent)->status.conditions[0].status, "True");
+}
+
+TEST_F(SupervisorTest, WithoutWaitingAMemoryAgentRunsDegraded) {
+  apply(set_of({kModelApi, kStore, memory_agent("  waitForDependencies: false\n")}));
+  const std::string agent = "agent/default/a";
+  ASSERT_TRUE(run_until([&] { return children_of(agent).size() == 1; }));
+  make_ready(agent);
+  ASSERT_TRUE(run_until([&] { return in_phase(agent, Phase::Ready); }));
+  const auto conditions = report(agent)->status.conditions;
+  ASSERT_EQ(conditions.size(), 1u);
+  EXPECT_EQ(conditions[0].type, "MemoryDegraded");
+  EXPECT_EQ(conditions[0].status, "True");
+  EXPECT_EQ(conditions[0].reason, "MemoryStoreNotReady");
+  EXPECT_EQ(conditions[0].message, "MemoryStore team is not ready");
+  EXPECT_FALSE(conditions[0].last_transition_time.empty());
+
+  // The store leaves the set: the condition says so, with a new transition time.
+  apply(set_of({kModelApi, memory_agent("  waitForDependencies: false\n")}));
+  ASSERT_TRUE(run_until([&] {
+    auto c = report(agent)->status.conditions;
+    return !c.empty() && c[0].message == "MemoryStore team not found";
+  }));
+}
+
 TEST_F(SupervisorTest, AFailedDependencySaysSo) {
   host_->refuse = [](const LaunchSpec& spec) -> std::optional<Error> {
     if (spec.log_file.find("mcpserver") != std::string::npos) return Error::io("python missing");

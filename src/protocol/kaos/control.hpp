@@ -19,6 +19,16 @@
 namespace kaos::protocol::kaos {
 
 /// One workload as GET /v1/status, /v1/resources[/{kind}] list it.
+/// A Kubernetes-style condition, as KAOS writes them in status.conditions.
+struct StatusCondition {
+  std::string type;
+  std::string status;  ///< "True", "False", "Unknown"
+  std::string reason;
+  std::string message;
+  std::string last_transition_time;  ///< wire name lastTransitionTime (RFC 3339)
+  bool operator==(const StatusCondition&) const = default;
+};
+
 struct ResourceStatus {
   std::string id;  ///< "agent/<ns>/<name>"
   std::string kind;
@@ -34,6 +44,8 @@ struct ResourceStatus {
   std::int64_t restarts = 0;
   std::string started_at;  ///< ISO 8601, empty before the first start
   std::string log;         ///< path of the workload's log file
+  /// KAOS's conditions beyond the phase (e.g. an agent's MemoryDegraded); written when any.
+  std::vector<StatusCondition> conditions;
   bool operator==(const ResourceStatus&) const = default;
 };
 json::object resource_status_json(const ResourceStatus& s);

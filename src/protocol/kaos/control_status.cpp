@@ -10,6 +10,27 @@ using detail::strings_json;
 
 namespace {
 
+Result<StatusCondition> read_condition(const json::value& v, const std::string& path) {
+  FieldReader f(v, path);
+  StatusCondition c;
+  c.type = f.string("type");
+  c.status = f.string("status");
+  c.reason = f.optional_string("reason").value_or("");
+  c.message = f.optional_string("message").value_or("");
+  c.last_transition_time = f.optional_string("lastTransitionTime").value_or("");
+  return f.finish(std::move(c));
+}
+
+json::object condition_json(const StatusCondition& c) {
+  json::object o;
+  o["type"] = c.type;
+  o["status"] = c.status;
+  o["reason"] = c.reason;
+  o["message"] = c.message;
+  o["lastTransitionTime"] = c.last_transition_time;
+  return o;
+}
+
 Result<ResourceStatus> read_resource_status(const json::value& v, const std::string& path) {
   FieldReader f(v, path);
   ResourceStatus s;
@@ -27,6 +48,7 @@ Result<ResourceStatus> read_resource_status(const json::value& v, const std::str
   s.restarts = f.integer("restarts");
   s.started_at = f.string("started_at");
   s.log = f.string("log");
+  s.conditions = f.list<StatusCondition>("conditions", read_condition, /*required=*/false);
   return f.finish(std::move(s));
 }
 
@@ -45,6 +67,11 @@ void write_resource_status(json::object& o, const ResourceStatus& s) {
   o["restarts"] = s.restarts;
   o["started_at"] = s.started_at;
   o["log"] = s.log;
+  if (!s.conditions.empty()) {
+    json::array a;
+    for (const auto& c : s.conditions) a.push_back(condition_json(c));
+    o["conditions"] = std::move(a);
+  }
 }
 
 }  // namespace

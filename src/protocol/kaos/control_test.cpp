@@ -57,6 +57,25 @@ TEST(ControlWire, AReasonIsWrittenAfterTheMessageOnlyWhenSet) {
   EXPECT_EQ(to_json(resource_status_json(sample_status())).find("reason"), std::string::npos);
 }
 
+TEST(ControlWire, ConditionsAreWrittenLastOnlyWhenAnyAndReadBack) {
+  auto degraded = sample_status();
+  degraded.conditions.push_back(
+      {"MemoryDegraded", "True", "MemoryStoreNotReady", "MemoryStore m is not ready", "2026-12-07T09:00:01Z"});
+  auto text = to_json(resource_status_json(degraded));
+  EXPECT_NE(text.find(R"(,"conditions":[{"type":"MemoryDegraded","status":"True","reason":"MemoryStoreNotReady",)"
+                      R"("message":"MemoryStore m is not ready","lastTransitionTime":"2026-12-07T09:00:01Z"}]})"),
+            std::string::npos)
+      << text;
+  auto back = parse_resource_status(parse(text));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(*back, degraded);
+  auto bad = parse(text);
+  bad.as_object()["conditions"].as_array()[0].as_object()["status"] = 1;
+  auto refused = parse_resource_status(bad);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message, "conditions[0].status: expected a string, got number");
+}
+
 TEST(ControlWire, StatusReplyNestsTheSupervisorThenTheResources) {
   StatusReply r{{77, "/state"}, {sample_status()}};
   auto text = to_json(status_reply_json(r));

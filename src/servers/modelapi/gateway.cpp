@@ -7,6 +7,7 @@
 
 #include "core/json.hpp"
 #include "net/api_key.hpp"
+#include "net/url.hpp"
 #include "protocol/openai/errors.hpp"
 #include "servers/modelapi/gateway_impl.hpp"
 #include "telemetry/metrics.hpp"
@@ -33,6 +34,18 @@ void scrub_key(std::string& body, std::string_view key) {
 }
 
 constexpr std::size_t kCachedBlocks = 16;
+
+// Who was called, for an error the client reads: the provider and its base URL (scheme, host,
+// port and path only: never userinfo or a query that could hold a credential) and the model
+// sent, not the public pattern ("*") the client asked through.
+std::string upstream_name(const Deployment& dep, const Target& t) {
+  std::string provider = !dep.provider.empty()               ? dep.provider
+                         : t.kind == ProviderKind::anthropic ? std::string("anthropic")
+                                                             : std::string("the OpenAI-compatible server");
+  std::string base = "its apiBase";
+  if (auto u = net::parse_url(t.api_base)) base = u->origin() + u->target.substr(0, u->target.find('?'));
+  return provider + " at " + base + " (model " + t.upstream_model + ")";
+}
 }  // namespace
 
 ArenaBlock::ArenaBlock() {
@@ -162,11 +175,11 @@ Attempt Gateway::upstream_error(const Error& e, const Target& t, std::string_vie
   spdlog::debug("upstream {} for {} failed: {}: {}", dep.id, model, to_string(e.kind), e.message);
   if (e.kind == ErrorKind::timeout)
     return {error_response(504,
-                           "upstream " + dep.litellm_model + " did not answer within " +
+                           "upstream " + upstream_name(dep, t) + " did not answer within " +
                                std::to_string(dep.timeout.count()) + " ms: " + e.message,
                            po::kTimeout, {}, "upstream_timeout"),
             false, "upstream_timeout"};
-  return {error_response(502, "upstream " + dep.litellm_model + " is unreachable: " + e.message, po::kApiError, {},
+  return {error_response(502, "upstream " + upstream_name(dep, t) + " is unreachable: " + e.message, po::kApiError, {},
                          "upstream_unreachable"),
           e.kind == ErrorKind::connect, "upstream_unreachable"};
 }
