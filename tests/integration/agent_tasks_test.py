@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Integration tests for `kaos agent`'s A2A JSON-RPC endpoint and tasks with real parts on
-loopback (KAOS §2.5, §2.10): raw JSON-RPC in the three dialects (1.0 SendMessage, 0.3
-message/send, KAOS tasks/*), the error codes, autonomous tasks with budgets, cancellation that
+loopback (KAOS §2.5, §2.10): raw JSON-RPC in the three dialects (1.0 SendMessage with
+A2A-Version 1.0, 0.3 message/send, KAOS tasks/*), the error codes, autonomous tasks with budgets, cancellation that
 abandons the model request in flight, a streaming chat whose client leaves, and the continuous
 AUTONOMOUS_GOAL loop.
 
@@ -12,6 +12,10 @@ import socket
 
 import agent_support as s
 from agent_support import rpc, wait_for
+
+
+# The official SDKs' header: PascalCase methods answer 1.0 shapes only with it (docs/a2a.md).
+V1 = {"A2A-Version": "1.0"}
 
 
 def v1_message(text, mid="m-1"):
@@ -35,14 +39,14 @@ class A2aTest(s.ProcTestCase):
         super().tearDown()
 
     def test_send_message_v1(self):
-        res = rpc(self.port, "SendMessage", {**v1_message("K-v1 hello"), "contextId": "ctx-v1"}, rid="a")
+        res = rpc(self.port, "SendMessage", {**v1_message("K-v1 hello"), "contextId": "ctx-v1"}, rid="a", headers=V1)
         self.assertEqual(res["id"], "a")
         task = res["result"]["task"]
         self.assertEqual(task["status"]["state"], "TASK_STATE_COMPLETED")
         self.assertEqual(task["contextId"], "ctx-v1")
         texts = [p["text"] for a in task["artifacts"] for p in a["parts"]]
         self.assertEqual(texts, ["echo: K-v1 hello"])
-        got = rpc(self.port, "GetTask", {"id": task["id"]})["result"]
+        got = rpc(self.port, "GetTask", {"id": task["id"]}, headers=V1)["result"]
         self.assertEqual(got["id"], task["id"])
         self.assertEqual(got["status"]["state"], "TASK_STATE_COMPLETED")
 
@@ -133,16 +137,16 @@ class A2aTest(s.ProcTestCase):
     def test_cancel_abandons_the_model_request(self):
         self.model.script("K-cancel", [{"hang": True}])
         params = {**v1_message("K-cancel wait"), "configuration": {"mode": "autonomous"}}
-        task = rpc(self.port, "SendMessage", params)["result"]["task"]
+        task = rpc(self.port, "SendMessage", params, headers=V1)["result"]["task"]
         wait_for(lambda: self.model.requests("K-cancel"), 15, "the model request")
-        res = rpc(self.port, "CancelTask", {"id": task["id"]})["result"]
+        res = rpc(self.port, "CancelTask", {"id": task["id"]}, headers=V1)["result"]
         self.assertEqual(res["status"]["state"], "TASK_STATE_CANCELED")
         wait_for(lambda: self.model.disconnected("K-cancel"), 15, "the model request to be abandoned")
         got = rpc(self.port, "tasks/get", {"id": task["id"]})["result"]
         self.assertEqual(got["status"]["state"], "canceled")
         self.assertIn("task.canceled", [e["type"] for e in got["events"]])
         # Canceling again: 1.0 returns an already-canceled task unchanged.
-        again = rpc(self.port, "CancelTask", {"id": task["id"]})["result"]
+        again = rpc(self.port, "CancelTask", {"id": task["id"]}, headers=V1)["result"]
         self.assertEqual(again["status"]["state"], "TASK_STATE_CANCELED")
 
     def test_caller_leaving_a_blocking_send_cancels_its_task(self):
@@ -179,7 +183,7 @@ class AutonomousGoalTest(s.ProcTestCase):
         model.script("K-goal", [])  # default replies; the key groups the loop's requests in the log
         agent = self.spawn(s.start_agent("autonomo", {**s.model_env(model),
                                                       "AUTONOMOUS_GOAL": "K-goal keep the lights on"}))
-        tasks = rpc(agent.port, "ListTasks", {})["result"]["tasks"]
+        tasks = rpc(agent.port, "ListTasks", {}, headers=V1)["result"]["tasks"]
         self.assertEqual(len(tasks), 1)
         task = tasks[0]
         self.assertEqual(task["status"]["state"], "TASK_STATE_WORKING")
@@ -193,7 +197,7 @@ class AutonomousGoalTest(s.ProcTestCase):
             "Continue working toward the goal. This is iteration 1."))
         # Interactive requests still work while it runs.
         self.assertEqual(s.answer(s.chat(agent.port, "hello there")), "echo: hello there")
-        res = rpc(agent.port, "CancelTask", {"id": task["id"]})["result"]
+        res = rpc(agent.port, "CancelTask", {"id": task["id"]}, headers=V1)["result"]
         self.assertEqual(res["status"]["state"], "TASK_STATE_CANCELED")
         n = len(model.requests("K-goal"))
         # Stopped: no new iteration over several of its 100 ms pauses (one in flight may land).

@@ -3,16 +3,20 @@
 // task model they share, agent cards, and reply extraction for delegation. Data and
 // (de)serialization only, no I/O. docs/a2a.md ("Wire shapes we serve") shows every shape.
 //
-// Dialects (chosen by the JSON-RPC method name, see lookup_method):
+// Dialects (chosen by the JSON-RPC method and the `A2A-Version` header, see answer_dialect):
 //  * v1   — A2A 1.0 (`SendMessage`, `SendStreamingMessage`, `GetTask`, `ListTasks`,
-//           `CancelTask`): ProtoJSON shapes, enums as `TASK_STATE_COMPLETED` / `ROLE_USER`,
-//           parts `{"text": ...}`, SendMessage answers `{"task": Task}`.
+//           `CancelTask` with `A2A-Version: 1.0`): ProtoJSON shapes, enums as
+//           `TASK_STATE_COMPLETED` / `ROLE_USER`, parts `{"text": ...}`, SendMessage answers
+//           `{"task": Task}`.
 //  * v03  — A2A 0.3 (`message/send`, `message/stream`): `kind` discriminators, lowercase
 //           kebab states (`input-required`), roles `user`/`agent`, parts `{"kind":"text",...}`.
-//  * kaos — KAOS's aliases (`tasks/send`, `tasks/get`, `tasks/list`, `tasks/cancel`): the KAOS
-//           task JSON (`sessionId`, `events`, `autonomous`, `output`, parts `{"type":"text"}`)
-//           written as a superset of the 0.3 Task, so `tasks/get` / `tasks/cancel` — names
-//           0.3 also uses — answer 0.3 clients and KAOS clients with the same object.
+//  * kaos — KAOS's own clients: the aliases `tasks/send`, `tasks/get`, `tasks/list`,
+//           `tasks/cancel`, and the PascalCase methods sent without `A2A-Version: 1.0` (KAOS's
+//           tests, CLI and UI never send the header; the spec reads a missing one as 0.3). The
+//           KAOS task JSON (`sessionId`, `mode`, `events`, `autonomous`, `output`, parts
+//           `{"type":"text"}`, `status.message` a string) is written as a superset of the 0.3
+//           Task, so `tasks/get` / `tasks/cancel` — names 0.3 also uses — answer 0.3 clients and
+//           KAOS clients with the same object.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -32,7 +36,8 @@ struct MethodInfo {
 };
 
 /// The method table above; nullopt for anything else (answer -32601 `Method not found: <m>`).
-/// `tasks/get` and `tasks/cancel` resolve to Dialect::kaos (superset of the 0.3 answer).
+/// `info.dialect` is the dialect the method's name belongs to: v1 for the PascalCase names,
+/// kaos for `tasks/*` (superset of the 0.3 answer), v03 for `message/*`.
 std::optional<MethodInfo> lookup_method(std::string_view method);
 
 /// A2A-specific JSON-RPC error codes (A2A 1.0 spec §5.4; 0.3 used the same numbers).
@@ -51,9 +56,17 @@ enum ErrorCode : int {
 std::string task_not_found_message(std::string_view task_id);
 std::string task_not_cancelable_message(std::string_view task_id);
 
-/// The `A2A-Version` request header: empty means 0.3 (spec §3.6.2); "0.3" and "1.0" (patch
-/// ignored, "0.3.0") are served; anything else deserves kVersionNotSupported.
+/// The protocol versions a request may name in its `A2A-Version` header.
+enum class ProtocolVersion { v03, v1 };
+/// The `A2A-Version` request header: empty (or absent) means 0.3 (spec §3.6.2); "0.3" and
+/// "1.0" (patch ignored: "0.3.0") are served; nullopt for anything else (kVersionNotSupported).
+std::optional<ProtocolVersion> parse_version(std::string_view header_value);
 bool is_supported_version(std::string_view header_value);
+/// The dialect a request is answered in: a PascalCase (1.0) method answers in 1.0 shapes only
+/// when the request says `A2A-Version: 1.x`; without the header (KAOS's own clients) or with
+/// 0.3 it answers in the KAOS dialect, the superset of the 0.3 Task. `tasks/*` always answer
+/// KAOS and `message/*` always 0.3, whatever the header. docs/a2a.md ("Which dialect").
+Dialect answer_dialect(const MethodInfo& method, ProtocolVersion version);
 
 // ---- task model -------------------------------------------------------------------------
 
@@ -89,12 +102,15 @@ struct Task {
   std::string id, context_id;
   TaskState state = TaskState::submitted;
   std::string status_timestamp;  ///< ISO 8601
+  /// "Processing", "Done", an error ...: a Message in 1.0 and 0.3, its text in the KAOS dialect.
   std::optional<Message> status_message;
   std::vector<Message> history;
   std::string output;  ///< final answer; served as the artifact "output" when non-empty
   json::object metadata;
+  /// KAOS's event log. In the KAOS dialect an event whose data has a `reason` carries it at
+  /// the event's top level too (KAOS's older readers look there).
   std::vector<TaskEvent> events;
-  bool autonomous = false;
+  bool autonomous = false;  ///< the KAOS dialect also writes it as `mode`: "autonomous" | "interactive"
 };
 
 /// The artifact id the final answer is served under (stable, so stream updates and the task agree).
@@ -192,11 +208,15 @@ struct CardInfo {
   std::vector<Skill> skills;
   bool streaming = true;
   bool state_history = true;  ///< capabilities.stateTransitionHistory (0.3/KAOS)
+  /// KAOS's older capability names, as keys of `capabilities` (present, true, only when they
+  /// hold): `message_processing` and `task_execution` always, these two when set.
+  bool tool_execution = false;   ///< the agent has MCP servers
+  bool task_delegation = false;  ///< the agent has peers
 };
 
 /// One card for every client: 1.0 `supportedInterfaces` (JSONRPC 1.0 and 0.3 at `<url>/`),
 /// plus the 0.3 and KAOS fields (`url`, `protocolVersion` "0.3.0", `preferredTransport`,
-/// `supportedProtocols`, `capabilities.stateTransitionHistory`).
+/// `supportedProtocols`, `capabilities.stateTransitionHistory`, KAOS's capability keys).
 json::object agent_card_json(const CardInfo& info);
 
 struct CardView {
@@ -218,8 +238,10 @@ Result<CardView> parse_agent_card(const json::value& card);
 /// nullopt for file/data parts.
 std::optional<std::string_view> part_text(const json::value& part);
 /// The answer in a send result of any dialect: artifacts → `output` → last agent history
-/// message → status.message; a bare message (1.0 `{"message"}`, 0.3 kind "message") gives its
-/// own text. Empty when there is none.
+/// message → status.message (a Message, or KAOS's plain string; not of a completed task, whose
+/// "Done" is no answer); a bare message (1.0
+/// `{"message"}` or a string there, 0.3 kind "message") gives its own text. Empty when there
+/// is none.
 std::string reply_text(const json::value& send_result);
 
 }  // namespace kaos::protocol::a2a

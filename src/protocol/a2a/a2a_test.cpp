@@ -57,6 +57,28 @@ TEST(A2aMethods, EveryNameResolvesToItsKindAndDialect) {
 TEST(A2aVersion, EmptyMeansZeroThreeAndOnlyServedVersionsPass) {
   for (auto ok : {"", "0.3", "0.3.0", "1.0", " 1.0 ", "1.0.2"}) EXPECT_TRUE(is_supported_version(ok)) << ok;
   for (auto bad : {"1.1", "2.0", "0.2", "abc", "1.", "1.0x"}) EXPECT_FALSE(is_supported_version(bad)) << bad;
+  EXPECT_EQ(parse_version(""), ProtocolVersion::v03);
+  EXPECT_EQ(parse_version("0.3.0"), ProtocolVersion::v03);
+  EXPECT_EQ(parse_version("1.0"), ProtocolVersion::v1);
+  EXPECT_EQ(parse_version("1.0.1"), ProtocolVersion::v1);
+  EXPECT_FALSE(parse_version("2.0").has_value());
+}
+
+// docs/a2a.md "Which dialect": the PascalCase names answer 1.0 only to a request that says
+// A2A-Version 1.0 (the official SDKs); KAOS's clients send no header and get the KAOS task.
+TEST(A2aVersion, PascalCaseAnswersOneDotZeroOnlyWithTheHeader) {
+  for (auto name : {"SendMessage", "SendStreamingMessage", "GetTask", "ListTasks", "CancelTask"}) {
+    auto m = lookup_method(name);
+    ASSERT_TRUE(m) << name;
+    EXPECT_EQ(answer_dialect(*m, ProtocolVersion::v1), Dialect::v1) << name;
+    EXPECT_EQ(answer_dialect(*m, *parse_version("")), Dialect::kaos) << name;
+    EXPECT_EQ(answer_dialect(*m, ProtocolVersion::v03), Dialect::kaos) << name;
+  }
+  for (auto v : {ProtocolVersion::v03, ProtocolVersion::v1}) {
+    EXPECT_EQ(answer_dialect(*lookup_method("tasks/get"), v), Dialect::kaos);
+    EXPECT_EQ(answer_dialect(*lookup_method("tasks/send"), v), Dialect::kaos);
+    EXPECT_EQ(answer_dialect(*lookup_method("message/send"), v), Dialect::v03);
+  }
 }
 
 TEST(A2aStates, NamesRoundTripInEveryDialect) {
@@ -128,8 +150,33 @@ TEST(A2aTask, KaosShapeIsASupersetOfTheZeroThreeShape) {
   EXPECT_EQ(kaos.at("sessionId"), "session_1");
   EXPECT_EQ(kaos.at("output"), "Hello from the mock");
   EXPECT_EQ(kaos.at("autonomous"), false);
+  EXPECT_EQ(kaos.at("mode"), "interactive");
   EXPECT_EQ(kaos.at("events").at(0).at("type"), "task.completed");
+  EXPECT_FALSE(kaos.at("events").at(0).as_object().contains("reason"));
   EXPECT_EQ(send_result_json(finished_task(), Dialect::kaos), kaos);
+}
+
+// What KAOS's own readers take from a task: a string status message, `mode`, and the budget
+// event's reason beside its data (KAOS's older e2e test reads event["reason"]).
+TEST(A2aTask, KaosShapeCarriesWhatKaosReadersRead) {
+  Task t;
+  t.id = "task_a";
+  t.state = TaskState::completed;
+  t.autonomous = true;
+  t.status_message = Message{"agent", "Done", "", "", "task_a", {}};
+  t.events.push_back({"ev", "autonomous.budget.exhausted", "ts", {{"reason", "max_iterations"}, {"iterations", 1}}});
+  auto kaos = task_to_json(t, Dialect::kaos);
+  EXPECT_EQ(kaos.at("status").at("message"), "Done");
+  EXPECT_EQ(kaos.at("mode"), "autonomous");
+  EXPECT_EQ(kaos.at("autonomous"), true);
+  const auto& ev = kaos.at("events").at(0);
+  EXPECT_EQ(ev.at("reason"), "max_iterations");
+  EXPECT_EQ(ev.at("data"), js(R"({"reason":"max_iterations","iterations":1})"));
+  EXPECT_EQ(reply_text(json::object{{"message", kaos.at("status").at("message")}}), "Done");
+  // The other dialects keep a Message there, and no KAOS-only fields.
+  EXPECT_EQ(task_to_json(t, Dialect::v03).at("status").at("message").at("kind"), "message");
+  EXPECT_FALSE(task_to_json(t, Dialect::v1).contains("mode"));
+  EXPECT_FALSE(task_to_json(t, Dialect::v1).contains("events"));
 }
 
 TEST(A2aTask, StatusMessageAndEmptyOutput) {
@@ -289,8 +336,8 @@ TEST(A2aCard, CarriesBothGenerationsAndReadsBack) {
   EXPECT_EQ(card.at("protocolVersion"), "0.3.0");
   EXPECT_EQ(card.at("preferredTransport"), "JSONRPC");
   EXPECT_EQ(card.at("supportedProtocols"), js(R"(["jsonrpc"])"));
-  EXPECT_EQ(card.at("capabilities"),
-            js(R"({"streaming":true,"pushNotifications":false,"stateTransitionHistory":true})"));
+  EXPECT_EQ(card.at("capabilities"), js(R"({"streaming":true,"pushNotifications":false,"stateTransitionHistory":true,
+                                           "message_processing":true,"task_execution":true})"));
   EXPECT_EQ(card.at("skills").at(0).at("tags"), json::array());  // required by 1.0 (and the SDK's 0.3 reader)
   for (auto key : {"name", "description", "version", "defaultInputModes", "defaultOutputModes"})
     EXPECT_TRUE(card.contains(key)) << key;
@@ -307,6 +354,19 @@ TEST(A2aCard, CarriesBothGenerationsAndReadsBack) {
   view = parse_agent_card(card);
   EXPECT_EQ(view->jsonrpc_url, "http://127.0.0.1:8000");
   EXPECT_EQ(view->protocol_version, "0.3.0");
+}
+
+TEST(A2aCard, KaosCapabilityKeysArePresentOnlyWhenTheyHold) {
+  CardInfo info{"a", "d", "http://h:1", "1", {}, true, true};
+  info.tool_execution = true;
+  auto caps = agent_card_json(info).at("capabilities").as_object();
+  EXPECT_EQ(caps.at("tool_execution"), true);
+  EXPECT_FALSE(caps.contains("task_delegation"));
+  info.tool_execution = false;
+  info.task_delegation = true;
+  caps = agent_card_json(info).at("capabilities").as_object();
+  EXPECT_FALSE(caps.contains("tool_execution"));
+  EXPECT_EQ(caps.at("task_delegation"), true);
 }
 
 // The agent card example of the A2A 1.0 specification (docs/specification.md §8.5), trimmed.
@@ -354,6 +414,12 @@ TEST(A2aReply, TextFromEveryDialectAndFallbackOrder) {
       reply_text(js(
           R"({"id":"t","status":{"state":"failed","message":{"role":"agent","parts":[{"kind":"text","text":"s"}]}}})")),
       "s");
+  EXPECT_EQ(reply_text(js(R"({"id":"t","status":{"state":"failed","message":"kaos text"}})")), "kaos text");
+  // A completed task's status message ("Done") is not its answer.
+  EXPECT_EQ(reply_text(js(R"({"id":"t","output":"","status":{"state":"completed","message":"Done"}})")), "");
+  EXPECT_EQ(reply_text(js(R"({"task":{"id":"t","status":{"state":"TASK_STATE_COMPLETED","message":{"role":"ROLE_AGENT",
+    "parts":[{"text":"Done"}]}}}})")),
+            "");
   EXPECT_EQ(reply_text(js(R"({"id":"t"})")), "");
   EXPECT_EQ(reply_text(js(R"("x")")), "");
 }

@@ -92,6 +92,13 @@ json::object agent_card_json(const CardInfo& info) {
   for (const auto& s : info.skills) skills.push_back(skill_json(s));
   json::object caps{
       {"streaming", info.streaming}, {"pushNotifications", false}, {"stateTransitionHistory", info.state_history}};
+  // KAOS's older cards listed capabilities by name and its tests ask `"tool_execution" in
+  // card["capabilities"]`: a key present (true) only when it holds answers them alike. 1.0
+  // and 0.3 readers ignore keys they do not know.
+  caps["message_processing"] = true;
+  caps["task_execution"] = true;
+  if (info.tool_execution) caps["tool_execution"] = true;
+  if (info.task_delegation) caps["task_delegation"] = true;
   json::object card;
   card["name"] = info.name;
   card["description"] = info.description;

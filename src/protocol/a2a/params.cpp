@@ -60,21 +60,34 @@ std::optional<MethodInfo> lookup_method(std::string_view method) {
   return std::nullopt;
 }
 
-bool is_supported_version(std::string_view v) {
+std::optional<ProtocolVersion> parse_version(std::string_view v) {
   while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
   while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-  if (v.empty()) return true;  // spec §3.6.2: empty means 0.3
+  if (v.empty()) return ProtocolVersion::v03;  // spec §3.6.2: empty means 0.3
   int major = -1, minor = 0;
   const char* end = v.data() + v.size();
   auto r = std::from_chars(v.data(), end, major);
-  if (r.ec != std::errc() || major < 0) return false;
+  if (r.ec != std::errc() || major < 0) return std::nullopt;
   if (r.ptr != end) {
-    if (*r.ptr != '.') return false;
+    if (*r.ptr != '.') return std::nullopt;
     auto r2 = std::from_chars(r.ptr + 1, end, minor);
-    if (r2.ec != std::errc()) return false;
-    if (r2.ptr != end && *r2.ptr != '.') return false;  // a patch number is ignored
+    if (r2.ec != std::errc()) return std::nullopt;
+    if (r2.ptr != end && *r2.ptr != '.') return std::nullopt;  // a patch number is ignored
   }
-  return (major == 0 && minor == 3) || (major == 1 && minor == 0);
+  if (major == 0 && minor == 3) return ProtocolVersion::v03;
+  if (major == 1 && minor == 0) return ProtocolVersion::v1;
+  return std::nullopt;
+}
+
+bool is_supported_version(std::string_view v) {
+  return parse_version(v).has_value();
+}
+
+Dialect answer_dialect(const MethodInfo& method, ProtocolVersion version) {
+  // The PascalCase names are shared: the official 1.0 SDKs always send `A2A-Version: 1.0`,
+  // KAOS's clients never send the header. Only the header tells them apart.
+  if (method.dialect == Dialect::v1 && version != ProtocolVersion::v1) return Dialect::kaos;
+  return method.dialect;
 }
 
 Result<SendParams> parse_send_params(const json::value& params, Dialect /*d*/) {

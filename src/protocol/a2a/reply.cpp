@@ -46,8 +46,12 @@ std::string task_text(const json::object& t) {
     }
   }
   if (const auto* status = find_field(t, "status"); status && status->is_object()) {
-    if (const auto* m = find_field(status->as_object(), "message"); m && m->is_object()) {
-      return message_text(m->as_object());
+    // A status message is why a task did not answer; a completed one's ("Done") is no answer.
+    const auto state = parse_state(string_field(status->as_object(), "state").value_or(""));
+    if (state == TaskState::completed) return {};
+    if (const auto* m = find_field(status->as_object(), "message")) {
+      if (m->is_object()) return message_text(m->as_object());
+      if (m->is_string()) return std::string(m->as_string());  // the KAOS dialect's plain text
     }
   }
   return {};
@@ -71,8 +75,9 @@ std::string reply_text(const json::value& result) {
   const auto& r = result.as_object();
   // 1.0 SendMessageResponse: {"task": Task} or {"message": Message}.
   if (const auto* t = find_field(r, "task"); t && t->is_object()) return task_text(t->as_object());
-  if (const auto* m = find_field(r, "message"); m && m->is_object() && !r.contains("id")) {
-    return message_text(m->as_object());
+  if (const auto* m = find_field(r, "message"); m && !r.contains("id")) {
+    if (m->is_object()) return message_text(m->as_object());
+    if (m->is_string()) return std::string(m->as_string());  // a KAOS status message on its own
   }
   // 0.3 Message result, or a bare message.
   if (string_field(r, "kind").value_or("") == "message" || (r.contains("parts") && r.contains("role"))) {

@@ -56,7 +56,14 @@ json::object status_json(const Task& t, Dialect d) {
   json::object s;
   s["state"] = state_name(t.state, d);
   if (!t.status_timestamp.empty()) s["timestamp"] = t.status_timestamp;
-  if (t.status_message) s["message"] = message_json(*t.status_message, d, t.id + "-status");
+  if (t.status_message) {
+    // KAOS's readers (its CLI prints it, its UI types it `message?: string`) expect the text.
+    if (d == Dialect::kaos) {
+      s["message"] = t.status_message->text;
+    } else {
+      s["message"] = message_json(*t.status_message, d, t.id + "-status");
+    }
+  }
   return s;
 }
 
@@ -69,7 +76,11 @@ json::object output_artifact(std::string_view text, Dialect d) {
 }
 
 json::object event_json(const TaskEvent& e) {
-  return json::object{{"id", e.id}, {"type", e.type}, {"timestamp", e.timestamp}, {"data", e.data}};
+  json::object o{{"id", e.id}, {"type", e.type}, {"timestamp", e.timestamp}, {"data", e.data}};
+  // KAOS's first autonomous events carried the reason beside the data (its older e2e tests
+  // read `event["reason"]`, the newer ones `event["data"]["reason"]`): both are served.
+  if (const auto* reason = find_field(e.data, "reason")) o["reason"] = *reason;
+  return o;
 }
 
 }  // namespace
@@ -135,6 +146,7 @@ json::object task_to_json(const Task& t, Dialect d) {
     for (const auto& e : t.events) events.push_back(event_json(e));
     o["events"] = std::move(events);
     o["autonomous"] = t.autonomous;
+    o["mode"] = t.autonomous ? "autonomous" : "interactive";  // KAOS's name before `autonomous`
     o["output"] = t.output;
   }
   return o;

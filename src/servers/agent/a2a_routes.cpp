@@ -1,6 +1,7 @@
 // POST / — A2A JSON-RPC 2.0 (KAOS-REFERENCE §2.5): the 1.0 methods, KAOS's tasks/* aliases and
-// the 0.3 names, each answered in its own dialect (protocol/a2a). Always HTTP 200 with a
-// JSON-RPC body, except SendStreamingMessage / message/stream, which answer with SSE.
+// the 0.3 names, each answered in the dialect the method and the A2A-Version header pick
+// (protocol/a2a answer_dialect). Always HTTP 200 with a JSON-RPC body, except
+// SendStreamingMessage / message/stream, which answer with SSE.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -50,10 +51,12 @@ void AgentServer::Impl::mount_a2a(net::Router& r) {
     const rpc::Id id = msg.id;
     auto info = a2a::lookup_method(msg.method);
     if (!info) co_return rpc_error(id, rpc::kMethodNotFound, "Method not found: " + msg.method);
-    if (auto v = req.headers.get("A2A-Version"); v && !a2a::is_supported_version(*v))
+    const auto version_header = req.headers.get("A2A-Version").value_or("");
+    const auto version = a2a::parse_version(version_header);
+    if (!version)
       co_return rpc_error(id, a2a::kVersionNotSupported,
-                          fmt::format("A2A version '{}' is not supported (served: 1.0, 0.3)", *v));
-    const auto dialect = info->dialect;
+                          fmt::format("A2A version '{}' is not supported (served: 1.0, 0.3)", version_header));
+    const auto dialect = a2a::answer_dialect(*info, *version);
 
     switch (info->kind) {
       case a2a::MethodKind::send: {
@@ -62,20 +65,18 @@ void AgentServer::Impl::mount_a2a(net::Router& r) {
         if (auto too_large = message_too_large(params->text.size(), config))
           co_return net::Response::json(413, rpc::error_json(id, {rpc::kInvalidParams, *too_large, std::nullopt}));
         auto ctx = inbound_context(req);
-        auto task_id = tasks->submit(*params, ctx.outbound, ctx.depth);
+        // Non-blocking and autonomous sends answer the task as submit() left it (submitted,
+        // resp. working), taken before its run could begin.
+        auto created = tasks->submit(*params, ctx.outbound, ctx.depth);
+        if (!params->blocking || params->autonomous) co_return rpc_result(id, a2a::send_result_json(created, dialect));
         std::optional<a2a::Task> task;
-        if (params->blocking && !params->autonomous) {
-          try {
-            task = co_await tasks->wait_done(task_id);
-          } catch (const boost::system::system_error&) {
-            tasks->cancel(task_id);  // the caller went away: stop its run
-            throw;
-          }
-        } else {
-          task = tasks->get(task_id);
-          if (!task) task = co_await tasks->wait_done(task_id);
+        try {
+          task = co_await tasks->wait_done(created.id);
+        } catch (const boost::system::system_error&) {
+          tasks->cancel(created.id);  // the caller went away: stop its run
+          throw;
         }
-        if (!task) co_return rpc_error(id, rpc::kInternalError, "task vanished: " + task_id);
+        if (!task) co_return rpc_error(id, rpc::kInternalError, "task vanished: " + created.id);
         co_return rpc_result(id, a2a::send_result_json(*task, dialect));
       }
       case a2a::MethodKind::stream: {
@@ -84,29 +85,27 @@ void AgentServer::Impl::mount_a2a(net::Router& r) {
         if (auto too_large = message_too_large(params->text.size(), config))
           co_return net::Response::json(413, rpc::error_json(id, {rpc::kInvalidParams, *too_large, std::nullopt}));
         auto ctx = inbound_context(req);
-        auto task_id = tasks->submit(*params, ctx.outbound, ctx.depth);
-        auto first = tasks->get(task_id);
+        auto first = tasks->submit(*params, ctx.outbound, ctx.depth);
+        auto task_id = first.id;
         auto res = net::sse_response();
         auto* self = this;
         res.stream = [self, id, task_id, dialect, first](net::BodyWriter& out) -> net::Task<void> {
           net::SseWriter sse(out);
           try {
-            std::optional<a2a::Task> t = first;
-            if (!t) t = co_await self->tasks->wait_done(task_id);  // store disabled
-            if (!t) co_return;
-            co_await sse.event(rpc::result_json(id, a2a::stream_task_event(*t, dialect)));
-            auto last = t->state;
-            while (!waiting_state(t->state)) {
-              co_await self->tasks->wait_change(task_id);
+            a2a::Task t = first;
+            co_await sse.event(rpc::result_json(id, a2a::stream_task_event(t, dialect)));
+            while (!waiting_state(t.state)) {
+              // Read before waiting: the task may have moved on while the last event was written.
               auto now = self->tasks->get(task_id);
-              if (!now) break;
-              t = std::move(now);
-              if (t->state == last) continue;
-              last = t->state;
-              if (t->state == a2a::TaskState::completed && !t->output.empty())
-                co_await sse.event(
-                    rpc::result_json(id, a2a::stream_artifact_event(*t, dialect, t->output, false, true)));
-              co_await sse.event(rpc::result_json(id, a2a::stream_status_event(*t, dialect, waiting_state(t->state))));
+              if (!now) break;  // gone (a disabled store drops a task when its run ends)
+              if (now->state == t.state) {
+                co_await self->tasks->wait_change(task_id);
+                continue;
+              }
+              t = std::move(*now);
+              if (t.state == a2a::TaskState::completed && !t.output.empty())
+                co_await sse.event(rpc::result_json(id, a2a::stream_artifact_event(t, dialect, t.output, false, true)));
+              co_await sse.event(rpc::result_json(id, a2a::stream_status_event(t, dialect, waiting_state(t.state))));
             }
           } catch (const boost::system::system_error&) {
             self->tasks->cancel(task_id);

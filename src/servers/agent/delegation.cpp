@@ -123,7 +123,7 @@ net::Task<ToolList> DelegationToolset::list_tools() {
   // No suspension from here on: concurrent runs see the snapshot and its key agree.
   if (tools_ && description == description_) co_return tools_;
   ToolEntry e;
-  e.name = "delegate_to_" + delegator_->peers()[peer_].name;
+  e.name = delegation_tool_name(delegator_->peers()[peer_].name);
   e.description = description;
   e.parameters = delegation_schema();
   e.server = delegator_->peers()[peer_].name;

@@ -20,6 +20,11 @@ namespace kaos::agent {
 /// Carries how many delegations deep a request is (0 or absent for a user's request).
 inline constexpr std::string_view kDelegationDepthHeader = "X-KAOS-Delegation-Depth";
 
+/// The tool that delegates to `peer`: `delegate_to_<peer>`, taking {"task": string}.
+inline std::string delegation_tool_name(std::string_view peer) {
+  return "delegate_to_" + std::string(peer);
+}
+
 class Delegator {
  public:
   Delegator(net::HttpClient& http, const AgentConfig& config);

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <boost/json/serializer.hpp>
+#include <cctype>
+
+#include "servers/agent/delegation.hpp"
 
 namespace kaos::agent {
 
@@ -112,9 +115,11 @@ class MockModel final : public Model {
   std::string label_ = "mock";
 };
 
-// Reads one {"name","arguments"} call; arguments as an object or JSON text.
-std::optional<ToolCall> read_call(const json::object& o, std::string_view id_prefix) {
-  auto name = string_field(o, "name");
+// Reads one {"<name_key>","arguments"} call ({"name"} natively, KAOS's older {"tool"}); arguments
+// as an object or JSON text.
+std::optional<ToolCall> read_call(const json::object& o, std::string_view id_prefix,
+                                  std::string_view name_key = "name") {
+  auto name = string_field(o, name_key);
   if (!name || name->empty()) return std::nullopt;
   ToolCall tc;
   tc.name = std::string(*name);
@@ -126,6 +131,64 @@ std::optional<ToolCall> read_call(const json::object& o, std::string_view id_pre
     tc.arguments = "{}";
   }
   return tc;
+}
+
+// KAOS's older delegation {"agent": P, "task": X} is a call of delegate_to_P with {"task": X}.
+std::optional<ToolCall> read_delegation(const json::object& o, std::string_view id_prefix) {
+  auto agent = string_field(o, "agent");
+  if (!agent || agent->empty()) return std::nullopt;
+  ToolCall tc;
+  tc.name = delegation_tool_name(*agent);
+  tc.id = std::string(id_prefix) + tc.name;
+  json::object args;
+  if (const auto* task = find_field(o, "task")) args["task"] = *task;
+  tc.arguments = to_json(args);
+  return tc;
+}
+
+// The JSON object in the first fenced block tagged `tag`: ```tag, a line break, the object, ```.
+// `span` receives where the block starts and ends in `text`.
+std::optional<json::object> fenced_object(std::string_view text, std::string_view tag,
+                                          std::pair<std::size_t, std::size_t>& span) {
+  const std::string open = "```" + std::string(tag);
+  for (auto at = text.find(open); at != std::string_view::npos; at = text.find(open, at + 1)) {
+    auto body = at + open.size();
+    while (body < text.size() && (text[body] == ' ' || text[body] == '\t' || text[body] == '\r')) ++body;
+    if (body >= text.size() || text[body] != '\n') continue;  // another tag ("```tool_calls")
+    auto close = text.find("```", body);
+    if (close == std::string_view::npos) return std::nullopt;
+    auto v = parse_json(text.substr(body + 1, close - body - 1));
+    if (!v || !v->is_object()) continue;
+    span = {at, close + 3};
+    return std::move(v->get_object());
+  }
+  return std::nullopt;
+}
+
+std::string_view trimmed(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+/// KAOS's pre-PAIS text protocol (KAOS-REFERENCE §2.6): a reply holding a ```tool_call block
+/// {"tool": T, "arguments": A}, else a ```delegate block {"agent": P, "task": X}. The call,
+/// and the reply's text around the block as its content.
+std::optional<ModelReply> text_protocol_call(std::string_view text, std::string_view id_prefix) {
+  std::pair<std::size_t, std::size_t> span;
+  std::optional<ToolCall> call;
+  if (auto o = fenced_object(text, "tool_call", span)) call = read_call(*o, id_prefix, "tool");
+  if (!call)
+    if (auto o = fenced_object(text, "delegate", span)) call = read_delegation(*o, id_prefix);
+  if (!call) return std::nullopt;
+  ModelReply reply;
+  reply.tool_calls.push_back(std::move(*call));
+  auto before = trimmed(text.substr(0, span.first));
+  auto after = trimmed(text.substr(span.second));
+  reply.content = std::string(before);
+  if (!before.empty() && !after.empty()) reply.content += '\n';
+  reply.content += after;
+  return reply;
 }
 
 std::vector<ToolCall> read_calls(const json::value& v, std::string_view id_prefix) {
@@ -142,6 +205,8 @@ std::vector<ToolCall> read_calls(const json::value& v, std::string_view id_prefi
   }
   if (o->contains("arguments"))
     if (auto tc = read_call(*o, id_prefix)) out.push_back(std::move(*tc));
+  if (out.empty())
+    if (auto tc = read_call(*o, id_prefix, "tool")) out.push_back(std::move(*tc));  // KAOS's older {"tool"}
   return out;
 }
 
@@ -173,10 +238,16 @@ std::unique_ptr<Model> make_model(const AgentConfig& config, clients::openai::Ch
 
 ModelReply mock_reply(const std::string& response) {
   ModelReply reply;
-  if (auto v = parse_json(response); v && v->is_object() && v->get_object().contains("tool_calls")) {
-    reply.tool_calls = read_calls(*v, "mock_");
+  if (auto v = parse_json(response); v && v->is_object()) {
+    const auto& o = v->get_object();
+    if (o.contains("tool_calls")) {
+      reply.tool_calls = read_calls(*v, "mock_");
+    } else if (auto tc = read_call(o, "mock_", "tool")) {
+      reply.tool_calls.push_back(std::move(*tc));
+    }
     if (!reply.tool_calls.empty()) return reply;
   }
+  if (auto call = text_protocol_call(response, "mock_")) return std::move(*call);
   reply.content = response;
   return reply;
 }
@@ -246,7 +317,9 @@ json::array string_mode_messages(const json::array& messages, const json::array&
 }
 
 std::vector<ToolCall> parse_string_mode_calls(std::string_view text) {
-  // A fenced block first (```json ... ``` or ``` ... ```), else the outermost {...}.
+  // KAOS's older ```tool_call / ```delegate blocks first.
+  if (auto call = text_protocol_call(text, "string_")) return std::move(call->tool_calls);
+  // A fenced block (```json ... ``` or ``` ... ```), else the outermost {...}.
   std::string_view candidate;
   if (auto fence = text.find("```"); fence != std::string_view::npos) {
     auto body = text.find('\n', fence);

@@ -64,8 +64,11 @@ std::unique_ptr<Model> make_model(const AgentConfig& config, clients::openai::Ch
 
 // ---- exposed for unit tests ------------------------------------------------------------
 
-/// A mock response: {"tool_calls":[{"id"?,"name","arguments"}]} → tool calls (id default
-/// mock_<name>), anything else → text.
+/// A mock response, in every format KAOS has used (docs/agent.md, "DEBUG_MOCK_RESPONSES"):
+/// {"tool_calls":[{"id"?,"name","arguments"}]} → tool calls; {"tool": T, "arguments": A} → a
+/// call of T; text holding a ```tool_call block {"tool","arguments"} → that call, or a
+/// ```delegate block {"agent": P, "task": X} → a call of delegate_to_P {"task": X} (the text
+/// around the block is the reply's content); anything else → text. Ids default to mock_<name>.
 ModelReply mock_reply(const std::string& response);
 
 /// String mode: the tool catalogue appended to the system prompt.
@@ -73,8 +76,9 @@ std::string string_mode_tool_prompt(const json::array& tools);
 /// String mode: native history → plain chat messages (assistant tool calls as their JSON,
 /// tool results as user "Tool result: ..."), the tool prompt added to the system message.
 json::array string_mode_messages(const json::array& messages, const json::array& tools);
-/// String mode: tool calls found in a reply (fenced ```json```, bare JSON, {"tool_calls":[...]}
-/// or {"name","arguments"}); none → the reply is the answer.
+/// String mode: tool calls found in a reply (KAOS's older ```tool_call / ```delegate blocks,
+/// fenced ```json```, bare JSON, {"tool_calls":[...]}, {"name","arguments"} or
+/// {"tool","arguments"}); none → the reply is the answer.
 std::vector<ToolCall> parse_string_mode_calls(std::string_view text);
 
 }  // namespace kaos::agent

@@ -24,6 +24,59 @@ TEST(MockReply, AnythingElseIsText) {
   EXPECT_TRUE(mock_reply(R"({"answer":1})").tool_calls.empty());
 }
 
+// KAOS's older formats (its kaos-framework e2e tests, test_mcp_tools_e2e / test_multi_agent_e2e):
+// a bare {"tool","arguments"} object, and ```tool_call / ```delegate blocks inside a text reply.
+TEST(MockReply, KaosOlderToolObjectIsACall) {
+  auto r = mock_reply(R"({"tool": "echo", "arguments": {"message": "hi"}})");
+  ASSERT_EQ(r.tool_calls.size(), 1u);
+  EXPECT_EQ(r.tool_calls[0].name, "echo");
+  EXPECT_EQ(r.tool_calls[0].id, "mock_echo");
+  EXPECT_EQ(r.tool_calls[0].arguments, R"({"message":"hi"})");
+  EXPECT_TRUE(r.content.empty());
+  auto no_args = mock_reply(R"({"tool": "ping"})");
+  ASSERT_EQ(no_args.tool_calls.size(), 1u);
+  EXPECT_EQ(no_args.tool_calls[0].arguments, "{}");
+  // A "tool" that is not a name is text.
+  EXPECT_TRUE(mock_reply(R"({"tool": 3, "arguments": {}})").tool_calls.empty());
+}
+
+TEST(MockReply, FencedToolCallBlockIsACallAndItsTextTheContent) {
+  auto r = mock_reply(
+      "I'll use the echo tool to help you.\n```tool_call\n{\"tool\": \"echo\", \"arguments\": {\"message\": \"Task 7 "
+      "processed\"}}\n```");
+  ASSERT_EQ(r.tool_calls.size(), 1u);
+  EXPECT_EQ(r.tool_calls[0].name, "echo");
+  EXPECT_EQ(r.tool_calls[0].arguments, R"({"message":"Task 7 processed"})");
+  EXPECT_EQ(r.content, "I'll use the echo tool to help you.");
+}
+
+TEST(MockReply, FencedDelegateBlockCallsTheDelegationTool) {
+  auto r = mock_reply(
+      "I'll delegate this task to the worker.\n```delegate\n{\"agent\": \"multi-w1\", \"task\": "
+      "\"Process task 9\"}\n```\nThanks.");
+  ASSERT_EQ(r.tool_calls.size(), 1u);
+  EXPECT_EQ(r.tool_calls[0].name, "delegate_to_multi-w1");
+  EXPECT_EQ(r.tool_calls[0].arguments, R"({"task":"Process task 9"})");
+  EXPECT_EQ(r.content, "I'll delegate this task to the worker.\nThanks.");
+}
+
+TEST(MockReply, TextThatOnlyLooksLikeABlockStaysText) {
+  for (const char* text : {"```tool_calls\n{\"tool\": \"echo\"}\n```",  // another tag
+                           "```tool_call\n{not json}\n```",             // not JSON
+                           "```tool_call\n{\"name\": \"echo\"}\n```",   // no "tool"
+                           "```delegate\n{\"task\": \"x\"}\n```",       // no "agent"
+                           "```tool_call {\"tool\": \"echo\"}```",      // no line break after the tag
+                           "```tool_call\n{\"tool\": \"echo\"}"}) {     // never closed
+    auto r = mock_reply(text);
+    EXPECT_TRUE(r.tool_calls.empty()) << text;
+    EXPECT_EQ(r.content, text);
+  }
+  // A tool_call block wins over a delegate block, as in KAOS.
+  auto both = mock_reply("```delegate\n{\"agent\":\"w\",\"task\":\"t\"}\n```\n```tool_call\n{\"tool\":\"echo\"}\n```");
+  ASSERT_EQ(both.tool_calls.size(), 1u);
+  EXPECT_EQ(both.tool_calls[0].name, "echo");
+}
+
 TEST(MockModel, ListRestartsPerSessionAndEndsWithNotice) {
   AgentConfig c;
   c.mock_responses = std::vector<std::string>{"first"};
@@ -92,6 +145,18 @@ TEST(StringMode, ParsesFencedBareAndSingleCalls) {
   EXPECT_TRUE(parse_string_mode_calls("The answer is 4.").empty());
   EXPECT_TRUE(parse_string_mode_calls("{not json}").empty());
   EXPECT_TRUE(parse_string_mode_calls(R"({"result": 4})").empty());
+  // KAOS's older text protocol (its string-mode instructions before native calls).
+  auto legacy =
+      parse_string_mode_calls("Using a tool.\n```tool_call\n{\"tool\": \"add\", \"arguments\": {\"a\": 1}}\n```");
+  ASSERT_EQ(legacy.size(), 1u);
+  EXPECT_EQ(legacy[0].name, "add");
+  EXPECT_EQ(legacy[0].id, "string_add");
+  auto delegate = parse_string_mode_calls("```delegate\n{\"agent\": \"w\", \"task\": \"t\"}\n```");
+  ASSERT_EQ(delegate.size(), 1u);
+  EXPECT_EQ(delegate[0].name, "delegate_to_w");
+  auto bare_tool = parse_string_mode_calls(R"({"tool": "echo", "arguments": {"text": "hi"}})");
+  ASSERT_EQ(bare_tool.size(), 1u);
+  EXPECT_EQ(bare_tool[0].name, "echo");
 }
 
 TEST(StringMode, HistoryBecomesPlainChat) {

@@ -133,10 +133,14 @@ void AgentServer::Impl::mount_basic(net::Router& r) {
     info.url = base_url(req);
     info.version = std::string(version());
     for (const auto& t : list->entries) info.skills.push_back({t.name, t.name, t.description});
+    info.tool_execution = !config.mcp_servers.empty();
+    info.task_delegation = !config.peers.empty();
     co_return net::Response::json(200, to_json(a2a::agent_card_json(info)));
   };
+  // 1.0's path, 0.3's and KAOS's (PAIS), and the older KAOS framework's.
   r.get("/.well-known/agent-card.json", card);
   r.get("/.well-known/agent.json", card);
+  r.get("/.well-known/agent", card);
   r.get(wire::kToolsPath, [this](net::Request&) -> net::Task<net::Response> {
     auto list = co_await tools->list();
     wire::ToolsBody body{config.name, {}};
@@ -204,7 +208,7 @@ std::shared_ptr<const net::Router> AgentServer::router(const AgentAccess& access
     std::string_view endpoint = "other";
     for (std::string_view p :
          {"/v1/chat/completions", "/", "/mcp", "/health", "/ready", "/tools", "/memory/events", "/memory/sessions",
-          "/v1/models", "/metrics", "/.well-known/agent-card.json", "/.well-known/agent.json"})
+          "/v1/models", "/metrics", "/.well-known/agent-card.json", "/.well-known/agent.json", "/.well-known/agent"})
       if (req.path == p) endpoint = p;
     metrics->requests.with({endpoint, std::to_string(res.status)}).inc();
     metrics->request_seconds.with({endpoint})

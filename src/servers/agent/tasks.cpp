@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -16,6 +17,15 @@
 namespace kaos::agent {
 
 namespace asio = boost::asio;
+
+namespace {
+// KAOS's status messages (its TaskManager's), served as status.message.
+constexpr std::string_view kProcessing = "Processing";
+constexpr std::string_view kAutonomousStarted = "Autonomous execution started";
+constexpr std::string_view kDone = "Done";
+constexpr std::string_view kCanceledByRequest = "Canceled by request";
+constexpr std::string_view kCanceled = "Canceled";  ///< at shutdown
+}  // namespace
 
 struct TaskManager::Entry {
   explicit Entry(net::Executor executor) : changed(std::move(executor)) {}
@@ -29,7 +39,9 @@ struct TaskManager::Entry {
 struct TaskManager::Plan {
   /// Appended to the prompt of later iterations ("Continue working toward the goal. ...").
   std::string_view follow_up_tail;
-  net::Headers headers;  ///< outbound headers of every iteration
+  std::string_view working_message = kProcessing;  ///< the status message while it runs
+  bool iteration_events = false;                   ///< autonomous.iteration.started / .completed around each iteration
+  net::Headers headers;                            ///< outbound headers of every iteration
   int depth = 0;
   UsageLimits limits;                         ///< over all iterations: they share one Usage
   std::chrono::milliseconds pause{0};         ///< between iterations
@@ -41,6 +53,9 @@ struct TaskManager::Plan {
 
 namespace {
 constexpr std::size_t kPreview = 200;
+/// Iteration events stop being recorded past this many events on a task (a continuous or
+/// unbounded autonomous task would otherwise grow without end); transitions always are.
+constexpr std::size_t kMaxIterationEvents = 1000;
 
 std::string preview(const std::string& s) {
   return s.size() > kPreview ? s.substr(0, kPreview) : s;
@@ -117,7 +132,7 @@ void TaskManager::complete(Entry& e) {
   reply.context_id = e.task.context_id;
   reply.task_id = e.task.id;
   e.task.history.push_back(std::move(reply));
-  transition(e, a2a::TaskState::completed);
+  transition(e, a2a::TaskState::completed, std::string(kDone));
 }
 
 std::size_t task_bytes(const a2a::Task& t) {
@@ -156,10 +171,16 @@ void TaskManager::evict_if_full() {
 }
 
 void TaskManager::launch(std::shared_ptr<Entry> e, net::Task<void> work) {
-  net::spawn_background(executor_, std::move(work), "task " + e->task.id, e->cancel.slot());
+  // co_spawn would run the work inline up to its first suspension (a mock model never
+  // suspends): posting first lets the submitter answer before the run has begun.
+  auto posted = [](net::Executor ex, net::Task<void> w) -> net::Task<void> {
+    co_await asio::post(ex, asio::use_awaitable);
+    co_await std::move(w);
+  };
+  net::spawn_background(executor_, posted(executor_, std::move(work)), "task " + e->task.id, e->cancel.slot());
 }
 
-std::string TaskManager::submit(const a2a::SendParams& params, net::Headers outbound_headers, int delegation_depth) {
+a2a::Task TaskManager::submit(const a2a::SendParams& params, net::Headers outbound_headers, int delegation_depth) {
   evict_if_full();
   auto e = std::make_shared<Entry>(executor_);
   auto& t = e->task;
@@ -183,12 +204,13 @@ std::string TaskManager::submit(const a2a::SendParams& params, net::Headers outb
   metrics_.tasks.with({"submitted", t.autonomous ? "true" : "false"}).inc();
   tasks_[t.id] = e;
   order_.push_back(t.id);
-  auto id = t.id;
-  if (params.autonomous)
+  if (params.autonomous) {
+    transition(*e, a2a::TaskState::working, std::string(kAutonomousStarted));
     launch(e, drive(e, autonomous_plan(params.budgets, std::move(outbound_headers), delegation_depth)));
-  else
+  } else {
     launch(e, run_interactive(e, std::move(outbound_headers), delegation_depth));
-  return id;
+  }
+  return e->task;  // the run has not begun: launch() posts it
 }
 
 std::string TaskManager::start_continuous(const std::string& goal) {
@@ -207,7 +229,7 @@ std::string TaskManager::start_continuous(const std::string& goal) {
   event(*e, "task.submitted", std::move(data));
   tasks_[t.id] = e;
   order_.push_back(t.id);
-  transition(*e, a2a::TaskState::working);
+  transition(*e, a2a::TaskState::working, std::string(kAutonomousStarted));
   launch(e, drive(e, continuous_plan()));
   return t.id;
 }
@@ -242,6 +264,8 @@ net::Task<void> TaskManager::run_interactive(std::shared_ptr<Entry> e, net::Head
 TaskManager::Plan TaskManager::autonomous_plan(const a2a::Budgets& budgets, net::Headers headers, int depth) {
   Plan plan;
   plan.follow_up_tail = " If the goal is fully achieved, respond with your final answer without making any tool calls.";
+  plan.working_message = kAutonomousStarted;
+  plan.iteration_events = true;
   plan.headers = std::move(headers);
   plan.depth = depth;
   plan.limits = loop_.run_limits();
@@ -266,6 +290,8 @@ TaskManager::Plan TaskManager::autonomous_plan(const a2a::Budgets& budgets, net:
 
 TaskManager::Plan TaskManager::continuous_plan() {
   Plan plan;
+  plan.working_message = kAutonomousStarted;
+  plan.iteration_events = true;
   plan.limits = loop_.run_limits();
   plan.pause = std::max<std::chrono::milliseconds>(std::chrono::seconds(config_.autonomous_interval_seconds),
                                                    options_.continuous_min_interval);
@@ -279,7 +305,11 @@ TaskManager::Plan TaskManager::continuous_plan() {
 }
 
 net::Task<void> TaskManager::drive(std::shared_ptr<Entry> e, Plan plan) {
-  transition(*e, a2a::TaskState::working);
+  if (a2a::is_terminal(e->task.state)) {  // canceled before its run began
+    e->done = true;
+    co_return;
+  }
+  transition(*e, a2a::TaskState::working, std::string(plan.working_message));
   auto session = loop_.new_model_session();
   Usage usage;                // the task's: its limits count across iterations
   std::int64_t finished = 0;  // iterations that returned a result
@@ -296,6 +326,11 @@ net::Task<void> TaskManager::drive(std::shared_ptr<Entry> e, Plan plan) {
     r.model_session = session.get();
     r.usage = &usage;
     r.limits = &plan.limits;
+    // An iteration the budgets refuse never starts: it ends the task with
+    // autonomous.budget.exhausted instead (KAOS checks the budgets before the iteration).
+    const bool announce = plan.iteration_events && e->task.events.size() < kMaxIterationEvents &&
+                          !plan.limits.before_run(usage).has_value();
+    if (announce) event(*e, "autonomous.iteration.started", json::object{{"iteration", iteration}});
     std::optional<RunResult> result;
     try {
       result = co_await run_iteration(std::move(r), plan.iteration_timeout, iteration);
@@ -312,6 +347,9 @@ net::Task<void> TaskManager::drive(std::shared_ptr<Entry> e, Plan plan) {
     if (a2a::is_terminal(e->task.state)) break;  // canceled meanwhile
     if (result) {
       ++finished;
+      if (announce)
+        event(*e, "autonomous.iteration.completed",
+              json::object{{"iteration", iteration}, {"response_preview", preview(result->text)}});
       auto next = plan.after(*e, *result);
       if (next == Next::fail) {
         transition(*e, a2a::TaskState::failed, result->error);
@@ -371,7 +409,7 @@ bool TaskManager::cancel(const std::string& id) {
   auto* e = find(id);
   if (!e) return false;
   if (a2a::is_terminal(e->task.state)) return true;
-  transition(*e, a2a::TaskState::canceled);
+  transition(*e, a2a::TaskState::canceled, std::string(kCanceledByRequest));
   if (!e->done) e->cancel.emit(asio::cancellation_type::terminal);
   return true;
 }
@@ -394,7 +432,7 @@ net::Task<std::optional<a2a::Task>> TaskManager::wait_done(const std::string& id
 void TaskManager::stop_all() {
   for (auto& [id, e] : tasks_) {
     if (!e->done && !a2a::is_terminal(e->task.state)) {
-      transition(*e, a2a::TaskState::canceled);
+      transition(*e, a2a::TaskState::canceled, std::string(kCanceled));
       e->cancel.emit(asio::cancellation_type::terminal);
     }
   }

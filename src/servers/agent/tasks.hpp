@@ -49,9 +49,12 @@ class TaskManager {
               TaskStoreOptions options);
   ~TaskManager();
 
-  /// Creates a task for `params` and starts it. Interactive tasks are awaited by the caller
-  /// (wait()); autonomous ones run on. Returns the task id.
-  std::string submit(const a2a::SendParams& params, net::Headers outbound_headers, int delegation_depth);
+  /// Creates a task for `params` and schedules its run, which begins only after the caller's
+  /// current step (it is posted, never run inline). Returns the task as created: `submitted`
+  /// with the event task.submitted; an autonomous task is already `working` ("Autonomous
+  /// execution started", events task.submitted, task.working), as KAOS answers it. Interactive
+  /// tasks are awaited by the caller (wait_done()) unless it asked not to block.
+  a2a::Task submit(const a2a::SendParams& params, net::Headers outbound_headers, int delegation_depth);
   /// Starts the continuous autonomous loop for AUTONOMOUS_GOAL (a task in state working).
   std::string start_continuous(const std::string& goal);
 
@@ -76,6 +79,8 @@ class TaskManager {
  private:
   struct Entry;
   Entry* find(const std::string& id) const;
+  /// Moves the task to `to` with the status message `message` (KAOS's: "Processing", "Done",
+  /// "Canceled by request", the error ...) and records the event task.<state>.
   void transition(Entry& e, a2a::TaskState to, std::string message = {});
   void event(Entry& e, std::string type, json::object data);
   /// The output becomes the agent's history message; the task completes.

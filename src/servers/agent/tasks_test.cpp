@@ -48,8 +48,8 @@ struct Tasks {
     p.autonomous = true;
     p.budgets = budgets;
     return *io.run([](TaskManager& t, a2a::SendParams p) -> net::Task<std::optional<a2a::Task>> {
-      auto id = t.submit(p, {}, 0);
-      co_return co_await t.wait_done(id);
+      auto created = t.submit(p, {}, 0);
+      co_return co_await t.wait_done(created.id);
     }(*tasks, std::move(p)));
   }
   std::vector<std::string> prompts() {
@@ -60,6 +60,12 @@ struct Tasks {
     return out;
   }
 };
+
+std::vector<std::string> event_types(const a2a::Task& t) {
+  std::vector<std::string> out;
+  for (const auto& e : t.events) out.push_back(e.type);
+  return out;
+}
 
 std::vector<const a2a::TaskEvent*> exhausted(const a2a::Task& t) {
   std::vector<const a2a::TaskEvent*> out;
@@ -81,7 +87,7 @@ TEST(TaskStore, KeptTasksAreBoundedByBytesOldestFinishedFirst) {
     a2a::SendParams p;
     p.text = std::string(100'000, static_cast<char>('a' + i));
     ids.push_back(*t.io.run([](TaskManager& m, a2a::SendParams p) -> net::Task<std::optional<std::string>> {
-      auto id = m.submit(p, {}, 0);
+      auto id = m.submit(p, {}, 0).id;
       co_await m.wait_done(id);
       co_return id;
     }(*t.tasks, std::move(p))));
@@ -97,6 +103,71 @@ TEST(TaskStore, KeptTasksAreBoundedByBytesOldestFinishedFirst) {
   EXPECT_TRUE(t.tasks->get(ids.back()));    // the newest stay
   EXPECT_FALSE(t.tasks->get(ids.front()));  // the oldest went
   EXPECT_GT(task_bytes(kept.front()), 100'000u);
+}
+
+// The answer to a send is taken before the run begins, even with a model that never suspends
+// (the mock): an interactive task is `submitted`, an autonomous one already `working`.
+TEST(Submit, AnswersBeforeTheRunBegins) {
+  Tasks t({"done at once"});
+  auto got = t.io.run([](TaskManager& m) -> net::Task<std::pair<a2a::Task, a2a::Task>> {
+    a2a::SendParams interactive;
+    interactive.text = "hi";
+    auto created = m.submit(interactive, {}, 0);
+    auto later = co_await m.wait_done(created.id);
+    co_return std::make_pair(created, *later);
+  }(*t.tasks));
+  EXPECT_EQ(got.first.state, a2a::TaskState::submitted);
+  EXPECT_EQ(event_types(got.first), std::vector<std::string>{"task.submitted"});
+  EXPECT_FALSE(got.first.status_message);
+  EXPECT_EQ(got.second.state, a2a::TaskState::completed);
+  EXPECT_EQ(got.second.output, "done at once");
+  ASSERT_TRUE(got.second.status_message);
+  EXPECT_EQ(got.second.status_message->text, "Done");
+
+  auto autonomous = t.io.run([](TaskManager& m) -> net::Task<a2a::Task> {
+    a2a::SendParams p;
+    p.text = "goal";
+    p.autonomous = true;
+    auto created = m.submit(p, {}, 0);
+    co_await m.wait_done(created.id);
+    co_return created;
+  }(*t.tasks));
+  EXPECT_EQ(autonomous.state, a2a::TaskState::working);
+  EXPECT_EQ(event_types(autonomous), (std::vector<std::string>{"task.submitted", "task.working"}));
+  ASSERT_TRUE(autonomous.status_message);
+  EXPECT_EQ(autonomous.status_message->text, "Autonomous execution started");
+}
+
+// KAOS's iteration events (0-based), as its autonomous e2e test reads them: two iterations, the
+// second without tool calls, completes the task.
+TEST(AutonomousTask, IterationsAreAnnouncedAndReported) {
+  Tasks t({kCall, "Still working on the goal.", "Goal fully achieved."});
+  auto task = t.run_autonomous(unlimited());
+  EXPECT_EQ(task.state, a2a::TaskState::completed);
+  EXPECT_EQ(event_types(task),
+            (std::vector<std::string>{"task.submitted", "task.working", "autonomous.iteration.started",
+                                      "autonomous.iteration.completed", "autonomous.iteration.started",
+                                      "autonomous.iteration.completed", "task.completed"}));
+  EXPECT_EQ(task.events[2].data.at("iteration").as_int64(), 0);
+  EXPECT_EQ(task.events[3].data.at("iteration").as_int64(), 0);
+  EXPECT_EQ(task.events[3].data.at("response_preview").get_string(), "Still working on the goal.");
+  EXPECT_EQ(task.events[4].data.at("iteration").as_int64(), 1);
+  EXPECT_EQ(task.events[5].data.at("response_preview").get_string(), "Goal fully achieved.");
+  EXPECT_EQ(task.status_message->text, "Done");
+}
+
+// KAOS checks the budget before an iteration: with maxIterations 1 the second iteration is never
+// announced; the task ends with autonomous.budget.exhausted (its e2e test: one iteration start).
+TEST(AutonomousTask, AnIterationTheBudgetRefusesIsNotAnnounced) {
+  Tasks t({kCall, "text", kCall, "text"});
+  auto budgets = unlimited();
+  budgets.max_iterations = 1;
+  auto task = t.run_autonomous(budgets);
+  EXPECT_EQ(task.state, a2a::TaskState::completed);
+  EXPECT_EQ(event_types(task), (std::vector<std::string>{
+                                   "task.submitted", "task.working", "autonomous.iteration.started",
+                                   "autonomous.iteration.completed", "autonomous.budget.exhausted", "task.completed"}));
+  EXPECT_EQ(task.output, "Budget exhausted: max_iterations (1) reached");
 }
 
 TEST(AutonomousTask, MaxIterationsCompletesTheTaskAsExhausted) {

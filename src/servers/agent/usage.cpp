@@ -49,6 +49,12 @@ std::optional<LimitReached> UsageLimits::before_model_request(const Usage& usage
   return std::nullopt;
 }
 
+std::optional<LimitReached> UsageLimits::before_run(const Usage& usage, Usage::Clock::time_point now) const {
+  Usage next = usage;
+  next.run_requests = 0;  // as the loop resets it when a run starts
+  return before_model_request(next, now);
+}
+
 std::optional<LimitReached> UsageLimits::before_tool_call(const Usage& usage, Usage::Clock::time_point now) const {
   if (auto r = runtime(usage, now)) return r;
   return tool_calls(usage);

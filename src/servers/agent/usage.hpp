@@ -58,6 +58,9 @@ struct UsageLimits {
   /// run that used the last tool call still gets to answer with its result.
   std::optional<LimitReached> before_model_request(const Usage& usage,
                                                    Usage::Clock::time_point now = Usage::Clock::now()) const;
+  /// Whether another run of `usage` may start: the limit that forbids its first model request
+  /// (what before_model_request will answer then), nullopt when it may.
+  std::optional<LimitReached> before_run(const Usage& usage, Usage::Clock::time_point now = Usage::Clock::now()) const;
   /// Before one tool call (`usage.tool_calls` counts the calls already started).
   std::optional<LimitReached> before_tool_call(const Usage& usage,
                                                Usage::Clock::time_point now = Usage::Clock::now()) const;

@@ -171,3 +171,35 @@ test('KAOS tasks/send reads type:text parts and sessionId; errors carry KAOS mes
   assert.equal(unknown.error.code, -32601);
   assert.equal(unknown.error.message, 'Method not found: no/such');
 });
+
+// KAOS's own clients (its e2e tests, kaos-cli, kaos-ui) call the same PascalCase methods without
+// the A2A-Version header and read KAOS's task; the SDK, which always sends `A2A-Version: 1.0`,
+// keeps getting 1.0 from the same agent (docs/a2a.md, "Which dialect").
+test('without A2A-Version, SendMessage/GetTask answer the KAOS task; the SDK still reads the same task', async () => {
+  const sent = await rpc('SendMessage', { message: { role: 'user', parts: [{ type: 'text', text: 'kaos client' }] }, contextId: 'kaos-ctx' });
+  const task = sent.result;
+  assert.equal(task.status.state, 'completed');
+  assert.equal(task.status.message, 'Done');
+  assert.equal(task.sessionId, 'kaos-ctx');
+  assert.equal(task.mode, 'interactive');
+  assert.equal(task.output, MOCK_TEXT);
+  assert.ok(Array.isArray(task.events));
+  const got = (await rpc('GetTask', { id: task.id })).result;
+  assert.equal(got.status.state, 'completed');
+  const viaSdk = await client.getTask({ id: task.id });
+  assert.equal(viaSdk.status.state, TaskState.TASK_STATE_COMPLETED);
+  assert.equal(artifactText(viaSdk), MOCK_TEXT);
+  assert.equal(viaSdk.status.message?.parts?.[0]?.content?.value, 'Done');  // a Message for 1.0
+});
+
+test('the older KAOS card path /.well-known/agent serves the card with KAOS capability keys', async () => {
+  const res = await fetch(`${agent.url}/.well-known/agent`);
+  assert.equal(res.status, 200);
+  const card = await res.json();
+  assert.equal(card.name, 'sdk-agent');
+  assert.equal(card.capabilities.message_processing, true);
+  assert.equal(card.capabilities.task_execution, true);
+  assert.ok(!('tool_execution' in card.capabilities), 'no MCP servers');
+  // The SDK reads the card with those keys (it got here through createFromUrl).
+  assert.equal(client.protocolVersion, '1.0');
+});
