@@ -99,6 +99,12 @@ class RunnableCorpusTest(e.RuntimeTestCase):
         self.assertEqual(self.up.returncode, 1, "Failed resources make `kaos up` exit 1")
         for key in workload_keys():
             self.assertIn(key, self.as_written, f"{key} missing from kaos status")
+        # Every workload has a port of its own (a shared one makes one of them fail to listen).
+        ports = {}
+        for key, r in self.as_written.items():
+            if key[0] in c.WORKLOAD_KINDS:
+                ports.setdefault(r["endpoint"], []).append(key)
+        self.assertEqual({p: ks for p, ks in ports.items() if len(ks) > 1}, {}, "workloads sharing a port")
 
     def test_11_hosted_modelapis_fail_pointing_at_proxy_mode(self):
         for key in HOSTED:
@@ -220,8 +226,15 @@ class RunnableCorpusTest(e.RuntimeTestCase):
             e.wait_for(lambda: any(ev["content"] == answer for ev in c.events_of(
                 c.memory_events(self.rt, agent, ns), "agent_response")), 30, f"{agent}'s first autonomous answer")
 
-    def test_27_docs_reference_answers_through_its_configyaml(self):
-        self.assertEqual(self.chat("my-agent", "docs-reference", 'Please greet {"name": "corpus"}'), "Hello, corpus!")
+    def test_27_docs_reference_answers_through_its_configyamls(self):
+        ns = "docs-reference"
+        # No scripts here: the mock model behind each configYaml calls the tool the message names.
+        self.assertEqual(self.chat("my-agent", ns, 'Please greet {"name": "corpus"}'), "Hello, corpus!")
+        self.assertEqual(self.chat("traced-agent", ns, 'Please add {"a": 40, "b": 2}'), "42.0")
+        self.assertEqual(self.chat("secret-config-agent", ns, "hello"), "Mock response to: hello")
+        self.assertEqual(self.chat("traced-agent", ns, 'Please delegate_to_my-agent {"task": "Please greet '
+                                   '{\\"name\\": \\"peer\\"}"}'), "Hello, peer!")
+        self.assertIn('Please greet {"name": "peer"}', c.delegations_received(self.rt, "my-agent", ns))
 
     def test_28_e2e_base_func_agents_answer(self):
         self.assertEqual(self.chat("base-test-agent", "e2e-base-func", "hello"), "Mock response to: hello")
@@ -284,7 +297,8 @@ class RunnableCorpusTest(e.RuntimeTestCase):
 
     def test_36_legacy_fenced_delegate_block(self):
         ns = "e2e-legacy-mocks"
-        self.assertEqual(self.chat("fenced-coordinator", ns), "fenced-coordinator: the worker has completed task LEGACY_3")
+        self.assertEqual(self.chat("fenced-coordinator", ns),
+                         "fenced-coordinator: the worker has completed task LEGACY_3")
         self.assertEqual(c.delegations_received(self.rt, "legacy-worker", ns), ["Process task LEGACY_3"])
 
     def test_37_e2e_examples_mock_agent_and_tools(self):
@@ -304,6 +318,24 @@ class RunnableCorpusTest(e.RuntimeTestCase):
         self.assertEqual(self.chat("coordinator", ns, "What are the trends?"),
                          "Based on the research: adoption is growing 40% a year.")
         self.assertEqual(c.delegations_received(self.rt, "researcher", ns), ["Research the trends"])
+
+    def test_39_e2e_autonomous_task_through_a2a(self):
+        endpoint = self.given_mock[("Agent", "e2e-autonomous", "auto-a2a-agent")]["endpoint"]
+        budgets = {"maxIterations": 5, "maxRuntimeSeconds": 60, "maxToolCalls": 10}
+        task = c.kaos_send_message(endpoint, "Analyze the system and report findings",
+                                   {"mode": "autonomous", "budgets": budgets}).get("result", {})
+        self.assertIn("id", task, task)
+
+        def finished():
+            t = c.kaos_get_task(endpoint, task["id"])["result"]
+            return t if t["status"]["state"] in ("completed", "failed") else None
+        done = e.wait_for(finished, 30, "the autonomous task to finish")
+        self.assertEqual(done["status"]["state"], "completed", done)
+        kinds = [ev["type"] for ev in done.get("events", [])]
+        self.assertIn("task.submitted", kinds)
+        self.assertIn("task.completed", kinds)
+        self.assertIn("Echo: autonomous iteration 1",
+                      c.tool_results(self.rt, "auto-a2a-agent", "e2e-autonomous").get("echo", []))
 
     def test_99_down(self):
         self.assertDownLeavesNothing()
