@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The part of the upstream corpus written in upstream KAOS's newest CRD schema
 (tests/fixtures/upstream/newest-schema) under `kaos up`: the newest 7-memory-agent sample
-(config.memory.maxReadScope on three agents, MemoryStore maxReadScope, an AccessGrant) and the
-ContainerOverride and harness fields no sample writes yet.
+(config.memory.maxReadScope on three agents, MemoryStore maxReadScope, an AccessGrant), the
+tiered external MemoryStore of the docs, and the ContainerOverride and harness fields no sample
+writes yet.
 
 - The MemoryStore and the AccessGrant are listed with a phase and a message.
 - Agents bound to the store are not Ready as if bound while it is not Ready: Waiting (KAOS's
@@ -21,6 +22,7 @@ STORE_NS = "support-demo"
 BOUND = {"user-assistant": "user", "session-assistant": "session", "agent-bot": "agent",
          "inheriting-assistant": "user"}  # agent: the MEMORY_MAX_READ_SCOPE its plan must carry
 NS = "newest-schema"
+DOCS_NS = "docs-memory"  # docs-memorystore-tiers.yaml: an external store with maxReadScope agent
 
 
 class NewestSchemaCorpusTest(e.RuntimeTestCase):
@@ -42,21 +44,28 @@ class NewestSchemaCorpusTest(e.RuntimeTestCase):
     def test_11_agents_bound_to_the_store_follow_its_phase(self):
         store = self.res[("MemoryStore", STORE_NS, "support-memory")]
         self.assertEqual(self.res[("ModelAPI", STORE_NS, "support-modelapi")]["phase"], "Ready")
-        for agent in BOUND:
-            r = self.res[("Agent", STORE_NS, agent)]
+        self.check_bound(store, [("Agent", STORE_NS, agent) for agent in BOUND])
+        self.check_bound(self.res[("MemoryStore", DOCS_NS, "shared-memory")], [("Agent", DOCS_NS, "assistant")])
+
+    def check_bound(self, store, agents):
+        for key in agents:
+            r = self.res[key]
+            agent = key[2]
             with self.subTest(agent):
                 if store["phase"] == "Ready":
                     self.assertEqual(r["phase"], "Ready", r)
                 else:
                     self.assertTrue(r["phase"] == "Waiting" or c.degraded(r), r)
                     if r["phase"] == "Waiting":
-                        self.assertIn("support-memory", r["message"])
+                        self.assertIn(store["name"], r["message"])
 
     def test_12_plan_renders_the_max_read_scope(self):
         for agent, scope in BOUND.items():
             with self.subTest(agent):
                 d = self.rt.run("describe", "agent", agent, "-n", STORE_NS, check=0).stdout
                 self.assertIn(f"MEMORY_MAX_READ_SCOPE={scope}\n", d)
+        d = self.rt.run("describe", "agent", "assistant", "-n", DOCS_NS, check=0).stdout
+        self.assertIn("MEMORY_MAX_READ_SCOPE=agent\n", d)
         r = self.res[("Agent", NS, "override-agent")]
         self.assertEqual(e.environ_of(r["pid"]).get("MEMORY_MAX_READ_SCOPE"), "session")
 
