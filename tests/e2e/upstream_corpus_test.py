@@ -83,13 +83,13 @@ class RunnableCorpusTest(e.RuntimeTestCase):
     def setUpClass(cls):
         super().setUpClass()
         c.hide_ollama(cls.rt)
-        cls.up = cls.rt.run("up", "-f", c.RUNNABLE, "-d", "--timeout", "60", timeout=240)
+        cls.up = cls.rt.run("up", "-f", c.RUNNABLE, "-d", "--timeout", "45", timeout=240)
         cls.as_written = c.status_by_key(cls.rt)
         cls.listed_by_get = cls.rt.run("get", "all", "-A", "-o", "json").stdout
         cls.mock_dir = tempfile.mkdtemp(prefix="kaos-e2e-corpus-")
         cls.addClassCleanup(shutil.rmtree, cls.mock_dir, True)
         cls.turned = c.mock_pass_copy(c.RUNNABLE, cls.mock_dir)
-        cls.mock_up = cls.rt.run("up", "-f", cls.mock_dir, "-d", "--timeout", "60", timeout=240)
+        cls.mock_up = cls.rt.run("up", "-f", cls.mock_dir, "-d", "--timeout", "45", timeout=240)
         cls.given_mock = c.status_by_key(cls.rt)
 
     # --- 1. as written -----------------------------------------------------------------------
