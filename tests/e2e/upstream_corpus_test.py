@@ -278,6 +278,17 @@ class RunnableCorpusTest(e.RuntimeTestCase):
         self.assertIn("Task processed successfully.", agent_texts)
         got = c.kaos_get_task(endpoint, task["id"])["result"]
         self.assertEqual(got["status"]["state"], "completed")
+        # contextId at the params level names the session, as upstream's clients send it.
+        again = c.kaos_send_message(endpoint, "Test with session", context_id="test-session-123")["result"]
+        self.assertEqual(again["sessionId"], "test-session-123")
+        self.assertTrue(e.http_json(endpoint + "/memory/events?session_id=test-session-123")["events"])
+
+    def test_40_e2e_a2a_errors_as_upstream_asserts_them(self):
+        endpoint = self.given_mock[("Agent", "e2e-a2a", "a2a-lifecycle-agent")]["endpoint"]
+        for body, code in (({"method": "tasks/unknown"}, -32601), ({"method": "GetTask", "params": {}}, -32602),
+                           ({"method": "GetTask", "params": {"id": "nonexistent-task-id"}}, -32001)):
+            answer = c.post_json(endpoint + "/", {"jsonrpc": "2.0", "id": 1, **body})
+            self.assertEqual(answer.get("error", {}).get("code"), code, answer)
 
     def test_33_e2e_mcp_tools_card_at_the_older_path(self):
         endpoint = self.given_mock[("Agent", "e2e-mcp-tools", "mcp-tool-agent")]["endpoint"]
