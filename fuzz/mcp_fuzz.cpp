@@ -83,7 +83,6 @@ struct Fixture {
   static mcp::TransportOptions options() {
     mcp::TransportOptions o;
     o.max_sessions = 8;
-    o.loopback_bound = true;
     return o;
   }
 };
