@@ -164,14 +164,12 @@ void check_container_override(const ContainerOverride& c, const std::string& pat
       }
     }
   }
-  if (c.security_context) {
-    out.note(join_path(path, "securityContext"),
-             "takes effect in a cluster only: kaos up runs the process without a container");
-  }
-  if (!c.volume_mounts.empty()) {
-    out.note(join_path(path, "volumeMounts"),
-             "takes effect in a cluster only: kaos up runs the process without a container");
-  }
+  // KAOS's operator applies both to the agent container only; its other controllers ignore them.
+  constexpr std::string_view kClusterOnly =
+      "takes effect in a cluster only (KAOS's operator applies it to Agents): kaos up runs the process without a "
+      "container";
+  if (c.security_context) out.note(join_path(path, "securityContext"), std::string(kClusterOnly));
+  if (!c.volume_mounts.empty()) out.note(join_path(path, "volumeMounts"), std::string(kClusterOnly));
   std::set<std::string> seen;
   for (std::size_t i = 0; i < c.env.size(); ++i) {
     if (!c.env[i].name.empty() && !seen.insert(c.env[i].name).second) {

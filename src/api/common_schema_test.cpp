@@ -46,11 +46,11 @@ TEST(ContainerOverride, ClusterOnlyFieldsGetANote) {
   auto f = findings(set);
   ASSERT_EQ(f.size(), 2u);
   EXPECT_EQ(f[0],
-            "test.yaml:1: MCPServer/t: note: spec.container.securityContext: takes effect in a cluster only: kaos up "
-            "runs the process without a container");
+            "test.yaml:1: MCPServer/t: note: spec.container.securityContext: takes effect in a cluster only (KAOS's "
+            "operator applies it to Agents): kaos up runs the process without a container");
   EXPECT_EQ(f[1],
-            "test.yaml:1: MCPServer/t: note: spec.container.volumeMounts: takes effect in a cluster only: kaos up "
-            "runs the process without a container");
+            "test.yaml:1: MCPServer/t: note: spec.container.volumeMounts: takes effect in a cluster only (KAOS's "
+            "operator applies it to Agents): kaos up runs the process without a container");
 }
 
 }  // namespace
