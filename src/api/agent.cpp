@@ -41,10 +41,8 @@ MemoryType effective_memory_type(const MemoryConfig& memory) {
   return memory.memory_store.empty() ? MemoryType::Local : MemoryType::Remote;
 }
 
-MemoryScope resolve_default_read_scope(const MemoryConfig& memory, std::optional<MemoryScope> store_default) {
-  if (memory.default_read_scope) return *memory.default_read_scope;
-  if (store_default) return *store_default;
-  return MemoryScope::Session;
+std::string effective_branch(const HarnessWorkspace& workspace) {
+  return workspace.branch.empty() ? std::string("main") : workspace.branch;
 }
 
 bool is_autonomous(const AgentSpec& spec) {

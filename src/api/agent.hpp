@@ -13,7 +13,8 @@ namespace kaos::api {
 
 enum class ToolCallMode { Auto, Native, String };
 enum class MemoryType { Local, Remote };
-enum class MemoryScope { Agent, User, Group, Session };
+/// KAOS's three read levels, narrowest first (session ⊂ agent ⊂ user): `<` compares their rank.
+enum class MemoryReadScope { Session, Agent, User };
 enum class MemoryTools { All, Read, Write };
 enum class FailureMode { Soft, Strict };
 
@@ -29,11 +30,10 @@ struct EnumNames<MemoryType> {
                                      std::pair{MemoryType::Remote, std::string_view("remote")}};
 };
 template <>
-struct EnumNames<MemoryScope> {
-  static constexpr std::array values{std::pair{MemoryScope::Agent, std::string_view("agent")},
-                                     std::pair{MemoryScope::User, std::string_view("user")},
-                                     std::pair{MemoryScope::Group, std::string_view("group")},
-                                     std::pair{MemoryScope::Session, std::string_view("session")}};
+struct EnumNames<MemoryReadScope> {
+  static constexpr std::array values{std::pair{MemoryReadScope::Session, std::string_view("session")},
+                                     std::pair{MemoryReadScope::Agent, std::string_view("agent")},
+                                     std::pair{MemoryReadScope::User, std::string_view("user")}};
 };
 template <>
 struct EnumNames<MemoryTools> {
@@ -71,8 +71,7 @@ struct MemoryConfig {
   std::optional<bool> enabled;     ///< CRD default true
   std::optional<MemoryType> type;  ///< absent: derived, see effective_memory_type()
   std::string memory_store;
-  std::optional<MemoryScope> default_read_scope;
-  std::vector<MemoryScope> read_scopes;
+  std::optional<MemoryReadScope> max_read_scope;  ///< absent: resolve_max_read_scope (memorystore.hpp)
   std::optional<MemoryClientParams> client_params;
   std::optional<MemoryTools> tools;
   std::optional<FailureMode> failure_mode;
@@ -81,8 +80,7 @@ struct MemoryConfig {
     v("enabled", s.enabled);
     v("type", s.type);
     v("memoryStore", s.memory_store);
-    v("defaultReadScope", s.default_read_scope);
-    v("readScopes", s.read_scopes);
+    v("maxReadScope", s.max_read_scope);
     v("clientParams", s.client_params);
     v("tools", s.tools);
     v("failureMode", s.failure_mode);
@@ -91,7 +89,7 @@ struct MemoryConfig {
 
 struct AutonomousConfig {
   std::string goal;
-  std::optional<std::int32_t> interval_seconds;          ///< CRD default 0
+  std::optional<std::int32_t> interval_seconds;          ///< runtime default 0
   std::optional<std::int32_t> max_iter_runtime_seconds;  ///< runtime default 60
   template <class S, class V>
   static void fields(S& s, V& v) {
@@ -103,8 +101,8 @@ struct AutonomousConfig {
 
 struct TaskConfig {
   std::optional<std::int32_t> max_iterations;       ///< runtime default 10
-  std::optional<std::int32_t> max_runtime_seconds;  ///< CRD default 300
-  std::optional<std::int32_t> max_tool_calls;       ///< CRD default 50
+  std::optional<std::int32_t> max_runtime_seconds;  ///< runtime default 300
+  std::optional<std::int32_t> max_tool_calls;       ///< runtime default 50
   template <class S, class V>
   static void fields(S& s, V& v) {
     v("maxIterations", s.max_iterations);
@@ -138,8 +136,8 @@ struct AgentConfig {
 };
 
 struct HarnessWorkspace {
-  std::string repo_url;
-  std::string branch;  ///< CRD default "main"
+  std::string repo_url;  ///< required
+  std::string branch;    ///< empty: the operator clones "main" (effective_branch)
   std::optional<SecretKeySelector> credentials_secret_ref;
   template <class S, class V>
   static void fields(S& s, V& v) {
@@ -193,6 +191,9 @@ struct Agent {
 
 const Schema& agent_spec_schema();
 const Schema& agent_status_schema();
+/// The removed-field hint for `defaultReadScope: X` (Agent config.memory and MemoryStore spec,
+/// both replaced by maxReadScope): "write maxReadScope: X instead"; group has no equivalent.
+std::string default_read_scope_hint(const json::value& written);
 
 /// Reads a validated, defaulted Agent document.
 Agent read_agent(const json::value& document, std::string_view default_namespace);
@@ -202,8 +203,8 @@ void check_agent(const Agent& agent, Diagnostics& out);
 
 /// `type` if set, else remote when memoryStore is set, else local (KAOS derivation).
 MemoryType effective_memory_type(const MemoryConfig& memory);
-/// Agent's defaultReadScope, else the store's, else session (KAOS resolveDefaultReadScope).
-MemoryScope resolve_default_read_scope(const MemoryConfig& memory, std::optional<MemoryScope> store_default);
+/// The branch a harness workspace clones: `branch`, else "main" (KAOS harnessDefaultBranch).
+std::string effective_branch(const HarnessWorkspace& workspace);
 /// A non-blank (trimmed) autonomous goal puts the agent in autonomous mode (Agent.IsAutonomous).
 bool is_autonomous(const AgentSpec& spec);
 

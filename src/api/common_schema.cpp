@@ -46,10 +46,42 @@ Schema env_var_schema() {
                         {"valueFrom", std::move(value_from)}});
 }
 
+bool is_gateway_duration(std::string_view text) {
+  std::size_t i = 0;
+  int groups = 0;
+  while (i < text.size()) {
+    std::size_t digits = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    if (i == digits || i == text.size()) return false;
+    if (text[i] == 'h' || text[i] == 's') {
+      ++i;
+    } else if (text[i] == 'm') {
+      // "ms" and "m" followed by "s": a group starts with a digit, so an 's' after 'm' is "ms".
+      i += (i + 1 < text.size() && text[i + 1] == 's') ? 2 : 1;
+    } else {
+      return false;
+    }
+    if (++groups > 4) return false;
+  }
+  return groups > 0;
+}
+
+Schema volume_mount_schema() {
+  return object_schema(
+      "VolumeMount (corev1.VolumeMount) of a volume declared in podSpec.volumes.",
+      {{"name", string_schema("Name of the volume (podSpec.volumes[].name)."), true},
+       {"mountPath", string_schema("Path within the container at which the volume is mounted."), true},
+       {"readOnly", boolean_schema("Mount read-only (default false).")},
+       {"subPath", string_schema("Path within the volume to mount instead of its root.")},
+       {"subPathExpr", string_schema("Like subPath, with $(VAR_NAME) expanded from the container's env.")},
+       {"mountPropagation", string_schema("None, HostToContainer or Bidirectional.")},
+       {"recursiveReadOnly", string_schema("Disabled, IfPossible or Enabled (with readOnly).")}});
+}
+
 Schema container_override_schema() {
   return object_schema(
       "Container provides shorthand overrides for the workload's main container (image, command, "
-      "args, resources, env, workingDir); applied before podSpec.",
+      "args, resources, env, securityContext, workingDir, volumeMounts); applied before podSpec.",
       {{"image", string_schema("Container image override.")},
        {"command", array_schema(string_schema(""), "Entrypoint override.")},
        {"args", array_schema(string_schema(""), "Arguments override.")},
@@ -57,7 +89,10 @@ Schema container_override_schema() {
        {"env", array_schema(env_var_schema(),
                             "Additional environment variables; a user value overrides an "
                             "operator-generated variable of the same name.")},
-       {"workingDir", string_schema("Working directory of the container.")}});
+       {"securityContext", preserved_object_schema("Security context of the container (corev1.SecurityContext; "
+                                                   "not modelled: accepted as written).")},
+       {"workingDir", string_schema("Working directory of the container.")},
+       {"volumeMounts", array_schema(volume_mount_schema(), "Volume mounts added to the container.")}});
 }
 
 Schema telemetry_schema() {
@@ -67,9 +102,12 @@ Schema telemetry_schema() {
 }
 
 Schema gateway_route_schema() {
-  return object_schema("GatewayRoute configures Gateway API routing for this resource.",
-                       {{"timeout", string_schema("Request timeout for the HTTPRoute (Gateway API Duration, "
-                                                  "e.g. \"30s\", \"5m\"); \"0s\" uses the gateway default.")}});
+  return object_schema(
+      "GatewayRoute configures Gateway API routing for this resource.",
+      {{"timeout", string_schema("Request timeout for the HTTPRoute (Gateway API Duration, "
+                                 "e.g. \"30s\", \"5m\"); \"0s\" uses the gateway default.")
+                       .pattern_("^([0-9]+(h|m|s|ms)){1,4}$", "a Gateway API duration such as 30s, 5m or 1h30m",
+                                 is_gateway_duration)}});
 }
 
 Schema pod_spec_schema() {
@@ -126,6 +164,12 @@ void check_container_override(const ContainerOverride& c, const std::string& pat
       }
     }
   }
+  // KAOS's operator applies both to the agent container only; its other controllers ignore them.
+  constexpr std::string_view kClusterOnly =
+      "takes effect in a cluster only (KAOS's operator applies it to Agents): kaos up runs the process without a "
+      "container";
+  if (c.security_context) out.note(join_path(path, "securityContext"), std::string(kClusterOnly));
+  if (!c.volume_mounts.empty()) out.note(join_path(path, "volumeMounts"), std::string(kClusterOnly));
   std::set<std::string> seen;
   for (std::size_t i = 0; i < c.env.size(); ++i) {
     if (!c.env[i].name.empty() && !seen.insert(c.env[i].name).second) {

@@ -78,15 +78,39 @@ struct EnvVar {
   }
 };
 
+/// corev1.VolumeMount (the volume itself comes from `podSpec.volumes`).
+struct VolumeMount {
+  std::string name;
+  std::string mount_path;
+  std::optional<bool> read_only;
+  std::string sub_path;
+  std::string sub_path_expr;
+  std::string mount_propagation;    ///< None | HostToContainer | Bidirectional (corev1 leaves it open)
+  std::string recursive_read_only;  ///< Disabled | IfPossible | Enabled
+  template <class S, class V>
+  static void fields(S& s, V& v) {
+    v("name", s.name);
+    v("mountPath", s.mount_path);
+    v("readOnly", s.read_only);
+    v("subPath", s.sub_path);
+    v("subPathExpr", s.sub_path_expr);
+    v("mountPropagation", s.mount_propagation);
+    v("recursiveReadOnly", s.recursive_read_only);
+  }
+};
+
 /// KAOS ContainerOverride: patched onto the workload's first container. `resources` is a
-/// corev1.ResourceRequirements, kept as JSON (limits/requests quantities are checked).
+/// corev1.ResourceRequirements and `securityContext` a corev1.SecurityContext, both kept as
+/// JSON (limits/requests quantities are checked; the security context is not modelled).
 struct ContainerOverride {
   std::string image;
   std::vector<std::string> command;
   std::vector<std::string> args;
   std::optional<json::object> resources;
   std::vector<EnvVar> env;
+  std::optional<json::object> security_context;
   std::string working_dir;
+  std::vector<VolumeMount> volume_mounts;
   template <class S, class V>
   static void fields(S& s, V& v) {
     v("image", s.image);
@@ -94,7 +118,9 @@ struct ContainerOverride {
     v("args", s.args);
     v("resources", s.resources);
     v("env", s.env);
+    v("securityContext", s.security_context);
     v("workingDir", s.working_dir);
+    v("volumeMounts", s.volume_mounts);
   }
 };
 
@@ -118,6 +144,10 @@ struct GatewayRoute {
   }
 };
 
+/// The Gateway API duration KAOS's CRDs accept for gatewayRoute.timeout: one to four
+/// <digits><unit> groups, unit h, m, s or ms (regex `^([0-9]+(h|m|s|ms)){1,4}$`).
+bool is_gateway_duration(std::string_view text);
+
 // Schemas of the shared types.
 Schema secret_key_selector_schema(std::string description);
 Schema config_map_key_selector_schema(std::string description);
@@ -131,7 +161,8 @@ Schema conditions_schema();
 
 class Diagnostics;
 /// Checks JSON-level rules the schema cannot express for a ContainerOverride at `path`:
-/// resource quantities parse, env names are unique-ish (warning on duplicates).
+/// resource quantities parse, env names are unique-ish (warning on duplicates); notes that
+/// securityContext and volumeMounts take effect in a cluster only.
 void check_container_override(const ContainerOverride& c, const std::string& path, Diagnostics& out);
 /// KAOS only warns on telemetry.enabled without endpoint; so do we.
 void check_telemetry(const TelemetryConfig& t, const std::string& path, Diagnostics& out);

@@ -49,6 +49,7 @@ json::object openapi_object(const Schema& s) {
   if (s.maximum) o["maximum"] = number_value(*s.maximum);
   if (s.min_items) o["minItems"] = *s.min_items;
   if (s.min_length) o["minLength"] = *s.min_length;
+  if (s.pattern) o["pattern"] = s.pattern->regex;
   if (s.items) o["items"] = openapi_object(*s.items);
   if (s.additional_properties) o["additionalProperties"] = openapi_object(*s.additional_properties);
   if (!s.properties.empty()) {

@@ -87,12 +87,25 @@ TEST(Crd, SchemaDetails) {
   EXPECT_EQ(steps.at("default"), 5);
   EXPECT_EQ(strings(config.at("toolCallMode").at("enum")), (std::vector<std::string>{"auto", "native", "string"}));
   const auto& memory_rules = config.at("memory").at("x-kubernetes-validations").as_array();
-  EXPECT_EQ(memory_rules.size(), 7u);
-  EXPECT_EQ(memory_rules[0].at("message"), "memoryStore is required when type is 'remote'");
+  ASSERT_EQ(memory_rules.size(), 4u);
+  EXPECT_EQ(memory_rules[0].at("message"), "type 'remote' requires memoryStore to be set");
+  EXPECT_EQ(memory_rules[3].at("rule"),
+            "!has(self.maxReadScope) || self.maxReadScope == 'session' || has(self.memoryStore)");
+  EXPECT_EQ(strings(config.at("memory").at("properties").at("maxReadScope").at("enum")),
+            (std::vector<std::string>{"session", "agent", "user"}));
+  EXPECT_FALSE(config.at("memory").at("properties").as_object().contains("defaultReadScope"));
   EXPECT_TRUE(agent.at("properties").at("podSpec").at("x-kubernetes-preserve-unknown-fields").as_bool());
   const auto& container = agent.at("properties").at("container").at("properties");
   EXPECT_TRUE(container.at("resources").at("x-kubernetes-preserve-unknown-fields").as_bool());
   EXPECT_EQ(strings(container.at("env").at("items").at("required")), std::vector<std::string>{"name"});
+  EXPECT_TRUE(container.at("securityContext").at("x-kubernetes-preserve-unknown-fields").as_bool());
+  EXPECT_EQ(strings(container.at("volumeMounts").at("items").at("required")),
+            (std::vector<std::string>{"name", "mountPath"}));
+  EXPECT_EQ(agent.at("properties").at("gatewayRoute").at("properties").at("timeout").at("pattern"),
+            "^([0-9]+(h|m|s|ms)){1,4}$");
+  const auto& workspace = agent.at("properties").at("harness").at("properties").at("workspace");
+  EXPECT_EQ(strings(workspace.at("required")), std::vector<std::string>{"repoURL"});
+  EXPECT_FALSE(workspace.at("properties").at("branch").as_object().contains("default"));
 
   const auto& modelapi = spec_schema_of(modelapi_crd);
   EXPECT_EQ(strings(modelapi.at("required")), std::vector<std::string>{"mode"});
@@ -117,8 +130,10 @@ TEST(Crd, SchemaDetails) {
   EXPECT_EQ(strings(store.at("required")), (std::vector<std::string>{"storage", "models"}));
   const auto& store_rules = store.at("x-kubernetes-validations").as_array();
   ASSERT_EQ(store_rules.size(), 2u);
-  EXPECT_EQ(store_rules[0].at("fieldPath"), ".replicas");
-  EXPECT_EQ(store_rules[1].at("fieldPath"), ".mediumTerm");
+  EXPECT_EQ(store_rules[0].at("message"), "replicas must be 1 in local storage mode");
+  EXPECT_FALSE(store_rules[1].as_object().contains("fieldPath"));  // spec level, as KAOS's
+  EXPECT_EQ(strings(store.at("properties").at("maxReadScope").at("enum")),
+            (std::vector<std::string>{"session", "agent", "user"}));
   EXPECT_EQ(store.at("properties").at("longTerm").at("properties").at("scoreThreshold").at("maximum"), 1);
   const auto& divisor = agent.at("properties")
                             .at("container")

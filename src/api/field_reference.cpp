@@ -45,6 +45,7 @@ std::string validation_text(const Schema& s, bool required) {
     parts.push_back("≥ " + format_number(*s.minimum));
   else if (s.maximum)
     parts.push_back("≤ " + format_number(*s.maximum));
+  if (s.pattern) parts.push_back("pattern `" + s.pattern->regex + "`");
   if (s.min_items) parts.push_back("at least " + std::to_string(*s.min_items) + " item");
   if (s.items && !s.items->enum_values.empty()) parts.push_back("items one of " + joined(s.items->enum_values));
   std::string out;

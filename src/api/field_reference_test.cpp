@@ -16,9 +16,12 @@ TEST(FieldReference, TablesNameFieldsDefaultsAndRules) {
   EXPECT_NE(fields.find("| `modelAPI` | string |  | required |"), std::string::npos);
   EXPECT_EQ(fields.find("`container.image`"), std::string::npos);  // shared types are documented once
   auto rules = rule_reference_table(agent);
-  EXPECT_NE(rules.find("| `spec.config.memory` | tools requires memoryStore |"), std::string::npos) << rules;
+  EXPECT_NE(rules.find("| `spec.config.memory` | tools requires memoryStore to be set |"), std::string::npos) << rules;
+  EXPECT_NE(fields.find("| `gatewayRoute.timeout` | string |  | pattern `^([0-9]+(h\\|m\\|s\\|ms)){1,4}$` |"),
+            std::string::npos)
+      << fields;
   auto store_rules = rule_reference_table(*find_kaos_kind("MemoryStore"));
-  EXPECT_NE(store_rules.find("| `spec.mediumTerm` |"), std::string::npos);
+  EXPECT_NE(store_rules.find("| `spec` | short-term compaction marks must satisfy"), std::string::npos);
   EXPECT_NE(store_rules.find("(long: see the CRD in deploy/crds)"), std::string::npos);
 }
 

@@ -22,6 +22,10 @@ Schema build_spec_schema() {
                         {"podSpec", pod_spec_schema()}})
       .removed("type", "the legacy format was replaced by spec.runtime")
       .removed("config", "the legacy format was replaced by spec.runtime and spec.params")
+      // Like Agent's spec.security: one KAOS commit (50e88fd1), never in a later CRD.
+      .removed("security",
+               "remove spec.security: KAOS's current CRDs have no SecuritySpec; an MCPServer is identified by "
+               "its namespace and name")
       .rule(
           "self.runtime != 'custom' || (has(self.container) && has(self.container.image) && "
           "self.container.image != '')",

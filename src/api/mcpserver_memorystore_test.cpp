@@ -44,6 +44,10 @@ TEST(MCPServer, Rules) {
       errors(load_yaml(mcp_yaml("  runtime: slack\n  config: {tools: {}}\n"))),
       std::vector<std::string>{"MCPServer/tools: spec.config: unknown field; removed from KAOS: the legacy format was "
                                "replaced by spec.runtime and spec.params"});
+  EXPECT_EQ(errors(load_yaml(mcp_yaml("  runtime: slack\n  security: {id: tools}\n"))),
+            std::vector<std::string>{"MCPServer/tools: spec.security: unknown field; removed from KAOS: remove "
+                                     "spec.security: KAOS's current CRDs have no SecuritySpec; an MCPServer is "
+                                     "identified by its namespace and name"});
 }
 
 TEST(MemoryStore, ParsesAndDefaults) {
@@ -54,7 +58,9 @@ TEST(MemoryStore, ParsesAndDefaults) {
   EXPECT_EQ(m.spec.engine, MemoryEngine::Mem0);
   EXPECT_EQ(m.spec.default_failure_mode, FailureMode::Soft);
   EXPECT_EQ(m.spec.storage.local->provider, LocalStorageProvider::Chroma);
-  EXPECT_EQ(m.spec.storage.local->collection, "kaos_memory");
+  EXPECT_EQ(m.spec.storage.local->collection, "");  // no CRD default: the service's kaos_memory
+  EXPECT_FALSE(m.spec.max_read_scope.has_value());
+  EXPECT_EQ(store_max_read_scope(m.spec), MemoryReadScope::Agent);
   EXPECT_EQ(m.spec.storage.local->persistent_volume->size, "5Gi");
   EXPECT_FALSE(m.spec.replicas.has_value());
   EXPECT_EQ(effective_replicas(m.spec), 1);
@@ -70,10 +76,11 @@ TEST(MemoryStore, ParsesAndDefaults) {
 
 TEST(MemoryStore, Rules) {
   EXPECT_EQ(errors(load_yaml(store_yaml("  storage: {type: local}\n  replicas: 2\n"))),
-            std::vector<std::string>{"MemoryStore/mem: spec.replicas: must be 1 when storage.type is 'local'"});
+            std::vector<std::string>{"MemoryStore/mem: spec: replicas must be 1 in local storage mode"});
   EXPECT_TRUE(errors(load_yaml(store_yaml("  storage: {type: local}\n  replicas: 1\n"))).empty());
   EXPECT_EQ(errors(load_yaml(store_yaml("  storage: {type: external}\n"))),
-            std::vector<std::string>{"MemoryStore/mem: spec.storage.external: required when type is 'external'"});
+            std::vector<std::string>{
+                "MemoryStore/mem: spec.storage: storage.external is required when storage.type is external"});
   EXPECT_EQ(errors(load_yaml(store_yaml("  storage: {type: external, external: {}}\n"))),
             std::vector<std::string>{"MemoryStore/mem: spec.storage.external.connectionSecretRef: required"});
   EXPECT_EQ(errors(load_yaml(store_yaml("  storage: {type: cloud}\n  engine: zep\n  replicas: 0\n"))),
@@ -102,9 +109,8 @@ TEST_P(MemoryStoreCompaction, Invariant) {
   } else {
     ASSERT_EQ(msgs.size(), 1u);
     EXPECT_EQ(msgs[0],
-              "MemoryStore/mem: spec.mediumTerm: compaction thresholds must satisfy 0 < compactionTarget < "
-              "compactionTrigger <= shortTerm.tokenBudget (0 or unset: trigger = tokenBudget, target = "
-              "tokenBudget/2, tokenBudget = 4096)");
+              "MemoryStore/mem: spec: short-term compaction marks must satisfy 0 < compactionTarget < "
+              "compactionTrigger <= tokenBudget (0 or absent marks derive from the token budget)");
   }
 }
 
@@ -117,7 +123,11 @@ INSTANTIATE_TEST_SUITE_P(
                       CompactionCase{"  mediumTerm: {compactionTrigger: 1000}\n", false},  // target 2048
                       CompactionCase{"  shortTerm: {tokenBudget: 100}\n  mediumTerm: {compactionTarget: 100}\n", false},
                       CompactionCase{"  shortTerm: {tokenBudget: 100}\n  mediumTerm: {compactionTarget: 99}\n", true},
-                      CompactionCase{"  shortTerm: {tokenBudget: 1}\n  mediumTerm: {}\n", false}));
+                      CompactionCase{"  shortTerm: {tokenBudget: 1}\n  mediumTerm: {}\n", false},
+                      // Unguarded, as KAOS's rule: it holds without mediumTerm too.
+                      CompactionCase{"  shortTerm: {tokenBudget: 1}\n", false},
+                      CompactionCase{"  shortTerm: {tokenBudget: 2}\n", true},
+                      CompactionCase{"  shortTerm: {tokenBudget: 3}\n", true}));
 
 TEST(MemoryStore, CompactionDerivation) {
   json::object spec;
@@ -138,6 +148,40 @@ TEST(MemoryStore, OlderShapeIsRejectedWithAHint) {
       testing::errors(testing::load_yaml(store_yaml("  storage: {type: local}\n  extraction: {concurrency: 2}\n"))),
       std::vector<std::string>{"MemoryStore/mem: spec.extraction: unknown field; removed from KAOS: use "
                                "longTerm.extraction"});
+  EXPECT_EQ(testing::errors(testing::load_yaml(store_yaml("  storage: {type: local}\n  defaultReadScope: user\n"))),
+            std::vector<std::string>{"MemoryStore/mem: spec.defaultReadScope: unknown field; removed from KAOS: "
+                                     "write maxReadScope: user instead"});
+  EXPECT_EQ(testing::errors(testing::load_yaml(store_yaml("  storage: {type: local}\n  defaultReadScope: group\n"))),
+            std::vector<std::string>{"MemoryStore/mem: spec.defaultReadScope: unknown field; removed from KAOS: "
+                                     "group is gone: write maxReadScope: agent or user instead (reading a whole "
+                                     "store is the admin-only store scope)"});
+}
+
+TEST(MemoryStore, MaxReadScope) {
+  auto set = testing::load_yaml(store_yaml("  storage: {type: local}\n  maxReadScope: user\n"));
+  ASSERT_FALSE(set.has_errors());
+  EXPECT_EQ(std::get<MemoryStore>(*set.entries[0].resource).spec.max_read_scope, MemoryReadScope::User);
+  EXPECT_EQ(testing::errors(testing::load_yaml(store_yaml("  storage: {type: local}\n  maxReadScope: group\n"))),
+            std::vector<std::string>{"MemoryStore/mem: spec.maxReadScope: must be one of \"session\", \"agent\", "
+                                     "\"user\", got \"group\""});
+}
+
+// KAOS's compaction rule text (memorystore CRD), character for character.
+TEST(MemoryStore, CompactionRuleIsKaosText) {
+  const std::string budget =
+      "((has(self.shortTerm) && has(self.shortTerm.tokenBudget)) ? self.shortTerm.tokenBudget : 4096)";
+  const std::string trigger =
+      "((has(self.mediumTerm) && has(self.mediumTerm.compactionTrigger) && self.mediumTerm.compactionTrigger != 0) ? "
+      "self.mediumTerm.compactionTrigger : " +
+      budget + ")";
+  const std::string expected =
+      "((has(self.mediumTerm) && has(self.mediumTerm.compactionTarget) && self.mediumTerm.compactionTarget != 0) ? "
+      "self.mediumTerm.compactionTarget : (" +
+      budget + " / 2 < 1 ? 1 : " + budget + " / 2)) < " + trigger + " && " + trigger + " <= " + budget;
+  const auto& rules = memorystore_spec_schema().rules;
+  ASSERT_EQ(rules.size(), 2u);
+  EXPECT_EQ(rules[1].rule, expected);
+  EXPECT_TRUE(rules[1].field_path.empty());
 }
 
 }  // namespace

@@ -41,6 +41,16 @@ void check_memorystore(const MemoryStore& store, Diagnostics& out) {
   }
 }
 
+MemoryReadScope store_max_read_scope(const MemoryStoreSpec& spec) {
+  return spec.max_read_scope.value_or(MemoryReadScope::Agent);
+}
+
+MemoryReadScope resolve_max_read_scope(const MemoryConfig& memory, const MemoryStoreSpec* bound_store) {
+  if (memory.max_read_scope) return *memory.max_read_scope;
+  if (bound_store) return store_max_read_scope(*bound_store);
+  return MemoryReadScope::Session;
+}
+
 std::int32_t effective_replicas(const MemoryStoreSpec& spec) {
   if (spec.replicas) return *spec.replicas;
   return spec.storage.type == StorageType::Local ? 1 : 2;

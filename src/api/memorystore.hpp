@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "api/agent.hpp"  // MemoryScope, FailureMode
+#include "api/agent.hpp"  // MemoryReadScope, MemoryConfig, FailureMode
 #include "api/common_types.hpp"
 #include "api/object_meta.hpp"
 
@@ -163,7 +163,7 @@ struct MemoryStoreSpec {
   std::optional<LongTermConfig> long_term;
   std::optional<std::int32_t> request_concurrency;  ///< service default 8
   std::optional<FailureMode> default_failure_mode;  ///< CRD default soft
-  std::optional<MemoryScope> default_read_scope;    ///< unset ⇒ session
+  std::optional<MemoryReadScope> max_read_scope;    ///< unset ⇒ agent (store_max_read_scope)
   std::optional<GatewayRoute> gateway_route;
   std::optional<TelemetryConfig> telemetry;
   std::optional<ContainerOverride> container;
@@ -178,7 +178,7 @@ struct MemoryStoreSpec {
     v("longTerm", s.long_term);
     v("requestConcurrency", s.request_concurrency);
     v("defaultFailureMode", s.default_failure_mode);
-    v("defaultReadScope", s.default_read_scope);
+    v("maxReadScope", s.max_read_scope);
     v("gatewayRoute", s.gateway_route);
     v("telemetry", s.telemetry);
     v("container", s.container);
@@ -199,6 +199,14 @@ const Schema& memorystore_status_schema();
 MemoryStore read_memorystore(const json::value& document, std::string_view default_namespace);
 json::value to_json(const MemoryStore& store);
 void check_memorystore(const MemoryStore& store, Diagnostics& out);
+
+/// The ceiling a store grants its agents: maxReadScope, else agent (KAOS resolveStoreMaxReadScope).
+MemoryReadScope store_max_read_scope(const MemoryStoreSpec& spec);
+
+/// KAOS resolveMaxReadScope, the agent's MEMORY_MAX_READ_SCOPE: config.memory.maxReadScope;
+/// else, when a store is bound (`bound_store`: the MemoryStore a remote memory resolved to,
+/// ready or not), the store's ceiling; else session.
+MemoryReadScope resolve_max_read_scope(const MemoryConfig& memory, const MemoryStoreSpec* bound_store);
 
 /// replicas if set, else 1 for local storage and 2 for external.
 std::int32_t effective_replicas(const MemoryStoreSpec& spec);

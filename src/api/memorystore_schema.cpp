@@ -1,5 +1,5 @@
-// The MemoryStore schema: storage, models, memory tiers, and KAOS's CEL rules (local ⇒
-// replicas == 1, external ⇒ storage.external, compaction invariant).
+// The MemoryStore schema: storage, models, memory tiers, maxReadScope, and KAOS's CEL rules
+// (local ⇒ replicas == 1, external ⇒ storage.external, compaction invariant), verbatim.
 #include "api/memorystore.hpp"
 
 namespace kaos::api {
@@ -10,27 +10,30 @@ CompactionThresholds effective_compaction(const json::object& spec) {
   const auto* mt = object_at(spec, "mediumTerm");
   std::int64_t trigger = mt ? int_or(*mt, "compactionTrigger", 0) : 0;
   std::int64_t target = mt ? int_or(*mt, "compactionTarget", 0) : 0;
-  t.trigger = trigger > 0 ? trigger : t.budget;
-  t.target = target > 0 ? target : (t.budget / 2 > 0 ? t.budget / 2 : 1);
+  // `!= 0`, as KAOS's rule writes it (a negative mark is already a bounds error).
+  t.trigger = trigger != 0 ? trigger : t.budget;
+  t.target = target != 0 ? target : (t.budget / 2 < 1 ? 1 : t.budget / 2);
   return t;
 }
 
 namespace {
 
-// The same derivation as effective_compaction, in CEL.
+// KAOS's compaction rule, verbatim (memorystore CRD): the derivation of effective_compaction
+// in CEL, at spec level and unguarded, so it also holds when mediumTerm is absent
+// (shortTerm.tokenBudget: 1 derives target 1 = trigger 1 and fails).
 std::string compaction_rule() {
-  const std::string budget = "(has(self.shortTerm) && has(self.shortTerm.tokenBudget) ? self.shortTerm.tokenBudget : " +
-                             std::to_string(kDefaultShortTermTokenBudget) + ")";
-  const std::string trigger =
-      "(has(self.mediumTerm.compactionTrigger) && self.mediumTerm.compactionTrigger > 0 ? "
-      "self.mediumTerm.compactionTrigger : " +
-      budget + ")";
+  const std::string budget =
+      "((has(self.shortTerm) && has(self.shortTerm.tokenBudget)) ? self.shortTerm.tokenBudget : " +
+      std::to_string(kDefaultShortTermTokenBudget) + ")";
   const std::string target =
-      "(has(self.mediumTerm.compactionTarget) && self.mediumTerm.compactionTarget > 0 ? "
+      "((has(self.mediumTerm) && has(self.mediumTerm.compactionTarget) && self.mediumTerm.compactionTarget != 0) ? "
       "self.mediumTerm.compactionTarget : (" +
-      budget + " / 2 > 0 ? " + budget + " / 2 : 1))";
-  return "!has(self.mediumTerm) || (" + target + " > 0 && " + target + " < " + trigger + " && " + trigger +
-         " <= " + budget + ")";
+      budget + " / 2 < 1 ? 1 : " + budget + " / 2))";
+  const std::string trigger =
+      "((has(self.mediumTerm) && has(self.mediumTerm.compactionTrigger) && self.mediumTerm.compactionTrigger != 0) "
+      "? self.mediumTerm.compactionTrigger : " +
+      budget + ")";
+  return target + " < " + trigger + " && " + trigger + " <= " + budget;
 }
 
 Schema storage_schema() {
@@ -39,7 +42,7 @@ Schema storage_schema() {
       {{"provider", string_schema("Vector store.").enums(enum_names<LocalStorageProvider>()).def("chroma")},
        {"persistentVolume", object_schema("PersistentVolumeClaim (ReadWriteOnce) for the data.",
                                           {{"size", string_schema("Requested size.").def("5Gi")}})},
-       {"collection", string_schema("Vector collection (group id).").def("kaos_memory")}});
+       {"collection", string_schema("Vector collection (group id; service default kaos_memory).")}});
   Schema external = object_schema(
       "External storage: a database reached through a DSN.",
       {{"provider", string_schema("Database.").enums(enum_names<ExternalStorageProvider>()).def("pgvector")},
@@ -50,9 +53,9 @@ Schema storage_schema() {
                        {{"type", string_schema("Storage type.").enums(enum_names<StorageType>()), true},
                         {"local", std::move(local)},
                         {"external", std::move(external)}})
-      .rule_at(
-          "external", "self.type != 'external' || has(self.external)", "required when type is 'external'",
-          [](const json::object& o) { return string_or(o, "type", "") != "external" || has_field(o, "external"); });
+      .rule("self.type != 'external' || has(self.external)",
+            "storage.external is required when storage.type is external",
+            [](const json::object& o) { return string_or(o, "type", "") != "external" || has_field(o, "external"); });
 }
 
 Schema model_ref_schema(std::string description) {
@@ -110,29 +113,32 @@ Schema build_spec_schema() {
               {"requestConcurrency", integer_schema("Bounded request executor size (service default 8).").min(1)},
               {"defaultFailureMode",
                string_schema("Write/forget failure semantics.").enums(enum_names<FailureMode>()).def("soft")},
-              {"defaultReadScope",
-               string_schema("Default read scope of bound agents (unset: session).").enums(enum_names<MemoryScope>())},
+              {"maxReadScope", string_schema("Maximum read scope of every bound agent: session, agent or user. "
+                                             "Unset: agent (an agent without its own maxReadScope reads at "
+                                             "this level; one above it is Failed).")
+                                   .enums(enum_names<MemoryReadScope>())},
               {"gatewayRoute", gateway_route_schema()},
               {"telemetry", telemetry_schema()},
               {"container", container_override_schema()}})
       .removed("extraction", "use longTerm.extraction")
       .removed("summarization", "use mediumTerm.systemPrompt")
-      .rule_at("replicas", "!has(self.replicas) || self.storage.type != 'local' || self.replicas == 1",
-               "must be 1 when storage.type is 'local'",
-               [](const json::object& o) {
-                 const auto* storage = object_at(o, "storage");
-                 return !has_field(o, "replicas") || !storage || string_or(*storage, "type", "") != "local" ||
-                        int_or(o, "replicas", 1) == 1;
-               })
-      .rule_at("mediumTerm", compaction_rule(),
-               "compaction thresholds must satisfy 0 < compactionTarget < compactionTrigger <= "
-               "shortTerm.tokenBudget (0 or unset: trigger = tokenBudget, target = tokenBudget/2, "
-               "tokenBudget = 4096)",
-               [](const json::object& o) {
-                 if (!has_field(o, "mediumTerm")) return true;
-                 auto t = effective_compaction(o);
-                 return t.target > 0 && t.target < t.trigger && t.trigger <= t.budget;
-               });
+      .removed("defaultReadScope", "use maxReadScope (session, agent or user; unset means agent)",
+               default_read_scope_hint)
+      // KAOS's rules and messages, verbatim (memorystore CRD).
+      .rule("self.storage.type != 'local' || !has(self.replicas) || self.replicas == 1",
+            "replicas must be 1 in local storage mode",
+            [](const json::object& o) {
+              const auto* storage = object_at(o, "storage");
+              return !storage || string_or(*storage, "type", "") != "local" || !has_field(o, "replicas") ||
+                     int_or(o, "replicas", 1) == 1;
+            })
+      .rule(compaction_rule(),
+            "short-term compaction marks must satisfy 0 < compactionTarget < compactionTrigger <= tokenBudget "
+            "(0 or absent marks derive from the token budget)",
+            [](const json::object& o) {
+              auto t = effective_compaction(o);
+              return t.target < t.trigger && t.trigger <= t.budget;
+            });
 }
 
 Schema build_status_schema() {

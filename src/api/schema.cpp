@@ -16,6 +16,13 @@ bool Schema::is_required(std::string_view name) const {
   return false;
 }
 
+std::string RemovedField::hint_text(const json::value& written) const {
+  if (hint_for) {
+    if (auto specific = hint_for(written); !specific.empty()) return specific;
+  }
+  return hint;
+}
+
 namespace {
 Schema typed(SchemaType type, std::string description, std::string format = {}) {
   Schema s;

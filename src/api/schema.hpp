@@ -35,6 +35,26 @@ std::string_view schema_type_name(SchemaType t);
 struct Schema;
 struct Property;
 
+/// A field KAOS used to have. An unknown-field error for it carries the hint ("unknown
+/// field; removed from KAOS: use spec.container.env"). `hint_for` (optional) writes a hint
+/// for the value the manifest wrote (`defaultReadScope: agent` → "write maxReadScope: agent");
+/// an empty answer falls back to `hint`.
+struct RemovedField {
+  std::string name;
+  std::string hint;
+  std::function<std::string(const json::value& written)> hint_for;
+  std::string hint_text(const json::value& written) const;
+};
+
+/// A string `pattern` (OpenAPI, ECMA-262 regex in the CRD). `matches` is the C++ equivalent,
+/// written by hand next to the regex (no regex engine runs on manifest input) and
+/// unit-tested on the same inputs, like CelRule::holds.
+struct StringPattern {
+  std::string regex;
+  std::string what;  ///< shown in the error: "a Gateway API duration such as 30s or 1h30m"
+  std::function<bool(std::string_view)> matches;
+};
+
 struct Schema {
   SchemaType type = SchemaType::Object;
   std::string description;
@@ -42,6 +62,7 @@ struct Schema {
   std::vector<std::string> enum_values;
   std::optional<double> minimum, maximum;
   std::optional<std::int64_t> min_items, min_length;
+  std::optional<StringPattern> pattern;                 ///< String only
   std::optional<json::value> default_value;             ///< applied when the field is absent (like the API server)
   std::vector<Property> properties;                     ///< Object: declared fields, in output order
   std::vector<std::string> required;                    ///< Object: names of required fields
@@ -49,9 +70,8 @@ struct Schema {
   std::shared_ptr<const Schema> additional_properties;  ///< Object: map<string, T>
   bool preserve_unknown_fields = false;                 ///< Object passthrough (corev1 types we do not model)
   std::vector<CelRule> rules;
-  /// Object: fields KAOS used to have, with what replaced them; an unknown-field error for one
-  /// of them carries the hint ("unknown field; removed from KAOS: use spec.container.env").
-  std::vector<std::pair<std::string, std::string>> removed_fields;
+  /// Object: fields KAOS used to have, with what replaced them.
+  std::vector<RemovedField> removed_fields;
 
   // Fluent modifiers, so schema files read like kubebuilder markers.
   Schema&& desc(std::string d) && {
@@ -98,8 +118,13 @@ struct Schema {
     return std::move(*this);
   }
 
-  Schema&& removed(std::string_view field, std::string_view hint) && {
-    removed_fields.emplace_back(std::string(field), std::string(hint));
+  Schema&& removed(std::string_view field, std::string_view hint,
+                   std::function<std::string(const json::value&)> hint_for = {}) && {
+    removed_fields.push_back({std::string(field), std::string(hint), std::move(hint_for)});
+    return std::move(*this);
+  }
+  Schema&& pattern_(std::string regex, std::string what, std::function<bool(std::string_view)> matches) && {
+    pattern = StringPattern{std::move(regex), std::move(what), std::move(matches)};
     return std::move(*this);
   }
 

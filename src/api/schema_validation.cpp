@@ -101,6 +101,10 @@ struct Walker {
       out.error(path, *s.min_length == 1 ? std::string("must not be empty")
                                          : "must be at least " + std::to_string(*s.min_length) + " characters");
     }
+    if (s.pattern && v.is_string() && !s.pattern->matches(v.get_string())) {
+      out.error(path, "must be " + s.pattern->what + " (pattern " + s.pattern->regex + "), got \"" +
+                          std::string(v.get_string()) + "\"");
+    }
     if (auto d = as_double(v); d && (s.type == SchemaType::Integer || s.type == SchemaType::Number)) {
       bool low = s.minimum && *d < *s.minimum;
       bool high = s.maximum && *d > *s.maximum;
@@ -168,8 +172,8 @@ struct Walker {
       if (!field) {
         if (!s.preserve_unknown_fields) {
           std::string message = "unknown field";
-          for (const auto& [name, hint] : s.removed_fields) {
-            if (name == kv.key()) message += "; removed from KAOS: " + hint;
+          for (const auto& removed : s.removed_fields) {
+            if (removed.name == kv.key()) message += "; removed from KAOS: " + removed.hint_text(kv.value());
           }
           structural(field_path, std::move(message));
         }

@@ -20,8 +20,22 @@ std::string num(T n) {
   return std::to_string(n);
 }
 
+// KAOS constructEnvVars for config.memory (agent_controller.go @9c12be82), in its order.
+// MEMORY_REQUIRE_PRINCIPAL / MEMORY_REQUIRE_AGENT_IDENTITY follow the cluster's security
+// posture, which a manifest set does not carry: not rendered here.
 void add_memory_env(EnvBuilder& env, const api::MemoryConfig& memory, const SetIndex& index, const std::string& ns) {
-  if (memory.enabled) env.set("MEMORY_ENABLED", *memory.enabled ? "true" : "false");
+  env.set("MEMORY_ENABLED", memory.enabled.value_or(true) ? "true" : "false");
+  auto type = api::effective_memory_type(memory);
+  env.set("MEMORY_TYPE", std::string(api::enum_name(type)));
+  // The store a remote memory is bound to, Ready or not (KAOS resolves it with a Get). Its
+  // endpoint is another matter: KAOS sets MEMORY_STORE_ENDPOINT only once the store is Ready,
+  // and no substrate runs a MemoryStore yet, so it stays unset and the runtime keeps its
+  // local memory (KAOS's MemoryDegraded: keep serving).
+  const api::MemoryStore* store = nullptr;
+  if (type == api::MemoryType::Remote && !memory.memory_store.empty())
+    store = SetIndex::find(index.memorystores, ns, memory.memory_store);
+  auto scope = api::resolve_max_read_scope(memory, store ? &store->spec : nullptr);
+  env.set("MEMORY_MAX_READ_SCOPE", std::string(api::enum_name(scope)));
   if (memory.tools) env.set("MEMORY_TOOLS", std::string(api::enum_name(*memory.tools)));
   if (memory.failure_mode) env.set("MEMORY_FAILURE_MODE", std::string(api::enum_name(*memory.failure_mode)));
   if (memory.client_params) {
@@ -30,14 +44,14 @@ void add_memory_env(EnvBuilder& env, const api::MemoryConfig& memory, const SetI
     if (memory.client_params->rolling_summary)
       env.set("MEMORY_ROLLING_SUMMARY", *memory.client_params->rolling_summary ? "true" : "false");
   }
-  if (!memory.memory_store.empty()) {
-    // The scope is resolvable from the set (Agent → MemoryStore → session). The store's
-    // endpoint is not: MemoryStores plan no workload yet, so MEMORY_STORE_ENDPOINT stays
-    // unset and the runtime keeps its local memory (KAOS's MemoryDegraded: keep serving).
-    const auto* store = SetIndex::find(index.memorystores, ns, memory.memory_store);
-    auto scope = api::resolve_default_read_scope(memory, store ? store->spec.default_read_scope : std::nullopt);
-    env.set("MEMORY_SCOPE", std::string(api::enum_name(scope)));
-  }
+}
+
+// KAOS harness_runtime.go: the workspace and state directories are fixed paths (emptyDir
+// mounts when a workspace is cloned). HARNESS_DRIVER comes from the kaos-harness-runtimes
+// ConfigMap in the cluster, which the plan does not have; the operator adds it.
+void add_harness_env(EnvBuilder& env) {
+  env.set("HARNESS_WORKSPACE", "/workspace");
+  env.set("HARNESS_STATE_DIR", "/state");
 }
 
 }  // namespace
@@ -56,6 +70,7 @@ Workload plan_agent(const api::Agent& a, const SetIndex& index, const Addressing
   w.liveness = {ProbePlan::Type::http, "/health", 5, 10, 3, 3};
   w.readiness = {ProbePlan::Type::http, "/ready", 3, 5, 3, 2};
   w.wait_for_dependencies = spec.wait_for_dependencies.value_or(true);
+  w.container_override = spec.container;
 
   EnvBuilder env;
   env.set("AGENT_NAME", name);
@@ -140,6 +155,7 @@ Workload plan_agent(const api::Agent& a, const SetIndex& index, const Addressing
 
   if (auto telemetry = effective_telemetry(spec.config ? spec.config->telemetry : std::nullopt, options))
     add_otel_env(env, *telemetry, name, ns);
+  if (spec.harness) add_harness_env(env);
   if (spec.container) env.merge_user(spec.container->env);  // the user wins
   env.set_default("LOG_LEVEL", options.log_level);
   // Not user-overridable: the port is the substrate's choice and `--port` above decides it;

@@ -79,6 +79,12 @@ struct Workload {
   /// locally (custom runtime with only an image): then `failure` says so.
   std::vector<std::string> command;
   std::string image;  ///< container image for the cluster (informational locally)
+  /// The Agent's spec.container as written, for the operator's patch of the agent container
+  /// (KAOS containerOverrideToPodSpecPatch: image, command, args, resources, env,
+  /// securityContext, workingDir, volumeMounts). The plan already applies image and env; the
+  /// local runtime runs a process, so resources, securityContext, workingDir and volumeMounts
+  /// have no effect there. Unset for other kinds (KAOS applies the full set to Agents only).
+  std::optional<api::ContainerOverride> container_override;
   /// Sorted by name; the user's container.env is merged last and wins on a clash.
   std::vector<EnvVarPlan> env;
   std::uint16_t port = 0;

@@ -164,18 +164,19 @@ spec:
   Plan p = plan_resources(parse(yaml), cluster_addressing());
   const auto& w = get(p, "agent/default/auto");
   EXPECT_FALSE(w.wait_for_dependencies);
-  // AGENTIC_LOOP_MAX_STEPS=5 and TASK_MAX_RUNTIME_SECONDS=300 are CRD defaults of the
-  // objects that are present (config, taskConfig); no agent network, no MCP, no peers.
+  // AGENTIC_LOOP_MAX_STEPS=5 is a CRD default of the object that is present (config); the
+  // task budgets have none (the runtime's apply). Memory always gives MEMORY_ENABLED,
+  // MEMORY_TYPE and MEMORY_MAX_READ_SCOPE; no agent network, no MCP, no peers.
   EXPECT_THAT(
       env_lines(w),
-      ElementsAre("AGENTIC_LOOP_MAX_STEPS=5", "AGENT_IDENTITY=kaos://agent/default/auto", "AGENT_NAME=auto",
-                  "AGENT_PORT=8000", "AGENT_SYSTEM_PROMPT=Be brief.", "AUTONOMOUS_GOAL=Watch the queue",
-                  "AUTONOMOUS_INTERVAL_SECONDS=30", "LOG_LEVEL=INFO", "MEMORY_ENABLED=false",
-                  "MODEL_API_URL=http://modelapi-llm.default.svc.cluster.local:8000", "MODEL_NAME=openai/gpt-4o",
-                  "OTEL_EXPORTER_OTLP_ENDPOINT=http://otel:4317", "OTEL_PYTHON_FASTAPI_EXCLUDED_URLS=/health,/ready",
-                  "OTEL_RESOURCE_ATTRIBUTES=service.namespace=default,kaos.resource.name=auto",
-                  "OTEL_SDK_DISABLED=false", "OTEL_SERVICE_NAME=auto", "TASK_MAX_ITERATIONS=4",
-                  "TASK_MAX_RUNTIME_SECONDS=300", "TASK_MAX_TOOL_CALLS=9", "TOOL_CALL_MODE=string"));
+      ElementsAre(
+          "AGENTIC_LOOP_MAX_STEPS=5", "AGENT_IDENTITY=kaos://agent/default/auto", "AGENT_NAME=auto", "AGENT_PORT=8000",
+          "AGENT_SYSTEM_PROMPT=Be brief.", "AUTONOMOUS_GOAL=Watch the queue", "AUTONOMOUS_INTERVAL_SECONDS=30",
+          "LOG_LEVEL=INFO", "MEMORY_ENABLED=false", "MEMORY_MAX_READ_SCOPE=session", "MEMORY_TYPE=local",
+          "MODEL_API_URL=http://modelapi-llm.default.svc.cluster.local:8000", "MODEL_NAME=openai/gpt-4o",
+          "OTEL_EXPORTER_OTLP_ENDPOINT=http://otel:4317", "OTEL_PYTHON_FASTAPI_EXCLUDED_URLS=/health,/ready",
+          "OTEL_RESOURCE_ATTRIBUTES=service.namespace=default,kaos.resource.name=auto", "OTEL_SDK_DISABLED=false",
+          "OTEL_SERVICE_NAME=auto", "TASK_MAX_ITERATIONS=4", "TASK_MAX_TOOL_CALLS=9", "TOOL_CALL_MODE=string"));
 }
 
 TEST(PlanAgent, UnsupportedModelFailsWithKaosMessage) {
@@ -303,43 +304,6 @@ spec: {modelAPI: llm, model: m}
   EXPECT_NE(std::find(lines.begin(), lines.end(),
                       "PEER_AGENT_B_V2_CARD_URL=http://agent-b.v2.default.svc.cluster.local:8000"),
             lines.end());
-}
-
-TEST(PlanAgent, MemorySettingsAndScopeFromTheStore) {
-  Plan p = plan_resources(parse(R"(
-apiVersion: kaos.tools/v1alpha1
-kind: ModelAPI
-metadata: {name: llm}
-spec: {mode: Proxy, proxyConfig: {models: ["*"]}}
----
-apiVersion: kaos.tools/v1alpha1
-kind: MemoryStore
-metadata: {name: mem}
-spec:
-  storage: {type: local}
-  models: {summarization: {modelAPI: llm, model: m}, embedding: {modelAPI: llm, model: e}}
-  defaultReadScope: agent
----
-apiVersion: kaos.tools/v1alpha1
-kind: Agent
-metadata: {name: a}
-spec:
-  modelAPI: llm
-  model: m
-  config:
-    memory:
-      memoryStore: mem
-      tools: read
-      failureMode: strict
-      clientParams: {tokenBudget: 2048, rollingSummary: false}
-)"),
-                          cluster_addressing());
-  auto lines = env_lines(get(p, "agent/default/a"));
-  for (const char* expected : {"MEMORY_SCOPE=agent", "MEMORY_TOOLS=read", "MEMORY_FAILURE_MODE=strict",
-                               "MEMORY_SHORT_TERM_TOKEN_BUDGET=2048", "MEMORY_ROLLING_SUMMARY=false"})
-    EXPECT_NE(std::find(lines.begin(), lines.end(), expected), lines.end()) << expected;
-  // No workload serves the store here, so no endpoint; the agent waits for it (memory_binding_test).
-  for (const auto& l : lines) EXPECT_FALSE(l.starts_with("MEMORY_STORE_ENDPOINT")) << l;
 }
 
 TEST(PlanFingerprint, StableAndIsolated) {

@@ -201,7 +201,10 @@ Result<AgentConfig> load_agent_config(const EnvLookup& env) {
   }
 
   r.boolean("MEMORY_ENABLED", c.memory_enabled);
-  c.memory_type = r.choice("MEMORY_TYPE", "local", {"local", "redis"});
+  // remote (a MemoryStore, KAOS's operator sets it with memoryStore) runs local memory until
+  // this build has a MemoryStore client.
+  c.memory_type = r.choice("MEMORY_TYPE", "local", {"local", "remote", "redis"});
+  c.memory_max_read_scope = r.choice("MEMORY_MAX_READ_SCOPE", "session", {"session", "agent", "user"});
   if (auto v = r.str("MEMORY_REDIS_URL")) c.memory_redis_url = trim(*v);
   if (c.memory_enabled && c.memory_type == "redis") {
     if (c.memory_redis_url.empty()) {

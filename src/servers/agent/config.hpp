@@ -49,7 +49,11 @@ struct AgentConfig {
 
   // memory
   bool memory_enabled = true;
-  std::string memory_type = "local";  ///< local | redis
+  std::string memory_type = "local";  ///< local | remote (MemoryStore; local until a client exists) | redis
+  /// MEMORY_MAX_READ_SCOPE: session | agent | user, the widest level recall and search_memory
+  /// read (KAOS's operator always sets it when config.memory is set). Only session is served
+  /// until the MemoryStore client exists.
+  std::string memory_max_read_scope = "session";
   std::string memory_redis_url;
   std::size_t memory_context_limit = 6;
   std::size_t memory_max_sessions = 1000;

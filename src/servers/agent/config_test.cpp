@@ -137,6 +137,22 @@ TEST(AgentConfig, RedisNeedsAValidUrl) {
   EXPECT_EQ(ok->memory_type, "redis");
 }
 
+// The memory env KAOS's operator renders for config.memory (plan/agent_plan.cpp) loads.
+TEST(AgentConfig, OperatorMemoryEnvLoads) {
+  auto ok = load_agent_config(env_of({{"AGENT_NAME", "a"},
+                                      {"DEBUG_MOCK_RESPONSES", "x"},
+                                      {"MEMORY_ENABLED", "true"},
+                                      {"MEMORY_TYPE", "remote"},
+                                      {"MEMORY_MAX_READ_SCOPE", "user"}}));
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->memory_type, "remote");
+  EXPECT_EQ(ok->memory_max_read_scope, "user");
+  auto bad = load_agent_config(
+      env_of({{"AGENT_NAME", "a"}, {"DEBUG_MOCK_RESPONSES", "x"}, {"MEMORY_MAX_READ_SCOPE", "group"}}));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("MEMORY_MAX_READ_SCOPE='group'"), std::string::npos) << bad.error().message;
+}
+
 TEST(AgentConfig, ModelUrlRequiredUnlessMocked) {
   auto c = load_agent_config(env_of({{"AGENT_NAME", "a"}}));
   ASSERT_FALSE(c);
