@@ -79,8 +79,8 @@ metadata: {name: plain}
 }
 
 TEST(PlanMemoryBinding, ABoundStoreIsAStartDependencyWhenTheAgentWaits) {
-  Plan p = plan_resources(parse(std::string(kModelAPI) + kStore + agent("a", "{memoryStore: team}")),
-                          cluster_addressing());
+  Plan p =
+      plan_resources(parse(std::string(kModelAPI) + kStore + agent("a", "{memoryStore: team}")), cluster_addressing());
   const auto& a = get(p, "agent/default/a");
   EXPECT_EQ(a.dependencies,
             (std::vector<WorkloadRef>{{"ModelAPI", "default", "llm"}, {"MemoryStore", "default", "team"}}));
