@@ -71,7 +71,7 @@ fuzz: configure-asan
 # in fuzz/lsan.supp). The Node conformance suites are not run here.
 test-asan: configure-asan
 	@cmake --build $(ASAN_BUILD_DIR)
-	@cd $(ASAN_BUILD_DIR) && ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1} \
+	@cd $(ASAN_BUILD_DIR) && KAOS_SANITIZED=1 ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1} \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/fuzz/lsan.supp:print_suppressions=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure --timeout 900

@@ -17,6 +17,8 @@ const Agent& only_agent(const ManifestSet& set) {
       << (set.entries[0].diagnostics.items().empty() ? "" : set.entries[0].diagnostics.items()[0].to_string());
   return std::get<Agent>(*set.entries[0].resource);
 }
+// The Agent lives in the set: a temporary set would leave the reference dangling (ASan found one).
+const Agent& only_agent(ManifestSet&&) = delete;
 
 TEST(Agent, ParsesEveryField) {
   auto set = load_yaml(agent_yaml(R"(  mcpServers: [tools, search]
@@ -108,7 +110,8 @@ TEST(Agent, AppliesCrdDefaults) {
 }
 
 TEST(Agent, NoConfigMeansNoConfigDefaults) {
-  const Agent& a = only_agent(load_yaml(agent_yaml("")));
+  auto set = load_yaml(agent_yaml(""));
+  const Agent& a = only_agent(set);
   EXPECT_FALSE(a.spec.config.has_value());
   EXPECT_EQ(a.spec.wait_for_dependencies, true);
 }

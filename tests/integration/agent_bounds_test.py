@@ -11,6 +11,7 @@ Usage: agent_bounds_test.py KAOS_BINARY   (or KAOS_BIN in the environment)
 """
 import json
 import os
+import unittest
 
 import agent_support as s
 
@@ -104,6 +105,10 @@ class MockEmbeddingsBoundTest(s.ProcTestCase):
 
 
 class MemoryBoundTest(s.ProcTestCase):
+    # Under `make test-asan` the RSS is mostly the sanitizer's: freed memory sits in its
+    # quarantine (256 MB by default) and shadow memory is added. The bound is checked by
+    # `make test`; the ASan run checks the same chats for memory errors only.
+    @unittest.skipIf(os.environ.get("KAOS_SANITIZED"), "RSS under ASan is the sanitizer's, not the agent's")
     def test_large_chats_stay_under_the_documented_bound(self):
         agent = self.spawn(s.start_agent("big", {
             "DEBUG_MOCK_RESPONSES": json.dumps(["ok"]),
