@@ -54,6 +54,35 @@ void add_harness_env(EnvBuilder& env) {
   env.set("HARNESS_STATE_DIR", "/state");
 }
 
+// Memory (checked after the ModelAPI and MCP servers, as KAOS's agent controller does): a bound
+// MemoryStore gates the first start when the agent waits for dependencies; without waiting it
+// runs degraded (memory_degraded_condition). The read-scope ceiling is checked against the
+// store's and against the substrate's user identity (KAOS's InvalidMemoryReadScope: Failed).
+void bind_memory(Workload& w, const api::MemoryConfig& memory, const SetIndex& index, const std::string& ns,
+                 const PlanOptions& options, std::optional<std::string>& waiting) {
+  const bool remote = api::effective_memory_type(memory) == api::MemoryType::Remote;
+  w.memory = Workload::MemoryBinding{remote ? memory.memory_store : std::string()};
+  const api::MemoryStore* store =
+      remote && !memory.memory_store.empty() ? SetIndex::find(index.memorystores, ns, memory.memory_store) : nullptr;
+  if (remote && !memory.memory_store.empty() && w.wait_for_dependencies) {
+    if (store)
+      w.dependencies.push_back({"MemoryStore", ns, memory.memory_store});
+    else if (!waiting)
+      waiting = "MemoryStore " + memory.memory_store + " not found";
+  }
+  if (!memory.max_read_scope || w.failure) return;  // an unsupported model was said first
+  const auto scope = *memory.max_read_scope;  // the enum is ranked: session < agent < user
+  if (scope == api::MemoryReadScope::User && !options.user_identity) {
+    w.failure =
+        "config.memory.maxReadScope references user scope, but cluster security posture has no user identity";
+  } else if (store && scope > api::store_max_read_scope(store->spec)) {
+    w.failure = "config.memory.maxReadScope \"" + std::string(api::enum_name(scope)) + "\" exceeds MemoryStore \"" +
+                memory.memory_store + "\" maxReadScope \"" +
+                std::string(api::enum_name(api::store_max_read_scope(store->spec))) + "\"";
+  }
+  if (w.failure) w.failure_reason = std::string(kReasonInvalidMemoryReadScope);
+}
+
 }  // namespace
 
 Workload plan_agent(const api::Agent& a, const SetIndex& index, const Addressing& addressing,
@@ -125,19 +154,7 @@ Workload plan_agent(const api::Agent& a, const SetIndex& index, const Addressing
   }
   if (!mcp_list.empty()) env.set("MCP_SERVERS", mcp_list);
 
-  // Memory (checked after the ModelAPI and MCP servers, as KAOS does): a bound MemoryStore
-  // gates the first start when waitForDependencies; without waiting the agent runs degraded.
-  if (spec.config && spec.config->memory) {
-    const auto& memory = *spec.config->memory;
-    const bool remote = api::effective_memory_type(memory) == api::MemoryType::Remote;
-    w.memory = Workload::MemoryBinding{remote ? memory.memory_store : std::string()};
-    if (remote && !memory.memory_store.empty() && w.wait_for_dependencies) {
-      if (SetIndex::find(index.memorystores, ns, memory.memory_store))
-        w.dependencies.push_back({"MemoryStore", ns, memory.memory_store});
-      else if (!waiting)
-        waiting = "MemoryStore " + memory.memory_store + " not found";
-    }
-  }
+  if (spec.config && spec.config->memory) bind_memory(w, *spec.config->memory, index, ns, options, waiting);
 
   // Peers are not start-up dependencies. KAOS skips a peer it cannot find and one without an
   // endpoint (not exposed) silently; the agent picks it up when a later plan has it.
@@ -164,6 +181,7 @@ Workload plan_agent(const api::Agent& a, const SetIndex& index, const Addressing
   w.env = env.sorted();
 
   if (spec.harness) {
+    w.failure_reason.clear();
     w.failure = "harness agents need a cluster: spec.harness runs the coding-harness runtime \"" +
                 spec.harness->runtime + "\" from its container image, which kaos cannot run locally";
   }

@@ -117,6 +117,36 @@ TEST(PlanMemoryBinding, LocalMemoryBindsNoStore) {
   EXPECT_EQ(a.dependencies.size(), 1u);
 }
 
+TEST(PlanMemoryBinding, UserReadScopeNeedsAUserIdentity) {
+  auto set = parse(std::string(kModelAPI) + kStore + agent("a", "{memoryStore: team, maxReadScope: user}"));
+  Plan local = plan_resources(set, cluster_addressing());
+  const auto& a = get(local, "agent/default/a");
+  EXPECT_EQ(a.failure,
+            "config.memory.maxReadScope references user scope, but cluster security posture has no user identity");
+  auto implied = a.implied_status();
+  ASSERT_TRUE(implied);
+  EXPECT_EQ(implied->phase, Phase::Failed);
+  EXPECT_EQ(implied->reason, kReasonInvalidMemoryReadScope);
+
+  PlanOptions secured;
+  secured.user_identity = true;
+  // With identity, the store's ceiling decides: unset means agent, and user exceeds it.
+  EXPECT_EQ(get(plan_resources(set, cluster_addressing(), secured), "agent/default/a").failure,
+            "config.memory.maxReadScope \"user\" exceeds MemoryStore \"team\" maxReadScope \"agent\"");
+}
+
+TEST(PlanMemoryBinding, AScopeAboveTheStoresCeilingFails) {
+  std::string store = kStore;
+  store += "  maxReadScope: session\n";
+  Plan p = plan_resources(parse(std::string(kModelAPI) + store + agent("a", "{memoryStore: team, maxReadScope: agent}") +
+                                agent("b", "{memoryStore: team, maxReadScope: session}")),
+                          cluster_addressing());
+  EXPECT_EQ(get(p, "agent/default/a").failure,
+            "config.memory.maxReadScope \"agent\" exceeds MemoryStore \"team\" maxReadScope \"session\"");
+  EXPECT_FALSE(get(p, "agent/default/b").failure);
+  EXPECT_EQ(get(p, "agent/default/b").failure_reason, "");
+}
+
 TEST(MemoryDegradedCondition, FollowsKaosReasonsAndMessages) {
   Workload none;
   EXPECT_FALSE(memory_degraded_condition(none, std::nullopt));

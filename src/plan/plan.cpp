@@ -28,7 +28,7 @@ std::optional<WorkloadStatus> Workload::implied_status() const {
   s.phase = failure ? Phase::Failed : Phase::Waiting;
   s.message = failure ? *failure : *waiting;
   // The plan waits only on resources or Secrets missing from the set.
-  if (!failure) s.reason = std::string(kReasonDependencyNotFound);
+  s.reason = failure ? failure_reason : std::string(kReasonDependencyNotFound);
   return s;
 }
 

@@ -110,6 +110,9 @@ struct Workload {
   /// not supported by ModelAPI "Y" (supported: [...])`, a custom runtime without a local
   /// command) ...
   std::optional<std::string> failure;
+  /// KAOS's condition reason for `failure` where it names one (kReasonInvalidMemoryReadScope);
+  /// empty otherwise.
+  std::string failure_reason;
   /// ... or Waiting with this message (e.g. `ModelAPI X not found` when the dependency is not
   /// in the set).
   std::optional<std::string> waiting;
@@ -134,6 +137,10 @@ struct PlanOptions {
   /// each resource's own telemetry as KAOS's MergeTelemetryConfig does: the resource's
   /// `enabled` wins, its endpoint wins when set.
   std::optional<api::TelemetryConfig> default_telemetry;
+  /// The substrate has a user identity (a cluster with security enabled and a user issuer):
+  /// only then may an agent's memory read at `user` scope (KAOS's InvalidMemoryReadScope). The
+  /// local runtime has none.
+  bool user_identity = false;
 };
 
 struct Plan {

@@ -38,6 +38,8 @@ struct Condition {
 inline constexpr std::string_view kReasonDependencyNotFound = "DependencyNotFound";  ///< absent resource or Secret
 inline constexpr std::string_view kReasonDependencyFailed = "DependencyFailed";
 inline constexpr std::string_view kReasonDependencyNotReady = "DependencyNotReady";
+/// Failed: the agent's memory read scope exceeds its store's or needs a user identity (KAOS).
+inline constexpr std::string_view kReasonInvalidMemoryReadScope = "InvalidMemoryReadScope";
 
 /// True when a workload in `phase` for `reason` will not change until the manifests (or the
 /// failed dependency) do: Waiting on something absent or Failed. `kaos up` stops waiting then.

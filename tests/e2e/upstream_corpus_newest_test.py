@@ -47,10 +47,22 @@ class NewestSchemaCorpusTest(e.RuntimeTestCase):
         self.check_bound(store, [("Agent", STORE_NS, agent) for agent in BOUND])
         self.check_bound(self.res[("MemoryStore", DOCS_NS, "shared-memory")], [("Agent", DOCS_NS, "assistant")])
 
+    def test_11b_user_read_scope_fails_without_a_user_identity(self):
+        # KAOS's agent controller: an explicit maxReadScope: user needs a user identity, which
+        # the local runtime has none of (InvalidMemoryReadScope). Inheriting the store's user
+        # ceiling is not the agent's own reference, so that agent follows the store instead.
+        r = self.res[("Agent", STORE_NS, "user-assistant")]
+        self.assertEqual(r["phase"], "Failed", r)
+        self.assertEqual(r.get("reason"), "InvalidMemoryReadScope", r)
+        self.assertIn("maxReadScope references user scope", r["message"])
+        self.assertNotEqual(self.res[("Agent", STORE_NS, "inheriting-assistant")]["phase"], "Failed")
+
     def check_bound(self, store, agents):
         for key in agents:
             r = self.res[key]
             agent = key[2]
+            if agent == "user-assistant":
+                continue  # Failed on its own scope: test_11b
             with self.subTest(agent):
                 if store["phase"] == "Ready":
                     self.assertEqual(r["phase"], "Ready", r)
