@@ -71,10 +71,9 @@ void bind_memory(Workload& w, const api::MemoryConfig& memory, const SetIndex& i
       waiting = "MemoryStore " + memory.memory_store + " not found";
   }
   if (!memory.max_read_scope || w.failure) return;  // an unsupported model was said first
-  const auto scope = *memory.max_read_scope;  // the enum is ranked: session < agent < user
+  const auto scope = *memory.max_read_scope;        // the enum is ranked: session < agent < user
   if (scope == api::MemoryReadScope::User && !options.user_identity) {
-    w.failure =
-        "config.memory.maxReadScope references user scope, but cluster security posture has no user identity";
+    w.failure = "config.memory.maxReadScope references user scope, but cluster security posture has no user identity";
   } else if (store && scope > api::store_max_read_scope(store->spec)) {
     w.failure = "config.memory.maxReadScope \"" + std::string(api::enum_name(scope)) + "\" exceeds MemoryStore \"" +
                 memory.memory_store + "\" maxReadScope \"" +

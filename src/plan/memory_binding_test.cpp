@@ -138,9 +138,10 @@ TEST(PlanMemoryBinding, UserReadScopeNeedsAUserIdentity) {
 TEST(PlanMemoryBinding, AScopeAboveTheStoresCeilingFails) {
   std::string store = kStore;
   store += "  maxReadScope: session\n";
-  Plan p = plan_resources(parse(std::string(kModelAPI) + store + agent("a", "{memoryStore: team, maxReadScope: agent}") +
-                                agent("b", "{memoryStore: team, maxReadScope: session}")),
-                          cluster_addressing());
+  Plan p =
+      plan_resources(parse(std::string(kModelAPI) + store + agent("a", "{memoryStore: team, maxReadScope: agent}") +
+                           agent("b", "{memoryStore: team, maxReadScope: session}")),
+                     cluster_addressing());
   EXPECT_EQ(get(p, "agent/default/a").failure,
             "config.memory.maxReadScope \"agent\" exceeds MemoryStore \"team\" maxReadScope \"session\"");
   EXPECT_FALSE(get(p, "agent/default/b").failure);
