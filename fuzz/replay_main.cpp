@@ -14,9 +14,12 @@
 #include <string>
 #include <vector>
 
+// libFuzzer's names, not ours.
+// NOLINTBEGIN(readability-identifier-naming)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 // Defined only by targets that need set-up (python_schema); weak, so the others link.
 extern "C" __attribute__((weak)) int LLVMFuzzerInitialize(int* argc, char*** argv);
+// NOLINTEND(readability-identifier-naming)
 
 int main(int argc, char** argv) {
   if (LLVMFuzzerInitialize) LLVMFuzzerInitialize(&argc, &argv);
