@@ -4,7 +4,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 KAOS := $(BUILD_DIR)/bin/kaos
 
-.PHONY: all deps configure build run test check tidy bench clean crds fuzz test-asan configure-asan
+.PHONY: all deps configure build run test check tidy bench clean crds fuzz test-asan configure-asan image image-test
 
 all: build
 
@@ -75,6 +75,16 @@ test-asan: configure-asan
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/fuzz/lsan.supp:print_suppressions=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure --timeout 900
+
+# The one KAOS image, daemonless (buildah, chroot isolation): an OCI archive in
+# $(BUILD_DIR)/image/ and the image localhost/kaos:dev in buildah's store (deploy/README.md).
+image: build
+	@scripts/build-image.sh $(BUILD_DIR)
+
+# Builds the image, then runs its entrypoint with `buildah run`: `kaos version`, and a
+# python-string MCP server inside it called from the host.
+image-test: image
+	@scripts/test-image.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR)

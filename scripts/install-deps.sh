@@ -21,6 +21,7 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev openssl curl ca-certificates
   python3 wrk nginx-light util-linux procps redis-server
   chromium                            # tests/conformance/browser: a real browser against the servers
+  buildah                             # make image: the OCI image, daemonless
 )
 # Node.js may come from elsewhere (NodeSource's nodejs ships npm and conflicts with Debian's
 # npm package): only ask Debian for what is missing.
