@@ -1,0 +1,76 @@
+"""Objects, the global resourceVersion counter, the bounded event history watches read from,
+and the counters the test-control surface reports. One lock guards everything; watchers wait
+on a condition that every change notifies."""
+import copy
+import threading
+from collections import deque
+
+
+class Event:
+    __slots__ = ("rv", "type", "key", "namespace", "obj")
+
+    def __init__(self, rv, type_, key, namespace, obj):
+        self.rv, self.type, self.key, self.namespace, self.obj = rv, type_, key, namespace, obj
+
+
+class Store:
+    def __init__(self, history_limit=10000):
+        self.lock = threading.RLock()
+        self.changed = threading.Condition(self.lock)
+        self.rv = 0
+        self.objects = {}  # (group, plural) -> {(namespace, name): obj}
+        self.history = deque(maxlen=history_limit)
+        self.compacted_rv = 0  # a watch or continue from below this answers 410
+        self.watch_epoch = 0  # bumped to end every open watch
+        self.writes = {}  # "group/plural" -> number of mutating requests (incl. no-ops)
+        self.changes = {}  # "group/plural" -> number of stored changes (resourceVersion bumps)
+        self.requests = []  # (method, path, code), bounded
+        self.open_watches = 0
+
+    def next_rv(self):
+        self.rv += 1
+        return self.rv
+
+    def bucket(self, key):
+        return self.objects.setdefault(key, {})
+
+    def get(self, key, ns, name):
+        return self.bucket(key).get((ns or "", name))
+
+    def put(self, key, obj, event_type):
+        """Stores obj (already carrying its new resourceVersion) and records the event."""
+        meta = obj["metadata"]
+        ns = meta.get("namespace", "")
+        if event_type == "DELETED":
+            self.bucket(key).pop((ns, meta["name"]), None)
+        else:
+            self.bucket(key)[(ns, meta["name"])] = obj
+        self.history.append(Event(int(meta["resourceVersion"]), event_type, key, ns, copy.deepcopy(obj)))
+        if len(self.history) == self.history.maxlen:
+            self.compacted_rv = max(self.compacted_rv, self.history[0].rv - 1)
+        label = "/".join(key)
+        self.changes[label] = self.changes.get(label, 0) + 1
+        self.changed.notify_all()
+
+    def count_write(self, key):
+        label = "/".join(key)
+        self.writes[label] = self.writes.get(label, 0) + 1
+
+    def compact(self):
+        self.history.clear()
+        self.compacted_rv = self.rv
+        self.changed.notify_all()
+
+    def drop_watches(self):
+        self.watch_epoch += 1
+        self.changed.notify_all()
+
+    def events_after(self, rv, key, namespace):
+        return [e for e in self.history
+                if e.rv > rv and e.key == key and (not namespace or e.namespace == namespace)]
+
+    def note_request(self, method, path, code):
+        with self.lock:
+            self.requests.append((method, path, code))
+            if len(self.requests) > 5000:
+                del self.requests[:1000]
