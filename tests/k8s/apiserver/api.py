@@ -11,7 +11,7 @@ import uuid
 import yaml
 
 from . import kinds, managed
-from .errors import ApiError, already_exists, apply_conflict, bad_request, conflict, gone, \
+from .errors import ApiError, already_exists, apply_conflict, bad_request, conflict, gone, query_bool, \
     invalid, not_found, unsupported_media_type
 from .patches import json_patch, merge_patch, strategic_merge
 from .select import parse_fields, parse_labels
@@ -230,7 +230,7 @@ class Api:
         if rtype.namespaced and meta.get("namespace", ns) != ns:
             raise bad_request("the namespace of the provided object does not match the namespace sent on the "
                               "request")
-        force = params.get("force") in ("true", "1")
+        force = query_bool(params, "force")
         with self.store.lock:
             old = self.store.get(rtype.key, ns if rtype.namespaced else "", name)
             if old is None:

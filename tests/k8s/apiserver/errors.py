@@ -97,3 +97,15 @@ def unsupported_media_type(content_type):
 def page_not_found(path):
     return ApiError(404, "NotFound", f"the server could not find the requested resource ({path})",
                     {"causes": [{"reason": "UnexpectedServerResponse", "message": "404 page not found"}]})
+
+
+def query_bool(params, name):
+    """A boolean query parameter as Go's strconv.ParseBool reads it; 400 when malformed."""
+    v = params.get(name)
+    if v is None or v == "":
+        return False
+    if v in ("1", "t", "T", "true", "TRUE", "True"):
+        return True
+    if v in ("0", "f", "F", "false", "FALSE", "False"):
+        return False
+    raise bad_request(f'{name}: invalid boolean value "{v}"')

@@ -1,4 +1,5 @@
 """Parsing a request path into (resource type, namespace, name, subresource)."""
+import urllib.parse
 from dataclasses import dataclass
 
 from .errors import page_not_found
@@ -15,7 +16,7 @@ class Target:
 
 def parse(registry, path):
     """None for discovery paths; a Target for resource paths; raises 404 for unknown ones."""
-    parts = [p for p in path.split("/") if p]
+    parts = [urllib.parse.unquote(p) for p in path.split("/") if p]
     if parts[:2] == ["api", "v1"]:
         group, version, rest = "", "v1", parts[2:]
     elif len(parts) >= 3 and parts[0] == "apis":

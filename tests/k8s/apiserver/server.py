@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import control, openapi, proxy, routes, watch
 from .api import Api
-from .errors import ApiError, bad_request, method_not_allowed, page_not_found, unsupported_media_type
+from .errors import ApiError, bad_request, method_not_allowed, page_not_found, query_bool, unsupported_media_type
 from .store import Store
 from .types import Registry
 
@@ -185,7 +185,7 @@ class Handler(BaseHTTPRequestHandler):
         manager = self._manager(params)
         warnings = []
         if not t.name:
-            if method == "GET" and params.get("watch") in ("true", "1"):
+            if method == "GET" and query_bool(params, "watch"):
                 return self._watch(t, params)
             if method == "GET":
                 return self._send(200, api.list(rtype, t.namespace, params))

@@ -5,7 +5,7 @@ timeoutSeconds, and an early end when the test-control surface drops watches."""
 import copy
 import time
 
-from .errors import bad_request
+from .errors import bad_request, query_bool
 from .select import parse_fields, parse_labels
 
 
@@ -33,8 +33,8 @@ def stream(store, rtype, ns, params, bookmark_interval, default_timeout=1800):
         start_rv = int(rv_param) if rv_param not in ("", "0") else None
     except ValueError:
         raise bad_request("resourceVersion and timeoutSeconds must be integers")
-    bookmarks = params.get("allowWatchBookmarks") in ("true", "1")
-    initial = params.get("sendInitialEvents") == "true"
+    bookmarks = query_bool(params, "allowWatchBookmarks")
+    initial = query_bool(params, "sendInitialEvents")
     deadline = time.monotonic() + timeout
 
     def matches(obj):
