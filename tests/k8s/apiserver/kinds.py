@@ -28,7 +28,7 @@ def prepare(rtype, obj, old, params):
     if rtype.crd:
         c, unknown = crd_schema.process_custom_resource(rtype.schema, obj)
         causes += c
-        mode = params.get("fieldValidation", "Warn" if "fieldValidation" in params else "Ignore")
+        mode = params.get("fieldValidation") or "Warn"  # the server default since 1.27
         if unknown and mode == "Strict":
             raise bad_request("strict decoding error: " + ", ".join(f'unknown field "{u}"' for u in unknown))
         if unknown and mode == "Warn":
