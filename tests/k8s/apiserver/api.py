@@ -426,24 +426,23 @@ class Api:
     def sweep(self):
         """Finishes what deletion left pending: foreground owners whose dependents are gone, and
         terminating namespaces that are empty."""
-        for key, bucket in list(self.store.objects.items()):
-            for o in list(bucket.values()):
-                meta = o["metadata"]
-                if not meta.get("deletionTimestamp"):
-                    continue
-                if "foregroundDeletion" in (meta.get("finalizers") or []):
-                    deps = self._dependents(meta["uid"])
-                    for dkey, d in deps:
-                        dt = self._type_of(dkey, d)
-                        if dt and not d["metadata"].get("deletionTimestamp"):
-                            self.delete(dt, d["metadata"].get("namespace", ""), d["metadata"]["name"],
-                                        {"propagationPolicy": "Foreground"}, {})
-                    if not self._dependents(meta["uid"]):
-                        self._finish(key, o, "foregroundDeletion")
-                if key == NS_KEY and self.store.get(key, "", meta["name"]) is not None:
-                    if not any(k2 != NS_KEY and any(ns == meta["name"] for ns, _ in b2)
-                               for k2, b2 in self.store.objects.items()):
-                        self._finish(key, o, None)
+        for key, ons, oname in sorted(self.store.terminating):
+            o = self.store.get(key, ons, oname)
+            if o is None:
+                continue
+            meta = o["metadata"]
+            if "foregroundDeletion" in (meta.get("finalizers") or []):
+                for dkey, d in self._dependents(meta["uid"]):
+                    dt = self._type_of(dkey, d)
+                    if dt and not d["metadata"].get("deletionTimestamp"):
+                        self.delete(dt, d["metadata"].get("namespace", ""), d["metadata"]["name"],
+                                    {"propagationPolicy": "Foreground"}, {})
+                if not self._dependents(meta["uid"]):
+                    self._finish(key, o, "foregroundDeletion")
+            if key == NS_KEY and self.store.get(key, "", meta["name"]) is not None:
+                if not any(k2 != NS_KEY and any(ns == meta["name"] for ns, _ in b2)
+                           for k2, b2 in self.store.objects.items()):
+                    self._finish(key, o, None)
 
     def _finish(self, key, obj, finalizer):
         cur = self.store.get(key, obj["metadata"].get("namespace", ""), obj["metadata"]["name"])

@@ -1,9 +1,9 @@
 """Objects, the global resourceVersion counter, the bounded event history watches read from,
 and the counters the test-control surface reports. One lock guards everything; watchers wait
 on a condition that every change notifies."""
+import bisect
 import copy
 import threading
-from collections import deque
 
 
 class Event:
@@ -19,7 +19,9 @@ class Store:
         self.changed = threading.Condition(self.lock)
         self.rv = 0
         self.objects = {}  # (group, plural) -> {(namespace, name): obj}
-        self.history = deque(maxlen=history_limit)
+        self.history = []  # Events in resourceVersion order, at most history_limit of them
+        self.history_limit = max(1, history_limit)
+        self.terminating = set()  # (key, namespace, name) of objects with a deletionTimestamp
         self.compacted_rv = 0  # a watch or continue from below this answers 410
         self.watch_epoch = 0  # bumped to end every open watch
         self.writes = {}  # "group/plural" -> number of mutating requests (incl. no-ops)
@@ -41,13 +43,19 @@ class Store:
         """Stores obj (already carrying its new resourceVersion) and records the event."""
         meta = obj["metadata"]
         ns = meta.get("namespace", "")
+        ident = (key, ns, meta["name"])
         if event_type == "DELETED":
             self.bucket(key).pop((ns, meta["name"]), None)
+            self.terminating.discard(ident)
         else:
             self.bucket(key)[(ns, meta["name"])] = obj
+            if meta.get("deletionTimestamp"):
+                self.terminating.add(ident)
         self.history.append(Event(int(meta["resourceVersion"]), event_type, key, ns, copy.deepcopy(obj)))
-        if len(self.history) == self.history.maxlen:
-            self.compacted_rv = max(self.compacted_rv, self.history[0].rv - 1)
+        if len(self.history) > self.history_limit:
+            dropped = len(self.history) - self.history_limit
+            self.compacted_rv = max(self.compacted_rv, self.history[dropped - 1].rv)
+            del self.history[:dropped]
         label = "/".join(key)
         self.changes[label] = self.changes.get(label, 0) + 1
         self.changed.notify_all()
@@ -66,8 +74,9 @@ class Store:
         self.changed.notify_all()
 
     def events_after(self, rv, key, namespace):
-        return [e for e in self.history
-                if e.rv > rv and e.key == key and (not namespace or e.namespace == namespace)]
+        start = bisect.bisect_right(self.history, rv, key=lambda e: e.rv)
+        return [e for e in self.history[start:]
+                if e.key == key and (not namespace or e.namespace == namespace)]
 
     def note_request(self, method, path, code):
         with self.lock:
