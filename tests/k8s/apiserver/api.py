@@ -393,26 +393,31 @@ class Api:
                 continue
             refs = o["metadata"].get("ownerReferences") or []
             if any(r.get("uid") in live for r in refs if r.get("uid") != uid):
-                new = copy.deepcopy(o)
-                new["metadata"]["ownerReferences"] = [r for r in refs if r.get("uid") != uid]
-                self._stamp(new, rtype)
-                self.store.put(key, new, "MODIFIED")
+                self._drop_reference(key, rtype, o, uid)
             elif self.store.get(key, o["metadata"].get("namespace", ""), o["metadata"]["name"]) is not None:
                 self.delete(rtype, o["metadata"].get("namespace", ""), o["metadata"]["name"],
                             {"propagationPolicy": "Background"}, {})
 
+    def _other_live_owner(self, obj, uid):
+        """Whether obj has an owner other than uid that exists and is not being deleted."""
+        live = {o["metadata"]["uid"] for b in self.store.objects.values() for o in b.values()
+                if not o["metadata"].get("deletionTimestamp")}
+        return any(r.get("uid") in live for r in obj["metadata"].get("ownerReferences") or []
+                   if r.get("uid") != uid)
+
+    def _drop_reference(self, key, rtype, obj, uid):
+        new = copy.deepcopy(obj)
+        new["metadata"]["ownerReferences"] = [r for r in new["metadata"]["ownerReferences"] if r.get("uid") != uid]
+        if not new["metadata"]["ownerReferences"]:
+            del new["metadata"]["ownerReferences"]
+        self._stamp(new, rtype)
+        self.store.put(key, new, "MODIFIED")
+
     def _orphan(self, uid):
         for key, o in self._dependents(uid):
             rtype = self._type_of(key, o)
-            if rtype is None:
-                continue
-            new = copy.deepcopy(o)
-            new["metadata"]["ownerReferences"] = [r for r in new["metadata"]["ownerReferences"]
-                                                  if r.get("uid") != uid]
-            if not new["metadata"]["ownerReferences"]:
-                del new["metadata"]["ownerReferences"]
-            self._stamp(new, rtype)
-            self.store.put(key, new, "MODIFIED")
+            if rtype is not None:
+                self._drop_reference(key, rtype, o, uid)
 
     def _empty_namespace(self, ns):
         for t in self.registry.all():
@@ -435,8 +440,11 @@ class Api:
                 for dkey, d in self._dependents(meta["uid"]):
                     dt = self._type_of(dkey, d)
                     if dt and not d["metadata"].get("deletionTimestamp"):
-                        self.delete(dt, d["metadata"].get("namespace", ""), d["metadata"]["name"],
-                                    {"propagationPolicy": "Foreground"}, {})
+                        if self._other_live_owner(d, meta["uid"]):
+                            self._drop_reference(dkey, dt, d, meta["uid"])
+                        else:
+                            self.delete(dt, d["metadata"].get("namespace", ""), d["metadata"]["name"],
+                                        {"propagationPolicy": "Foreground"}, {})
                 if not self._dependents(meta["uid"]):
                     self._finish(key, o, "foregroundDeletion")
             if key == NS_KEY and self.store.get(key, "", meta["name"]) is not None:

@@ -215,10 +215,13 @@ def apply(current, applied, manager, force, rtype, subresource):
             others |= info["paths"]
     scoped_applied = _scope_object(applied, status_only, rtype.status_subresource)
     result = merge_applied(base, scoped_applied, rtype)
+    kept = others | applied_paths
     for p in sorted(previously - applied_paths, key=len, reverse=True):
-        if p not in others and not any(o[:len(p)] == p for o in others):
-            remove_path(result, p)
-            _prune_empty_parents(result, p, others | applied_paths)
+        if p in others or any(o[:len(p)] == p for o in others):
+            continue
+        target = _unowned_item(p, kept)
+        remove_path(result, target)
+        _prune_empty_parents(result, target, kept)
     owners[mine_key] = {"paths": applied_paths, "apiVersion": rtype.api_version, "time": now()}
     write_owners(result, owners)
     return result, []
@@ -231,6 +234,15 @@ def _scope_object(applied, status_only, has_status):
         return {k: v for k, v in applied.items() if k in ("status", "apiVersion", "kind")} | \
             {"metadata": {}}
     return {k: v for k, v in applied.items() if k != "status"}
+
+
+def _unowned_item(path, kept):
+    """The outermost keyed-list item on `path` that no kept path reaches into (so the item goes
+    as a whole, key fields included), else `path` itself."""
+    for i, seg in enumerate(path):
+        if seg.startswith("k:") and not any(k[:i + 1] == path[:i + 1] for k in kept):
+            return path[:i + 1]
+    return path
 
 
 def _prune_empty_parents(obj, path, kept):

@@ -246,7 +246,8 @@ class Handler(BaseHTTPRequestHandler):
     def _warn(self, warnings):
         if not warnings:
             return None
-        return {"Warning": ", ".join(f'299 - "{w}"' for w in warnings)}
+        quoted = (w.replace("\\", "\\\\").replace('"', '\\"') for w in warnings)
+        return {"Warning": ", ".join(f'299 - "{w}"' for w in quoted)}
 
     def _delete_collection(self, t, params, raw):
         api = self.state.api
