@@ -237,6 +237,28 @@ class KubectlTest(unittest.TestCase):
         self.k8s.kubectl("scale", "deployment/web", "-n", "team", "--replicas=3")
         self.assertEqual(self.k8s.kubectl_json("get", "deploy", "web", "-n", "team")["metadata"]["generation"], 2)
 
+    def test_client_side_apply_replace_annotate_and_delete_by_label(self):
+        cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cs", "namespace": "team",
+                                                                   "labels": {"a": "b"}}, "data": {"k": "v"}}
+        self.assertIn("created", self.k8s.kubectl("apply", "-f", "-", stdin=json.dumps(cm)).stdout)
+        cm["data"]["k"] = "v2"  # client-side apply: a strategic merge patch with last-applied
+        self.assertIn("configured", self.k8s.kubectl("apply", "-f", "-", stdin=json.dumps(cm)).stdout)
+        got = self.k8s.kubectl_json("get", "cm", "cs", "-n", "team")
+        self.assertEqual(got["data"], {"k": "v2"})
+        self.assertIn("kubectl.kubernetes.io/last-applied-configuration", got["metadata"]["annotations"])
+        self.apply_agent()
+        self.k8s.kubectl("annotate", "agent", "helper", "-n", "team", "note=hi")
+        agent = self.k8s.kubectl_json("get", "agent", "helper", "-n", "team")
+        agent["spec"]["model"] = "replaced/model"
+        self.k8s.kubectl("replace", "-f", "-", stdin=json.dumps(agent))
+        agent = self.k8s.kubectl_json("get", "agent", "helper", "-n", "team")
+        self.assertEqual((agent["spec"]["model"], agent["metadata"]["annotations"]["note"]), ("replaced/model", "hi"))
+        self.k8s.kubectl("create", "-f", "-", stdin=json.dumps(DEPLOYMENT))
+        names = self.k8s.kubectl("get", "all", "-n", "team", "-o", "name").stdout.split()
+        self.assertEqual(names, ["deployment.apps/web"])
+        self.k8s.kubectl("delete", "cm", "-n", "team", "-l", "a=b")
+        self.assertEqual(self.k8s.kubectl_json("get", "cm", "-n", "team")["items"], [])
+
     def test_namespace_deletion_removes_its_contents(self):
         self.apply_agent()
         self.k8s.kubectl("create", "-f", "-", stdin=json.dumps(

@@ -19,11 +19,40 @@ def _name_causes(name):
     return []
 
 
+def _metadata_causes(meta):
+    """The shapes the real server's decoder enforces on ObjectMeta (so nothing later trips)."""
+    causes = []
+    for field in ("labels", "annotations"):
+        v = meta.get(field)
+        if v is not None and (not isinstance(v, dict) or
+                              not all(isinstance(k, str) and isinstance(x, str) for k, x in v.items())):
+            causes.append({"reason": "FieldValueInvalid", "field": f"metadata.{field}",
+                           "message": "Invalid value: must be a map of strings to strings"})
+    fins = meta.get("finalizers")
+    if fins is not None and (not isinstance(fins, list) or not all(isinstance(f, str) and f for f in fins)):
+        causes.append({"reason": "FieldValueInvalid", "field": "metadata.finalizers",
+                       "message": "Invalid value: must be a list of non-empty strings"})
+    refs = meta.get("ownerReferences")
+    if refs is not None:
+        if not isinstance(refs, list):
+            refs = [None]
+        for i, r in enumerate(refs):
+            if not isinstance(r, dict):
+                causes.append({"reason": "FieldValueInvalid", "field": f"metadata.ownerReferences[{i}]",
+                               "message": "Invalid value: must be an object"})
+                continue
+            for f in ("apiVersion", "kind", "name", "uid"):
+                if not isinstance(r.get(f), str) or not r.get(f):
+                    causes.append({"reason": "FieldValueRequired",
+                                   "field": f"metadata.ownerReferences[{i}].{f}", "message": "Required value"})
+    return causes
+
+
 def prepare(rtype, obj, old, params):
     """Defaults and validates obj in place. Returns warnings (unknown fields under Warn).
     Raises 422 Invalid, or 400 for unknown fields under fieldValidation=Strict."""
     name = obj["metadata"].get("name", "")
-    causes = _name_causes(name) if old is None else []
+    causes = (_name_causes(name) if old is None else []) + _metadata_causes(obj["metadata"])
     warnings = []
     if rtype.crd:
         c, unknown = crd_schema.process_custom_resource(rtype.schema, obj)

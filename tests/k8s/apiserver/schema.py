@@ -19,11 +19,16 @@ def _join(path, key):
 
 
 def apply_defaults(schema, value):
-    """Fills `default`s of absent properties of present objects, recursively (in place)."""
+    """Drops nulls of non-nullable properties, then fills the `default`s of absent properties
+    of present objects, recursively (in place)."""
     if not isinstance(schema, dict):
         return
     if isinstance(value, dict):
         props = schema.get("properties") or {}
+        for name in [n for n, v in value.items() if v is None]:
+            sub = props.get(name, schema.get("additionalProperties"))
+            if isinstance(sub, dict) and not sub.get("nullable"):
+                del value[name]  # nulls of non-nullable fields are dropped before defaulting
         for name, sub in props.items():
             if name not in value and isinstance(sub, dict) and "default" in sub:
                 value[name] = copy.deepcopy(sub["default"])
