@@ -90,7 +90,7 @@ class HttpSemanticsTest(unittest.TestCase):
         agent = {"apiVersion": "kaos.tools/v1alpha1", "kind": "Agent",
                  "metadata": {"name": "a", "finalizers": ["kaos.tools/finalizer"]},
                  "spec": {"modelAPI": "g", "model": "m"}}
-        owner = self.apply(f"{AGENTS}/a", agent, "kaos-operator", expect=201)
+        self.apply(f"{AGENTS}/a", agent, "kaos-operator", expect=201)
         self.req("DELETE", f"{AGENTS}/a", expect=200)
         self.assertTrue(self.req("GET", f"{AGENTS}/a", expect=200)["metadata"]["deletionTimestamp"])
         del agent["metadata"]["finalizers"]  # the operator drops its finalizer by no longer applying it

@@ -308,6 +308,8 @@ class Api:
         if policy not in (None, "", "Background", "Foreground", "Orphan"):
             raise bad_request(f'propagationPolicy: Unsupported value: "{policy}"')
         pre = options.get("preconditions") or {}
+        if not isinstance(pre, dict):
+            raise bad_request("preconditions must be an object")
         with self.store.lock:
             self.store.count_write(rtype.key)
             obj = self._existing(rtype, ns, name)

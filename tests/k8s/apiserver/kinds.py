@@ -218,5 +218,12 @@ def check_kind(rtype, obj):
     if api_version and api_version != rtype.api_version:
         raise bad_request(f"the API version in the data ({api_version}) does not match the expected "
                           f"API version ({rtype.api_version})")
-    if not isinstance(obj.get("metadata", {}), dict):
+    meta = obj.get("metadata", {})
+    if not isinstance(meta, dict):
         raise ApiError(400, "BadRequest", "metadata must be an object")
+    for f in ("name", "namespace", "generateName", "resourceVersion", "uid"):
+        if f in meta and meta[f] is not None and not isinstance(meta[f], str):
+            raise bad_request(f"json: cannot unmarshal {type(meta[f]).__name__} into Go struct field "
+                              f"ObjectMeta.metadata.{f} of type string")
+    if meta.get("generation") is not None and not isinstance(meta["generation"], int):
+        raise bad_request("json: cannot unmarshal into Go struct field ObjectMeta.metadata.generation of type int64")

@@ -83,6 +83,15 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError as e:
             raise bad_request(f"error decoding the request body as JSON: {e}")
 
+    def _options_body(self, raw):
+        """A body that must be a JSON object when present (DeleteOptions, Scale, control)."""
+        body = self._json_body(raw)
+        if body is None:
+            return {}
+        if not isinstance(body, dict):
+            raise bad_request("the body of the request must be a JSON object")
+        return body
+
     def _manager(self, params):
         m = params.get("fieldManager")
         if m:
@@ -120,7 +129,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             raw = self._body() if method in ("POST", "PUT", "PATCH", "DELETE") else b""
             if url.path.startswith("/_standin/"):
-                code, body = self.state.control.handle(method, url.path, self._json_body(raw))
+                code, body = self.state.control.handle(method, url.path, self._options_body(raw))
                 return self._send(code, body)
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip()
             if raw and ctype in ("application/vnd.kubernetes.protobuf", "application/cbor"):
@@ -131,6 +140,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self._send(injected.code, injected.status(), injected.headers)
             self._route(method, url.path, params, raw)
         except ApiError as e:
+            if e.code == 413:
+                self.close_connection = True  # the unread body cannot be skipped
             self._send(e.code, e.status(), e.headers)
         except (ConnectionError, BrokenPipeError):
             raise
@@ -213,7 +224,7 @@ class Handler(BaseHTTPRequestHandler):
         elif method == "DELETE":
             if t.subresource:
                 raise method_not_allowed()
-            return self._send(200, api.delete(rtype, t.namespace, t.name, self._json_body(raw), params))
+            return self._send(200, api.delete(rtype, t.namespace, t.name, self._options_body(raw), params))
         else:
             raise method_not_allowed()
         self.state.control.after_write(rtype, obj)
@@ -225,12 +236,16 @@ class Handler(BaseHTTPRequestHandler):
         dep = api.get(t.rtype, t.namespace, t.name)
         if method in ("PUT", "PATCH"):
             body = self._json_body(raw)
+            if method == "PUT" and not isinstance(body, dict):
+                raise bad_request("the body of the request must be a Scale object")
             if method == "PATCH":
                 from .patches import json_patch, merge_patch
                 current = scale_of(dep)
                 ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip()
                 body = json_patch(current, body) if ctype == "application/json-patch+json" else merge_patch(current, body)
-            replicas = (body.get("spec") or {}).get("replicas")
+            if not isinstance(body, dict) or not isinstance(body.get("spec"), dict):
+                raise bad_request("spec.replicas: Required value")
+            replicas = body["spec"].get("replicas")
             if not isinstance(replicas, int) or replicas < 0:
                 raise bad_request("spec.replicas: Invalid value: must be a non-negative integer")
             want_rv = (body.get("metadata") or {}).get("resourceVersion")
@@ -251,7 +266,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _delete_collection(self, t, params, raw):
         api = self.state.api
-        options = self._json_body(raw)
+        options = self._options_body(raw)
         listing = api.list(t.rtype, t.namespace, params)
         for item in listing["items"]:
             try:
