@@ -161,6 +161,15 @@ class HttpSemanticsTest(unittest.TestCase):
         self.req("POST", CMS, {"metadata": {"name": "y", "labels": {"team": "b"}}}, expect=201)
         events = self.watch(f"{CMS}?watch=1&labelSelector=team%3Da&timeoutSeconds=1")
         self.assertEqual([(e["type"], e["object"]["metadata"]["name"]) for e in events], [("ADDED", "x")])
+        # Selector transitions: leaving the selection is DELETED, entering it ADDED.
+        rv0 = self.req("GET", CMS, expect=200)["metadata"]["resourceVersion"]
+        self.req("PATCH", f"{CMS}/x", {"metadata": {"labels": {"team": "c"}}}, "application/merge-patch+json", expect=200)
+        self.req("PATCH", f"{CMS}/y", {"metadata": {"labels": {"team": "a"}}}, "application/merge-patch+json", expect=200)
+        self.req("PATCH", f"{CMS}/y", {"data": {"k": "v"}}, "application/merge-patch+json", expect=200)
+        events = self.watch(f"{CMS}?watch=1&labelSelector=team%3Da&resourceVersion={rv0}&timeoutSeconds=1")
+        self.assertEqual([(e["type"], e["object"]["metadata"]["name"]) for e in events],
+                         [("DELETED", "x"), ("ADDED", "y"), ("MODIFIED", "y")])
+        self.assertEqual(events[0]["object"]["metadata"]["labels"], {"team": "a"})  # its last matching state
         events = self.watch(f"{CMS}?watch=true&sendInitialEvents=true&allowWatchBookmarks=true"
                             f"&resourceVersionMatch=NotOlderThan&timeoutSeconds=1")
         self.assertEqual([e["type"] for e in events[:3]], ["ADDED", "ADDED", "BOOKMARK"])

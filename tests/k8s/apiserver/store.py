@@ -7,10 +7,11 @@ import threading
 
 
 class Event:
-    __slots__ = ("rv", "type", "key", "namespace", "obj")
+    __slots__ = ("rv", "type", "key", "namespace", "obj", "old")
 
-    def __init__(self, rv, type_, key, namespace, obj):
+    def __init__(self, rv, type_, key, namespace, obj, old):
         self.rv, self.type, self.key, self.namespace, self.obj = rv, type_, key, namespace, obj
+        self.old = old  # the object before a MODIFIED event (selector transitions), else None
 
 
 class Store:
@@ -44,6 +45,7 @@ class Store:
         meta = obj["metadata"]
         ns = meta.get("namespace", "")
         ident = (key, ns, meta["name"])
+        old = self.bucket(key).get((ns, meta["name"])) if event_type == "MODIFIED" else None
         if event_type == "DELETED":
             self.bucket(key).pop((ns, meta["name"]), None)
             self.terminating.discard(ident)
@@ -51,7 +53,7 @@ class Store:
             self.bucket(key)[(ns, meta["name"])] = obj
             if meta.get("deletionTimestamp"):
                 self.terminating.add(ident)
-        self.history.append(Event(int(meta["resourceVersion"]), event_type, key, ns, copy.deepcopy(obj)))
+        self.history.append(Event(int(meta["resourceVersion"]), event_type, key, ns, copy.deepcopy(obj), old))
         if len(self.history) > self.history_limit:
             dropped = len(self.history) - self.history_limit
             self.compacted_rv = max(self.compacted_rv, self.history[dropped - 1].rv)

@@ -22,6 +22,23 @@ def _bookmark(rtype, rv, initial_end=False):
     return {"type": "BOOKMARK", "object": {"kind": rtype.kind, "apiVersion": rtype.api_version, "metadata": meta}}
 
 
+def _filtered(e, matches):
+    """The event a selector-filtered watch sees, as the watch cache decides it: an object that
+    starts matching is ADDED, one that stops matching is DELETED (its old state at the new
+    resourceVersion)."""
+    now = matches(e.obj)
+    if e.type != "MODIFIED" or e.old is None:
+        return {"type": e.type, "object": copy.deepcopy(e.obj)} if now else None
+    before = matches(e.old)
+    if now:
+        return {"type": "MODIFIED" if before else "ADDED", "object": copy.deepcopy(e.obj)}
+    if before:
+        gone = copy.deepcopy(e.old)
+        gone["metadata"]["resourceVersion"] = e.obj["metadata"]["resourceVersion"]
+        return {"type": "DELETED", "object": gone}
+    return None
+
+
 def stream(store, rtype, ns, params, bookmark_interval, default_timeout=1800):
     """Yields watch events (dicts) until the timeout, a drop or a 410."""
     labels = parse_labels(params.get("labelSelector", ""))
@@ -75,8 +92,9 @@ def stream(store, rtype, ns, params, bookmark_interval, default_timeout=1800):
                     last = store.rv
                     if events:
                         for e in events:
-                            if matches(e.obj):
-                                pending.append({"type": e.type, "object": copy.deepcopy(e.obj)})
+                            ev = _filtered(e, matches)
+                            if ev is not None:
+                                pending.append(ev)
                         if pending:
                             break
                     if bookmarks and time.monotonic() >= next_bookmark:
