@@ -50,6 +50,12 @@ class KubectlTest(unittest.TestCase):
         for gv in ("v1", "apps/v1", "coordination.k8s.io/v1", "events.k8s.io/v1", "kaos.tools/v1alpha1",
                    "apiextensions.k8s.io/v1"):
             self.assertIn(gv, versions)
+        self.assertNotIn("gateway.networking.k8s.io/v1", versions)  # optional, absent until registered
+        self.k8s.kubectl("apply", "--server-side", "-f", os.path.join(HERE, "fixtures", "gateway-api-httproutes.yaml"))
+        self.assertIn("gateway.networking.k8s.io/v1", self.k8s.kubectl("api-versions").stdout.split())
+        self.k8s.kubectl("delete", "crd", "httproutes.gateway.networking.k8s.io")
+        wait_for(lambda: "gateway.networking.k8s.io/v1" not in self.k8s.kubectl("api-versions").stdout.split(),
+                 10, "the group to leave discovery")
         crds = self.k8s.kubectl_json("get", "crds")
         self.assertEqual(sorted(i["metadata"]["name"] for i in crds["items"]),
                          ["agents.kaos.tools", "mcpservers.kaos.tools", "memorystores.kaos.tools",
@@ -140,7 +146,7 @@ class KubectlTest(unittest.TestCase):
         self.k8s.kubectl("patch", "agent", "helper", "-n", "team", "--type=merge", "-p", '{"status":{"phase":"X"}}')
         self.assertNotIn("status", self.k8s.kubectl_json("get", "agent", "helper", "-n", "team"))
         waiter = subprocess.Popen(["kubectl", "wait", "agent/helper", "-n", "team", "--for=jsonpath={.status.phase}=Ready",
-                                   "--timeout=20s"], env=dict(os.environ, KUBECONFIG=self.k8s.kubeconfig),
+                                   "--timeout=20s"], env=self.k8s.env,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.addCleanup(stop, waiter)
         self.k8s.kubectl("patch", "agent", "helper", "-n", "team", "--subresource=status", "--type=merge",
@@ -156,7 +162,7 @@ class KubectlTest(unittest.TestCase):
 
     def test_get_watch_sees_added_modified_deleted(self):
         self.apply_agent()
-        env = dict(os.environ, KUBECONFIG=self.k8s.kubeconfig)
+        env = self.k8s.env
         watcher = subprocess.Popen(["kubectl", "get", "agents", "-n", "team", "-w", "--output-watch-events",
                                     "-o", "jsonpath={.type} {.object.metadata.name} {.object.spec.model}{\"\\n\"}",
                                     "--request-timeout=30s"], env=env, stdout=subprocess.PIPE,
@@ -188,7 +194,7 @@ class KubectlTest(unittest.TestCase):
                                    '[{"op":"add","path":"/metadata/finalizers/-","value":"kaos.tools/more"}]',
                                    check=False)
         self.assertIn("no new finalizers can be added", refused.stderr)
-        env = dict(os.environ, KUBECONFIG=self.k8s.kubeconfig)
+        env = self.k8s.env
         waiter = subprocess.Popen(["kubectl", "wait", "--for=delete", "agent/helper", "-n", "team", "--timeout=20s"],
                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.addCleanup(stop, waiter)
@@ -222,7 +228,7 @@ class KubectlTest(unittest.TestCase):
         self.k8s.kubectl("create", "-f", "-", stdin=json.dumps(DEPLOYMENT))
         dep = self.k8s.kubectl_json("get", "deploy", "web", "-n", "team")
         self.assertEqual(dep["spec"]["replicas"], 2)
-        env = dict(os.environ, KUBECONFIG=self.k8s.kubeconfig)
+        env = self.k8s.env
         waiter = subprocess.Popen(["kubectl", "wait", "deployment/web", "-n", "team", "--for=condition=Available",
                                    "--timeout=20s"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   text=True)

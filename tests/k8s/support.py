@@ -29,6 +29,9 @@ class StandIn:
             self.stop()
             raise RuntimeError(f"stand-in did not start: {line!r} {self.stderr()}")
         self.port = int(line.split()[1])
+        # kubectl's environment: this server's kubeconfig, and a discovery cache of our own
+        # (not the user's ~/.kube/cache).
+        self.env = dict(os.environ, KUBECONFIG=self.kubeconfig, KUBECACHEDIR=os.path.join(self.dir, "cache"))
         self.url = f"http://127.0.0.1:{self.port}"
 
     def stderr(self):
@@ -67,8 +70,7 @@ class StandIn:
             return e.code, json.loads(e.read() or b"null")
 
     def kubectl(self, *args, check=True, timeout=30, stdin=None):
-        env = dict(os.environ, KUBECONFIG=self.kubeconfig)
-        proc = subprocess.run(["kubectl", *args], env=env, capture_output=True, text=True, timeout=timeout,
+        proc = subprocess.run(["kubectl", *args], env=self.env, capture_output=True, text=True, timeout=timeout,
                               input=stdin)
         if check and proc.returncode != 0:
             raise AssertionError(f"kubectl {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
