@@ -2,6 +2,7 @@
 """A stand-in Kubernetes API server for tests (README.md in this folder).
 
     python3 tests/k8s/standin.py --port 0 --print-port [--crds deploy/crds] [--kubeconfig FILE]
+        [--token T] [--tls-cert F --tls-key F [--client-ca F]]
 
 From a test: sys.path.insert(0, "tests/k8s"); import standin; server = standin.start(); ...
 server.url; server.shutdown()."""
@@ -31,12 +32,23 @@ def load_crds(server, paths):
                         api.create(crd_type, "", doc, {}, "standin")
 
 
-def write_kubeconfig(path, url, namespace="default"):
+def write_kubeconfig(path, url, namespace="default", token="standin-token", ca_file=None, client_cert=None,
+                     client_key=None):
+    """A kubeconfig (context `standin`) for this server: a bearer token, or a client certificate
+    and key; the CA that signed an HTTPS server's certificate."""
+    cluster = {"server": url}
+    if ca_file:
+        cluster["certificate-authority"] = os.path.abspath(ca_file)
+    user = {}
+    if client_cert:
+        user = {"client-certificate": os.path.abspath(client_cert), "client-key": os.path.abspath(client_key)}
+    elif token:
+        user = {"token": token}
     with open(path, "w") as f:
         yaml.safe_dump({
             "apiVersion": "v1", "kind": "Config", "current-context": "standin",
-            "clusters": [{"name": "standin", "cluster": {"server": url}}],
-            "users": [{"name": "standin", "user": {"token": "standin-token"}}],
+            "clusters": [{"name": "standin", "cluster": cluster}],
+            "users": [{"name": "standin", "user": user}],
             "contexts": [{"name": "standin", "context": {"cluster": "standin", "user": "standin",
                                                           "namespace": namespace}}],
         }, f)
@@ -52,11 +64,23 @@ def main():
     p.add_argument("--kubeconfig", help="write a kubeconfig pointing at this server to FILE")
     p.add_argument("--history", type=int, default=10000, help="watch events kept (older versions get 410)")
     p.add_argument("--bookmark-interval", type=float, default=1.0, help="seconds between watch BOOKMARKs")
+    p.add_argument("--token", action="append", default=[],
+                   help="accept this bearer token (repeatable); with any --token or --client-ca, "
+                        "unauthenticated requests get 401")
+    p.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM)")
+    p.add_argument("--tls-key", help="the key of --tls-cert (PEM)")
+    p.add_argument("--client-ca", help="accept client certificates signed by this CA (needs --tls-cert)")
+    p.add_argument("--server-ca", help="the CA the written kubeconfig trusts (default: --tls-cert itself, "
+                                       "for a self-signed certificate)")
     args = p.parse_args()
-    server = start(args.port, args.host, args.history, args.bookmark_interval)
+    if bool(args.tls_cert) != bool(args.tls_key) or (args.client_ca and not args.tls_cert):
+        p.error("--tls-cert and --tls-key go together, and --client-ca needs them")
+    server = start(args.port, args.host, args.history, args.bookmark_interval, args.token, args.tls_cert,
+                   args.tls_key, args.client_ca)
     load_crds(server, args.crds)
     if args.kubeconfig:
-        write_kubeconfig(args.kubeconfig, server.url)
+        write_kubeconfig(args.kubeconfig, server.url, token=(args.token or ["standin-token"])[0],
+                         ca_file=args.server_ca or args.tls_cert)
     if args.print_port:
         print(f"PORT {server.server_address[1]}", flush=True)
     try:

@@ -3,6 +3,7 @@ kubeconfig pointing at it, kubectl runs with a deadline, the control surface, an
 import json
 import os
 import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -32,7 +33,10 @@ class StandIn:
         # kubectl's environment: this server's kubeconfig, and a discovery cache of our own
         # (not the user's ~/.kube/cache).
         self.env = dict(os.environ, KUBECONFIG=self.kubeconfig, KUBECACHEDIR=os.path.join(self.dir, "cache"))
-        self.url = f"http://127.0.0.1:{self.port}"
+        scheme = "https" if "--tls-cert" in extra else "http"
+        self.url = f"{scheme}://127.0.0.1:{self.port}"
+        # The harness's own requests (control surface, raw checks) do not verify the test CA.
+        self.ssl = ssl._create_unverified_context() if scheme == "https" else None
 
     def stderr(self):
         with open(os.path.join(self.dir, "stderr")) as f:
@@ -53,7 +57,7 @@ class StandIn:
         req = urllib.request.Request(self.url + "/_standin/" + path, method=method,
                                      data=json.dumps(body or {}).encode() if method != "GET" else None,
                                      headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=10) as resp:
+        with urllib.request.urlopen(req, timeout=10, context=self.ssl) as resp:
             return json.loads(resp.read())
 
     def request(self, method, path, body=None, content_type="application/json"):
@@ -64,7 +68,7 @@ class StandIn:
         req = urllib.request.Request(self.url + path, method=method, data=data,
                                      headers={"Content-Type": content_type})
         try:
-            with urllib.request.urlopen(req, timeout=10) as resp:
+            with urllib.request.urlopen(req, timeout=10, context=self.ssl) as resp:
                 return resp.status, json.loads(resp.read() or b"null")
         except urllib.error.HTTPError as e:
             return e.code, json.loads(e.read() or b"null")

@@ -125,6 +125,12 @@ class Control:
             with self.lock:
                 self.proxy_targets[key] = body["target"].rstrip("/")
             return 200, {}
+        if parts == ["auth", "tokens"] and method == "POST":
+            tokens = body.get("tokens")
+            if not isinstance(tokens, list) or not all(isinstance(t, str) and t for t in tokens):
+                return 400, {"error": "tokens must be a list of non-empty strings"}
+            self.state.auth.set_tokens(tokens)
+            return 200, {}
         if parts == ["inject"] and method == "POST":
             code = int(body.get("code", 500))
             reason = body.get("reason") or {429: "TooManyRequests", 500: "InternalError", 503: "ServiceUnavailable",

@@ -7,7 +7,7 @@ import traceback
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import control, openapi, proxy, routes, watch
+from . import auth, control, openapi, proxy, routes, watch
 from .api import Api
 from .errors import ApiError, bad_request, method_not_allowed, page_not_found, query_bool, unsupported_media_type
 from .store import Store
@@ -20,7 +20,8 @@ VERSION = {"major": "1", "minor": "32", "gitVersion": "v1.32.0-kaos-standin", "g
 
 
 class State:
-    def __init__(self, history_limit, bookmark_interval):
+    def __init__(self, history_limit, bookmark_interval, authenticator=None):
+        self.auth = authenticator or auth.Authenticator()
         self.store = Store(history_limit)
         self.registry = Registry()
         self.api = Api(self.store, self.registry)
@@ -55,7 +56,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
-        self.state.store.note_request(self.command, self.path, code)
+        self.state.store.note_request(self.command, self.path, code, getattr(self, "identity", ""))
 
     def _body(self):
         n = int(self.headers.get("Content-Length") or 0)
@@ -124,6 +125,7 @@ class Handler(BaseHTTPRequestHandler):
         self._dispatch("OPTIONS")
 
     def _dispatch(self, method):
+        self.identity = ""
         url = urllib.parse.urlsplit(self.path)
         params = {k: v[-1] for k, v in urllib.parse.parse_qs(url.query, keep_blank_values=True).items()}
         try:
@@ -131,6 +133,7 @@ class Handler(BaseHTTPRequestHandler):
             if url.path.startswith("/_standin/"):
                 code, body = self.state.control.handle(method, url.path, self._options_body(raw))
                 return self._send(code, body)
+            self.identity = self.state.auth.identify(self)
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip()
             if raw and ctype in ("application/vnd.kubernetes.protobuf", "application/cbor"):
                 # Only JSON (and YAML for apply) bodies: what a server without protobuf answers.
@@ -284,7 +287,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Transfer-Encoding", "chunked")
         self.send_header("Cache-Control", "no-cache, private")
         self.end_headers()
-        self.state.store.note_request("WATCH", self.path, 200)
+        self.state.store.note_request("WATCH", self.path, 200, getattr(self, "identity", ""))
         try:
             if first is not None:
                 self._chunk(json.dumps(first).encode() + b"\n")
@@ -323,12 +326,21 @@ class Server(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-def start(port=0, host="127.0.0.1", history_limit=10000, bookmark_interval=1.0):
+def start(port=0, host="127.0.0.1", history_limit=10000, bookmark_interval=1.0, tokens=None, tls_cert=None,
+          tls_key=None, client_ca=None):
     """Starts a stand-in on a background thread. Returns the server; `server.url` is its base
-    URL, `server.state` its state, `server.shutdown()` stops it."""
+    URL, `server.state` its state, `server.shutdown()` stops it. `tokens` (bearer tokens) and
+    `client_ca` (client certificates, needs TLS) make authentication required; `tls_cert` and
+    `tls_key` serve HTTPS."""
     server = Server((host, port), Handler)
-    server.state = State(history_limit, bookmark_interval)
-    server.url = f"http://{host}:{server.server_address[1]}"
+    scheme = "http"
+    if tls_cert:
+        ctx = auth.server_context(tls_cert, tls_key, client_ca)
+        # The handshake runs on the handler thread's first read, not in accept().
+        server.socket = ctx.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
+        scheme = "https"
+    server.state = State(history_limit, bookmark_interval, auth.Authenticator(tokens, client_ca))
+    server.url = f"{scheme}://{host}:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, name="k8s-standin", daemon=True)
     thread.start()
     return server

@@ -27,7 +27,7 @@ class Store:
         self.watch_epoch = 0  # bumped to end every open watch
         self.writes = {}  # "group/plural" -> number of mutating requests (incl. no-ops)
         self.changes = {}  # "group/plural" -> number of stored changes (resourceVersion bumps)
-        self.requests = []  # (method, path, code), bounded
+        self.requests = []  # (method, path, code, identity), bounded
         self.open_watches = 0
 
     def next_rv(self):
@@ -80,8 +80,8 @@ class Store:
         return [e for e in self.history[start:]
                 if e.key == key and (not namespace or e.namespace == namespace)]
 
-    def note_request(self, method, path, code):
+    def note_request(self, method, path, code, identity=""):
         with self.lock:
-            self.requests.append((method, path, code))
+            self.requests.append((method, path, code, identity))
             if len(self.requests) > 5000:
                 del self.requests[:1000]
