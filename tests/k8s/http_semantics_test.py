@@ -156,6 +156,17 @@ class HttpSemanticsTest(unittest.TestCase):
         self.assertEqual(resp.getheader("Transfer-Encoding"), "chunked")
         return [json.loads(line) for line in resp.read().splitlines() if line.strip()]
 
+    def test_watch_answers_headers_before_any_event(self):
+        rv = self.req("GET", CMS, expect=200)["metadata"]["resourceVersion"]
+        conn = http.client.HTTPConnection("127.0.0.1", self.k8s.port, timeout=2)  # well under the 30 s watch
+        self.addCleanup(conn.close)
+        conn.request("GET", f"{CMS}?watch=1&resourceVersion={rv}&timeoutSeconds=30")
+        resp = conn.getresponse()  # raises socket.timeout if the headers wait for an event
+        self.assertEqual((resp.status, resp.getheader("Content-Type")), (200, "application/json"))
+        self.req("POST", CMS, {"metadata": {"name": "late"}}, expect=201)
+        event = json.loads(resp.readline())
+        self.assertEqual((event["type"], event["object"]["metadata"]["name"]), ("ADDED", "late"))
+
     def test_watch_selectors_initial_events_and_history_overflow(self):
         self.req("POST", CMS, {"metadata": {"name": "x", "labels": {"team": "a"}}}, expect=201)
         self.req("POST", CMS, {"metadata": {"name": "y", "labels": {"team": "b"}}}, expect=201)

@@ -280,19 +280,18 @@ class Handler(BaseHTTPRequestHandler):
         return listing
 
     def _watch(self, t, params):
+        watch.parse_params(params)  # a bad parameter is a plain 400, before the stream starts
         events = watch.stream(self.state.store, t.rtype, t.namespace, params, self.state.bookmark_interval)
-        first = next(events, None)  # raises 400 for bad parameters before the headers go out
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Transfer-Encoding", "chunked")
         self.send_header("Cache-Control", "no-cache, private")
         self.end_headers()
         self.state.store.note_request("WATCH", self.path, 200, getattr(self, "identity", ""))
+        self.wfile.flush()  # headers now, as the real server does, even before any event
         try:
-            if first is not None:
-                self._chunk(json.dumps(first).encode() + b"\n")
-                for ev in events:
-                    self._chunk(json.dumps(ev).encode() + b"\n")
+            for ev in events:
+                self._chunk(json.dumps(ev).encode() + b"\n")
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
         except (ConnectionError, BrokenPipeError):

@@ -39,19 +39,25 @@ def _filtered(e, matches):
     return None
 
 
-def stream(store, rtype, ns, params, bookmark_interval, default_timeout=1800):
-    """Yields watch events (dicts) until the timeout, a drop or a 410."""
+def parse_params(params):
+    """(labels, fields, timeout, start_rv, bookmarks, initial) of a watch request; 400 when
+    malformed. Called before the response starts, so errors are a plain Status."""
     labels = parse_labels(params.get("labelSelector", ""))
     fields = parse_fields(params.get("fieldSelector", ""))
-    ns = ns if rtype.namespaced else ""
     try:
-        timeout = float(params.get("timeoutSeconds") or default_timeout)
+        timeout = float(params.get("timeoutSeconds") or 1800)
         rv_param = params.get("resourceVersion", "")
         start_rv = int(rv_param) if rv_param not in ("", "0") else None
     except ValueError:
         raise bad_request("resourceVersion and timeoutSeconds must be integers")
-    bookmarks = query_bool(params, "allowWatchBookmarks")
-    initial = query_bool(params, "sendInitialEvents")
+    return (labels, fields, timeout, start_rv, query_bool(params, "allowWatchBookmarks"),
+            query_bool(params, "sendInitialEvents"))
+
+
+def stream(store, rtype, ns, params, bookmark_interval):
+    """Yields watch events (dicts) until the timeout, a drop or a 410."""
+    labels, fields, timeout, start_rv, bookmarks, initial = parse_params(params)
+    ns = ns if rtype.namespaced else ""
     deadline = time.monotonic() + timeout
 
     def matches(obj):
