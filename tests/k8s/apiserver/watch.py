@@ -66,7 +66,7 @@ def stream(store, rtype, ns, params, bookmark_interval):
     with store.lock:
         epoch = store.watch_epoch
         store.open_watches += 1
-        pending = []
+        pending, expired = [], None
         if start_rv is None or initial:
             for (ons, _), obj in sorted(store.bucket(rtype.key).items()):
                 if (not ns or ons == ns) and matches(obj):
@@ -76,10 +76,12 @@ def stream(store, rtype, ns, params, bookmark_interval):
                 pending.append(_bookmark(rtype, last, initial_end=True))
         elif start_rv < store.compacted_rv:
             store.open_watches -= 1
-            yield _too_old(start_rv, store.compacted_rv)
-            return
+            expired = _too_old(start_rv, store.compacted_rv)
         else:
             last = start_rv
+    if expired is not None:  # yielded outside the lock: the client may read slowly
+        yield expired
+        return
     try:
         next_bookmark = time.monotonic() + bookmark_interval
         while True:
