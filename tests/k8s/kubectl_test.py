@@ -234,6 +234,9 @@ class KubectlTest(unittest.TestCase):
                                   text=True)
         self.addCleanup(stop, waiter)
         self.k8s.control("POST", "deployments/team/web/ready", {"readyReplicas": 1})
+        half = self.k8s.kubectl_json("get", "deploy", "web", "-n", "team")["status"]
+        self.assertEqual(half["readyReplicas"], 1)
+        self.assertEqual([c["status"] for c in half["conditions"] if c["type"] == "Available"], ["False"])
         self.assertIsNone(waiter.poll())
         self.k8s.control("POST", "deployments/team/web/ready", {})
         out, err = waiter.communicate(timeout=25)
