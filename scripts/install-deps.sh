@@ -20,6 +20,7 @@ APT_PACKAGES=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev openssl curl ca-certificates
   python3 wrk nginx-light util-linux procps redis-server
+  python3-kubernetes                  # tests/k8s: a real Kubernetes client against the stand-in API server
   chromium                            # tests/conformance/browser: a real browser against the servers
   buildah                             # make image: the OCI image, daemonless
 )
