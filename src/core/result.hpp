@@ -3,6 +3,7 @@
 // A small stand-in for std::expected (GCC 12 lacks it); the API follows std::expected's names
 // so the switch later is mechanical.
 #include <cassert>
+#include <chrono>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -49,6 +50,13 @@ struct Error {
   std::optional<int> http_status;
   /// The JSON-RPC error code the peer answered with (kinds rpc and remote).
   std::optional<int> rpc_code;
+  /// A machine-readable reason code the peer's protocol gave (a Kubernetes Status.reason:
+  /// "NotFound", "Conflict", "AlreadyExists", "Expired", "Invalid", "Forbidden",
+  /// "TooManyRequests", ...); empty when it gave none. Code may branch on it, never on `message`.
+  std::string reason;
+  /// How long the peer asked us to wait before trying again (Retry-After, or a protocol's own
+  /// field such as a Kubernetes Status's details.retryAfterSeconds).
+  std::optional<std::chrono::seconds> retry_after;
 
   Error() = default;
   Error(ErrorKind k, std::string msg) : kind(k), message(std::move(msg)) {}

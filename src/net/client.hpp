@@ -17,11 +17,20 @@
 
 namespace kaos::net {
 
+/// Each of the CA, the client certificate and its key comes from a file or from memory (a
+/// kubeconfig's *-data fields), not both. A file or PEM that cannot be loaded makes every https
+/// request fail with an error of kind connect naming it.
 struct TlsOptions {
   bool verify = true;     ///< verify the peer certificate and host name
   std::string ca_file;    ///< extra CA bundle (PEM); system CAs are always loaded too
   std::string cert_file;  ///< client certificate (PEM), optional
   std::string key_file;   ///< its private key (PEM)
+  std::string ca_pem;     ///< extra CA certificates as PEM text (one or more), like ca_file
+  std::string cert_pem;   ///< client certificate chain as PEM text, like cert_file
+  std::string key_pem;    ///< its private key as PEM text, like key_file
+  /// The name sent as SNI and checked against the peer certificate instead of the URL's host
+  /// (kubeconfig's tls-server-name); empty: the URL's host.
+  std::string server_name;
 };
 
 struct RetryPolicy {

@@ -20,26 +20,51 @@ ssl::context* ClientState::tls_context() {
   return tls ? &*tls : nullptr;
 }
 
+namespace {
+/// Loads the CA, client certificate and key of `t` into `ctx`, each from its file or its PEM
+/// text. Throws std::runtime_error naming what could not be loaded.
+void load_tls_material(ssl::context& ctx, const TlsOptions& t) {
+  boost::system::error_code ec;
+  if (!t.ca_file.empty() && !t.ca_pem.empty()) throw std::runtime_error("give ca_file or ca_pem, not both");
+  if (!t.cert_file.empty() && !t.cert_pem.empty()) throw std::runtime_error("give cert_file or cert_pem, not both");
+  if (!t.key_file.empty() && !t.key_pem.empty()) throw std::runtime_error("give key_file or key_pem, not both");
+  if (!t.ca_file.empty()) {
+    ctx.load_verify_file(t.ca_file, ec);
+    if (ec) throw std::runtime_error("cannot load CA file '" + t.ca_file + "': " + ec.message());
+  }
+  if (!t.ca_pem.empty()) {
+    ctx.add_certificate_authority(asio::buffer(t.ca_pem), ec);
+    if (ec) throw std::runtime_error("cannot load the CA certificate given as PEM data: " + ec.message());
+  }
+  const bool has_cert = !t.cert_file.empty() || !t.cert_pem.empty();
+  const bool has_key = !t.key_file.empty() || !t.key_pem.empty();
+  if (!has_cert && !has_key) return;
+  if (!has_cert || !has_key) throw std::runtime_error("a client certificate needs both a certificate and a key");
+  if (!t.cert_file.empty()) {
+    ctx.use_certificate_chain_file(t.cert_file, ec);
+    if (ec) throw std::runtime_error("cannot load client certificate '" + t.cert_file + "': " + ec.message());
+  } else {
+    ctx.use_certificate_chain(asio::buffer(t.cert_pem), ec);
+    if (ec) throw std::runtime_error("cannot load the client certificate given as PEM data: " + ec.message());
+  }
+  if (!t.key_file.empty()) {
+    ctx.use_private_key_file(t.key_file, ssl::context::pem, ec);
+    if (ec) throw std::runtime_error("cannot load client key '" + t.key_file + "': " + ec.message());
+  } else {
+    ctx.use_private_key(asio::buffer(t.key_pem), ssl::context::pem, ec);
+    if (ec) throw std::runtime_error("cannot load the client key given as PEM data: " + ec.message());
+  }
+}
+}  // namespace
+
 void ClientState::make_tls() {
   try {
     auto& ctx = tls.emplace(ssl::context::tls_client);
     ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3);
-    const auto& t = options.tls;
     boost::system::error_code ec;
     ctx.set_default_verify_paths(ec);  // a missing system store is not fatal
-    if (!t.ca_file.empty()) {
-      ctx.load_verify_file(t.ca_file, ec);
-      if (ec) throw std::runtime_error("cannot load CA file '" + t.ca_file + "': " + ec.message());
-    }
-    if (!t.cert_file.empty() || !t.key_file.empty()) {
-      if (t.cert_file.empty() || t.key_file.empty())
-        throw std::runtime_error("a client certificate needs both cert_file and key_file");
-      ctx.use_certificate_chain_file(t.cert_file, ec);
-      if (ec) throw std::runtime_error("cannot load client certificate '" + t.cert_file + "': " + ec.message());
-      ctx.use_private_key_file(t.key_file, ssl::context::pem, ec);
-      if (ec) throw std::runtime_error("cannot load client key '" + t.key_file + "': " + ec.message());
-    }
-    ctx.set_verify_mode(t.verify ? ssl::verify_peer : ssl::verify_none);
+    load_tls_material(ctx, options.tls);
+    ctx.set_verify_mode(options.tls.verify ? ssl::verify_peer : ssl::verify_none);
   } catch (const std::exception& e) {
     tls.reset();
     tls_error = e.what();
@@ -253,10 +278,12 @@ Task<Result<std::unique_ptr<ClientConn>>> ClientExchange::connect(const Url& url
   if (ec) co_return fail(ec);
   conn->socket().set_option(tcp::no_delay(true), ec);
   if (conn->tls) {
+    // The name the certificate must carry: the configured override, else the URL's host.
+    const std::string& peer_name = state_->options.tls.server_name.empty() ? url.host : state_->options.tls.server_name;
     boost::system::error_code not_ip;
-    asio::ip::make_address(url.host, not_ip);
-    if (not_ip) SSL_set_tlsext_host_name(conn->tls->native_handle(), url.host.c_str());
-    if (state_->options.tls.verify) conn->tls->set_verify_callback(ssl::host_name_verification(url.host));
+    asio::ip::make_address(peer_name, not_ip);
+    if (not_ip) SSL_set_tlsext_host_name(conn->tls->native_handle(), peer_name.c_str());
+    if (state_->options.tls.verify) conn->tls->set_verify_callback(ssl::host_name_verification(peer_name));
     std::tie(ec) = co_await conn->tls->async_handshake(ssl::stream_base::client, kTuple);
     if (ec) {
       if (watchdog_->fired || ec == asio::error::operation_aborted) co_return fail(ec);

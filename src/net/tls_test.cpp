@@ -2,6 +2,8 @@
 // custom CA, host name verification, client certificates, keep-alive over TLS.
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "net/detail/test_support.hpp"
 
@@ -47,6 +49,12 @@ class Tls : public ::testing::Test {
     fs::remove_all(dir_, ec);
   }
   static std::string file(const char* name) { return (dir_ / name).string(); }
+  static std::string contents(const char* name) {
+    std::ifstream in(dir_ / name);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
 
   static std::shared_ptr<Router> router() {
     auto r = std::make_shared<Router>();
@@ -117,6 +125,47 @@ TEST_F(Tls, ClientCertificateIsRequiredAndAccepted) {
   auto res = loop.run(authenticated.send(request("GET", https(srv, "localhost"))));
   ASSERT_TRUE(res.has_value()) << res.error().message;
   EXPECT_EQ(res->body, "pong");
+}
+
+TEST_F(Tls, PemInMemoryWorksLikeFiles) {
+  Loop loop;
+  TestServer srv(loop, router(), tls_server(true));
+  ClientOptions co;
+  co.tls.ca_pem = contents("ca.pem");
+  co.tls.cert_pem = contents("client.pem");
+  co.tls.key_pem = contents("client.key");
+  HttpClient client(loop.executor(), co);
+  auto res = loop.run(client.send(request("GET", https(srv, "127.0.0.1"))));
+  ASSERT_TRUE(res.has_value()) << res.error().message;
+  EXPECT_EQ(res->body, "pong");
+}
+
+TEST_F(Tls, ServerNameOverridesTheHostChecked) {
+  Loop loop;
+  TestServer srv(loop, router(), tls_server());
+  ClientOptions good;
+  good.tls.ca_file = file("ca.pem");
+  good.tls.server_name = "localhost";
+  HttpClient matching(loop.executor(), good);
+  auto ok = loop.run(matching.send(request("GET", https(srv, "127.0.0.1"))));
+  ASSERT_TRUE(ok.has_value()) << ok.error().message;
+
+  ClientOptions bad = good;
+  bad.tls.server_name = "elsewhere.example";
+  HttpClient mismatching(loop.executor(), bad);
+  auto refused = loop.run(mismatching.send(request("GET", https(srv, "127.0.0.1"))));
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().kind, ErrorKind::connect);
+}
+
+TEST_F(Tls, BadPemIsAClearError) {
+  Loop loop;
+  ClientOptions co;
+  co.tls.ca_pem = "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n";
+  HttpClient client(loop.executor(), co);
+  auto res = loop.run(client.send(request("GET", "https://localhost:1/")));
+  ASSERT_FALSE(res.has_value());
+  EXPECT_NE(res.error().message.find("PEM data"), std::string::npos) << res.error().message;
 }
 
 TEST_F(Tls, BadCaFileIsAClearError) {
