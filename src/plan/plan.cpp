@@ -191,3 +191,21 @@ std::vector<std::string> dependency_cycles(const Plan& plan) {
 }
 
 }  // namespace kaos::plan
+
+namespace kaos::plan {
+
+std::optional<DependencyBlocker> first_unready_dependency(const Workload& w, const DependencyStatus& status_of) {
+  if (!w.wait_for_dependencies) return std::nullopt;
+  for (const auto& dep : w.dependencies) {
+    auto status = status_of(dep);
+    if (!status)
+      return DependencyBlocker{dep.kind + " " + dep.name + " not found", std::string(kReasonDependencyNotFound)};
+    if (status->ready) continue;
+    if (status->phase == Phase::Failed)
+      return DependencyBlocker{dep.kind + " " + dep.name + " failed", std::string(kReasonDependencyFailed)};
+    return DependencyBlocker{dep.kind + " " + dep.name + " is not ready", std::string(kReasonDependencyNotReady)};
+  }
+  return std::nullopt;
+}
+
+}  // namespace kaos::plan

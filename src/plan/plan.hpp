@@ -163,6 +163,19 @@ std::optional<Condition> memory_degraded_condition(const Workload& agent, std::o
 
 inline constexpr std::string_view kConditionMemoryDegraded = "MemoryDegraded";
 
+/// Why a workload waiting for its dependencies cannot start yet: a Waiting message and reason.
+struct DependencyBlocker {
+  std::string message;  ///< "ModelAPI llm is not ready", "MCPServer calc not found", "… failed"
+  std::string reason;   ///< kReasonDependencyNotFound / kReasonDependencyFailed / kReasonDependencyNotReady
+  bool operator==(const DependencyBlocker&) const = default;
+};
+/// The current status of a dependency as the substrate knows it; nullopt when it does not exist.
+using DependencyStatus = std::function<std::optional<WorkloadStatus>(const WorkloadRef&)>;
+/// The first of `w.dependencies` that is not Ready (KAOS's Waiting rules, every substrate): absent
+/// → "<Kind> <name> not found", Failed → "… failed", otherwise not ready → "… is not ready";
+/// nullopt when every dependency is Ready (or the workload does not wait for them).
+std::optional<DependencyBlocker> first_unready_dependency(const Workload& w, const DependencyStatus& status_of);
+
 /// Topological check: the ids of workloads whose dependencies form a cycle (agents peering
 /// each other do not count: peers are not start-up dependencies).
 std::vector<std::string> dependency_cycles(const Plan& plan);

@@ -130,11 +130,7 @@ class Supervisor {
   net::Task<void> retire_previous(RunContext& ctx);
   bool settled_by_plan(RunContext& ctx);
   net::Task<bool> await_dependencies(RunContext& ctx);
-  struct Blocker {
-    std::string message;  ///< "ModelAPI llm is not ready"
-    std::string reason;   ///< plan::kReasonDependency…
-  };
-  std::optional<Blocker> unready_dependency(const plan::Workload& w) const;
+  std::optional<plan::DependencyBlocker> unready_dependency(const plan::Workload& w) const;
   std::optional<LaunchSpec> prepare(RunContext& ctx);
   std::shared_ptr<ChildProcess> spawn(RunContext& ctx, LaunchSpec spec);
   net::Task<std::optional<net::ExitStatus>> await_exit(RunContext& ctx, std::shared_ptr<ChildProcess> child);

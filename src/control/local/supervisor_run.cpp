@@ -81,21 +81,15 @@ net::Task<bool> Supervisor::await_dependencies(RunContext& ctx) {
   }
 }
 
-// The first dependency that is not Ready: the Waiting message and its reason. A missing or
-// Failed dependency gives a reason `kaos up` treats as settled (plan::waits_for_good) instead of
-// waiting out its whole --timeout for something that cannot come by itself.
-std::optional<Supervisor::Blocker> Supervisor::unready_dependency(const plan::Workload& w) const {
-  for (const auto& dep : w.dependencies) {
+// The first dependency that is not Ready (plan's rule). A missing or Failed dependency gives a
+// reason `kaos up` treats as settled (plan::waits_for_good) instead of waiting out its whole
+// --timeout for something that cannot come by itself.
+std::optional<plan::DependencyBlocker> Supervisor::unready_dependency(const plan::Workload& w) const {
+  return plan::first_unready_dependency(w, [&](const plan::WorkloadRef& dep) -> std::optional<plan::WorkloadStatus> {
     auto it = workloads_.find(dep.id());
-    if (it == workloads_.end())
-      return Blocker{fmt::format("{} {} not found", dep.kind, dep.name), std::string(plan::kReasonDependencyNotFound)};
-    const auto& status = it->second->status;
-    if (status.ready) continue;
-    if (status.phase == Phase::Failed)
-      return Blocker{fmt::format("{} {} failed", dep.kind, dep.name), std::string(plan::kReasonDependencyFailed)};
-    return Blocker{fmt::format("{} {} is not ready", dep.kind, dep.name), std::string(plan::kReasonDependencyNotReady)};
-  }
-  return std::nullopt;
+    if (it == workloads_.end()) return std::nullopt;
+    return it->second->status;
+  });
 }
 
 std::vector<std::string> Supervisor::argv_of(const RunContext& ctx, const std::vector<std::string>& command) const {

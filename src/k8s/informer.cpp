@@ -1,0 +1,37 @@
+#include "k8s/informer.hpp"
+
+namespace kaos::k8s {
+
+Informer::Informer(std::string name, Transform transform) : name_(std::move(name)), transform_(std::move(transform)) {}
+
+void Informer::notify(const CacheChange& change) {
+  for (const auto& h : handlers_) h(change);
+}
+
+void Informer::replace(std::vector<json::object> objects) {
+  if (transform_) {
+    for (auto& o : objects) o = transform_(std::move(o));
+  }
+  auto changes = cache_.replace(objects);
+  synced_ = true;
+  for (const auto& c : changes) notify(c);
+}
+
+void Informer::event(std::string_view type, json::object object) {
+  if (transform_) object = transform_(std::move(object));
+  if (auto change = cache_.apply(type, object)) notify(*change);
+}
+
+json::object drop_bookkeeping(json::object object) {
+  if (auto* m = object.if_contains("metadata"); m && m->is_object()) {
+    auto& meta = m->get_object();
+    meta.erase("managedFields");
+    if (auto* a = meta.if_contains("annotations"); a && a->is_object()) {
+      a->get_object().erase("kubectl.kubernetes.io/last-applied-configuration");
+      if (a->get_object().empty()) meta.erase("annotations");
+    }
+  }
+  return object;
+}
+
+}  // namespace kaos::k8s

@@ -1,0 +1,50 @@
+#pragma once
+// An informer: a ListWatcher's deliveries kept in an ObjectCache, with handlers told of each
+// change. `transform` trims objects before they are stored (controller-runtime's
+// TransformFunc), e.g. dropping managedFields, which bounds the operator's memory with many
+// objects. Handlers run on the informer's executor, after the cache holds the change.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "k8s/object_cache.hpp"
+
+namespace kaos::k8s {
+
+class Informer {
+ public:
+  using Transform = std::function<json::object(json::object)>;
+  using Handler = std::function<void(const CacheChange&)>;
+
+  explicit Informer(std::string name, Transform transform = {});
+
+  /// Registers an index (ObjectCache::add_index) and handlers, before deliveries start.
+  void add_index(const std::string& index, ObjectCache::IndexFn fn) { cache_.add_index(index, std::move(fn)); }
+  void on_change(Handler handler) { handlers_.push_back(std::move(handler)); }
+
+  /// A full list (first sync, or a relist after a 410): the cache becomes exactly `objects`.
+  void replace(std::vector<json::object> objects);
+  /// One watch event ("ADDED", "MODIFIED", "DELETED"; others are ignored).
+  void event(std::string_view type, json::object object);
+
+  /// True once the first full list arrived.
+  bool synced() const { return synced_; }
+  const ObjectCache& cache() const { return cache_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  void notify(const CacheChange& change);
+
+  std::string name_;
+  Transform transform_;
+  ObjectCache cache_;
+  std::vector<Handler> handlers_;
+  bool synced_ = false;
+};
+
+/// The transform every informer of ours uses at least: metadata.managedFields and the
+/// kubectl.kubernetes.io/last-applied-configuration annotation dropped (both can be larger than
+/// the rest of the object, and no controller reads them).
+json::object drop_bookkeeping(json::object object);
+
+}  // namespace kaos::k8s

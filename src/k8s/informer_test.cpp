@@ -1,0 +1,45 @@
+#include "k8s/informer.hpp"
+
+#include <gtest/gtest.h>
+
+namespace kaos::k8s {
+namespace {
+
+json::object obj(std::string name, std::string rv) {
+  return json::object{
+      {"metadata",
+       json::object{{"namespace", "ns"},
+                    {"name", name},
+                    {"resourceVersion", rv},
+                    {"managedFields", json::array{json::object{{"manager", "kubectl"}}}},
+                    {"annotations", json::object{{"kubectl.kubernetes.io/last-applied-configuration", "{}"}}}}}};
+}
+
+TEST(Informer, HandlersSeeEachChangeAfterTheCacheHoldsIt) {
+  Informer informer("agents", drop_bookkeeping);
+  std::vector<std::string> seen;
+  informer.on_change([&](const CacheChange& c) {
+    seen.push_back(std::to_string(static_cast<int>(c.type)) + ":" + object_key(*c.object));
+    EXPECT_EQ(informer.cache().get(object_key(*c.object)) != nullptr, c.type != CacheChange::Type::deleted);
+  });
+  EXPECT_FALSE(informer.synced());
+  informer.replace({obj("a", "1"), obj("b", "1")});
+  EXPECT_TRUE(informer.synced());
+  informer.event("MODIFIED", obj("a", "2"));
+  informer.event("MODIFIED", obj("a", "2"));  // a duplicate after a resumed watch: no change
+  informer.event("DELETED", obj("b", "3"));
+  informer.replace({obj("a", "2"), obj("c", "4")});  // relist after a 410: c added while away
+  EXPECT_EQ(seen, (std::vector<std::string>{"0:ns/a", "0:ns/b", "1:ns/a", "2:ns/b", "0:ns/c"}));
+}
+
+TEST(Informer, TheTransformTrimsWhatIsStored) {
+  Informer informer("agents", drop_bookkeeping);
+  informer.replace({obj("a", "1")});
+  const auto& meta = informer.cache().get("ns/a")->at("metadata").as_object();
+  EXPECT_FALSE(meta.contains("managedFields"));
+  EXPECT_FALSE(meta.contains("annotations"));
+  EXPECT_EQ(meta.at("resourceVersion"), "1");
+}
+
+}  // namespace
+}  // namespace kaos::k8s
