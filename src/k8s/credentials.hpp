@@ -44,8 +44,9 @@ class CredentialSource {
   CredentialSource& operator=(const CredentialSource&) = delete;
 
   /// The current credential: the token file is read again when its identity (inode, size,
-  /// mtime) changed; the exec plugin runs when nothing is cached or the cache expired (one run
-  /// at a time; concurrent callers share it). Errors: the file or plugin's, naming it.
+  /// mtime) changed; the exec plugin runs when nothing is cached or the cache expired
+  /// (callers that find nothing cached at the same moment may each run it; the last answer is
+  /// kept). Errors: the file's or the plugin's, naming it.
   net::Task<Result<Credential>> current();
   /// Forgets the cached token-file contents and exec answer (after a 401), so the next
   /// current() reads or runs again. True when there was something to forget (a retry may help).

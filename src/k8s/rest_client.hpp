@@ -103,7 +103,8 @@ struct RestClientOptions {
 /// Every method honours the awaiting coroutine's cancellation (Error kind cancelled).
 ///
 /// Objects are addressed by a ResourceType and a namespace (ignored for cluster-scoped types;
-/// empty: the config's namespace); methods that take a whole object read its namespace and
+/// empty: the config's namespace, except for list and watch, where empty means all
+/// namespaces); methods that take a whole object read its namespace (empty: the config's) and
 /// name from metadata. Errors: decode_api_error's for answers, the HTTP client's for transport
 /// (connect, timeout, io, cancelled), protocol for a 2xx body that is not a JSON object,
 /// invalid for an object without metadata.name where one is needed.
@@ -155,8 +156,9 @@ class RestClient {
   net::Task<Result<std::string>> request(std::string method, std::string path_and_query, std::string body = {},
                                          std::string content_type = "application/json");
 
+  struct Impl;  ///< internal to k8s (rest_client_impl.hpp)
+
  private:
-  struct Impl;
   std::shared_ptr<Impl> impl_;
 };
 
