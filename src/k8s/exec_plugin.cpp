@@ -72,7 +72,12 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
   } else if (i >= text.size() || (text[i] != 'Z' && text[i] != 'z')) {
     return std::nullopt;
   }
-  return std::chrono::system_clock::from_time_t(::timegm(&tm) - offset);
+  std::int64_t seconds = static_cast<std::int64_t>(::timegm(&tm)) - offset;
+  // system_clock counts nanoseconds and ends in 2262: a later expiry is "never" for us.
+  using Clock = std::chrono::system_clock;
+  const auto last = std::chrono::duration_cast<std::chrono::seconds>(Clock::time_point::max().time_since_epoch());
+  if (seconds >= last.count()) return Clock::time_point::max();
+  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(seconds)));
 }
 
 Result<ExecCredential> parse_exec_credential(const ExecPlugin& plugin, std::string_view text) {

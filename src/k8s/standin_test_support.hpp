@@ -34,6 +34,35 @@ extern char** environ;  // NOLINT: POSIX
 
 namespace kaos::k8s::testing {
 
+/// A temporary folder, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/kaos-k8s-test-XXXXXX";
+    if (::mkdtemp(tmpl)) path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  /// Writes `text` to `name` in the folder (creating subfolders); returns its path.
+  std::string write(const std::string& name, const std::string& text, bool executable = false) const {
+    auto file = path_ / name;
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::trunc) << text;
+    if (executable)
+      std::filesystem::permissions(file, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
+    return file.string();
+  }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
 struct StandInOptions {
   std::string source_dir =  ///< the repository (for tests/k8s/standin.py and deploy/crds)
 #ifdef KAOS_SOURCE_DIR
