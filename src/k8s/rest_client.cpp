@@ -153,8 +153,9 @@ net::Task<Result<std::string>> RestClient::request(std::string method, std::stri
   std::string verb = method;
   for (auto& ch : verb) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   std::string what = method + " " + path_and_query;
-  auto answer = co_await impl_->send(
-      {verb, std::move(method), std::move(path_and_query), std::move(body), std::move(content_type), std::move(what)});
+  RestCall call{verb,           std::move(method), std::move(path_and_query), std::move(body), std::move(content_type),
+                std::move(what)};
+  auto answer = co_await impl_->send(std::move(call));
   if (!answer) co_return answer.error();
   co_return std::move(answer->body);
 }

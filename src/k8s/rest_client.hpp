@@ -28,10 +28,10 @@ class WatchStream;
 struct WatchOptions;
 
 struct ListOptions {
-  std::string label_selector;  ///< "app=x,tier!=db"
-  std::string field_selector;  ///< "metadata.name=x"
-  std::int64_t limit = 0;      ///< page size; 0: the server's choice (all)
-  std::string continue_token;  ///< from the previous page
+  std::string label_selector{};  ///< "app=x,tier!=db"
+  std::string field_selector{};  ///< "metadata.name=x"
+  std::int64_t limit = 0;        ///< page size; 0: the server's choice (all)
+  std::string continue_token{};  ///< from the previous page
 };
 
 /// One page of a list (or all of them, from list_all).
@@ -42,27 +42,27 @@ struct ObjectList {
 };
 
 struct WriteOptions {
-  std::string field_manager;  ///< empty: the server's default (the User-Agent's product)
-  bool dry_run = false;       ///< dryRun=All: validated, not persisted
+  std::string field_manager{};  ///< empty: the server's default (the User-Agent's product)
+  bool dry_run = false;         ///< dryRun=All: validated, not persisted
 };
 
 struct PatchOptions {
-  std::string field_manager;
+  std::string field_manager{};
   bool status = false;  ///< patch the /status subresource
   bool dry_run = false;
 };
 
 struct ApplyOptions {
-  std::string field_manager;  ///< required
-  bool force = false;         ///< take fields other managers own instead of a 409 conflict
-  bool status = false;        ///< apply to the /status subresource
+  std::string field_manager{};  ///< required
+  bool force = false;           ///< take fields other managers own instead of a 409 conflict
+  bool status = false;          ///< apply to the /status subresource
   bool dry_run = false;
 };
 
 struct DeleteOptions {
-  std::string propagation_policy;  ///< "Background", "Foreground", "Orphan"; empty: the server's
-  std::optional<std::string> precondition_uid;
-  std::optional<std::string> precondition_resource_version;
+  std::string propagation_policy{};  ///< "Background", "Foreground", "Orphan"; empty: the server's
+  std::optional<std::string> precondition_uid{};
+  std::optional<std::string> precondition_resource_version{};
   bool dry_run = false;
 };
 

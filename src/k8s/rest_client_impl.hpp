@@ -11,7 +11,8 @@
 
 namespace kaos::k8s {
 
-/// One request as the transport sends it.
+/// One request as the transport sends it. Callers build it as a named local and move it in:
+/// GCC 12 destroys a braced temporary passed by value to a coroutine twice.
 struct RestCall {
   std::string verb;  ///< for counts: "get", "list", …
   std::string method;

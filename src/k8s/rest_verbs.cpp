@@ -50,7 +50,8 @@ static std::string namespace_for(const ResourceType& type, std::string_view ns, 
 net::Task<Result<json::object>> RestClient::get(const ResourceType& type, std::string_view ns, std::string_view name) {
   std::string n = namespace_for(type, ns, impl_->config);
   std::string what = "get " + type.plural + " " + (n.empty() ? "" : n + "/") + std::string(name);
-  auto answer = co_await impl_->send({"get", "GET", type.object_path(n, std::string(name)), {}, {}, what});
+  RestCall call{"get", "GET", type.object_path(n, std::string(name)), {}, {}, what};
+  auto answer = co_await impl_->send(std::move(call));
   if (!answer) co_return answer.error();
   co_return parse_object(*answer, what);
 }
@@ -58,7 +59,8 @@ net::Task<Result<json::object>> RestClient::get(const ResourceType& type, std::s
 net::Task<Result<ObjectList>> RestClient::list(const ResourceType& type, std::string_view ns, ListOptions options) {
   std::string n = type.namespaced ? std::string(ns) : std::string{};
   std::string what = "list " + type.plural + (n.empty() ? "" : " in " + n);
-  auto answer = co_await impl_->send({"list", "GET", type.collection_path(n) + list_query(options), {}, {}, what});
+  RestCall call{"list", "GET", type.collection_path(n) + list_query(options), {}, {}, what};
+  auto answer = co_await impl_->send(std::move(call));
   if (!answer) co_return answer.error();
   auto doc = parse_object(*answer, what);
   if (!doc) co_return doc.error();
@@ -108,7 +110,8 @@ net::Task<Result<json::object>> RestClient::create(const ResourceType& type, jso
                      (name.empty() ? meta_string(object, "generateName") + "*" : name);
   std::string path = type.collection_path(n) +
                      query({{"fieldManager", options.field_manager}, {"dryRun", options.dry_run ? "All" : ""}});
-  auto answer = co_await impl_->send({"create", "POST", path, to_json(object), "application/json", what});
+  RestCall call{"create", "POST", path, to_json(object), "application/json", what};
+  auto answer = co_await impl_->send(std::move(call));
   if (!answer) co_return answer.error();
   co_return parse_object(*answer, what);
 }
@@ -122,7 +125,8 @@ net::Task<Result<json::object>> put(RestClient::Impl& impl, const ResourceType& 
   if (!path) co_return path.error();
   std::string target = *path + (status ? "/status" : "") +
                        query({{"fieldManager", options.field_manager}, {"dryRun", options.dry_run ? "All" : ""}});
-  auto answer = co_await impl.send({"update", "PUT", target, to_json(object), "application/json", what});
+  RestCall call{"update", "PUT", target, to_json(object), "application/json", what};
+  auto answer = co_await impl.send(std::move(call));
   if (!answer) co_return answer.error();
   co_return parse_object(*answer, what);
 }
@@ -146,7 +150,8 @@ net::Task<Result<json::object>> RestClient::merge_patch(const ResourceType& type
       "patch " + type.plural + (options.status ? " status " : " ") + (n.empty() ? "" : n + "/") + std::string(name);
   std::string path = type.object_path(n, std::string(name)) + (options.status ? "/status" : "") +
                      query({{"fieldManager", options.field_manager}, {"dryRun", options.dry_run ? "All" : ""}});
-  auto answer = co_await impl_->send({"patch", "PATCH", path, to_json(patch), "application/merge-patch+json", what});
+  RestCall call{"patch", "PATCH", path, to_json(patch), "application/merge-patch+json", what};
+  auto answer = co_await impl_->send(std::move(call));
   if (!answer) co_return answer.error();
   co_return parse_object(*answer, what);
 }
@@ -161,7 +166,8 @@ net::Task<Result<json::object>> RestClient::apply(const ResourceType& type, json
                        query({{"fieldManager", options.field_manager},
                               {"force", options.force ? "true" : ""},
                               {"dryRun", options.dry_run ? "All" : ""}});
-  auto answer = co_await impl_->send({"apply", "PATCH", target, to_json(object), "application/apply-patch+yaml", what});
+  RestCall call{"apply", "PATCH", target, to_json(object), "application/apply-patch+yaml", what};
+  auto answer = co_await impl_->send(std::move(call));
   if (!answer) co_return answer.error();
   co_return parse_object(*answer, what);
 }
@@ -179,8 +185,8 @@ net::Task<Result<json::object>> RestClient::remove(const ResourceType& type, std
     body["preconditions"] = std::move(pre);
   }
   if (options.dry_run) body["dryRun"] = json::array{"All"};
-  auto answer = co_await impl_->send(
-      {"delete", "DELETE", type.object_path(n, std::string(name)), to_json(body), "application/json", what});
+  RestCall call{"delete", "DELETE", type.object_path(n, std::string(name)), to_json(body), "application/json", what};
+  auto answer = co_await impl_->send(std::move(call));
   if (!answer) co_return answer.error();
   co_return parse_object(*answer, what);
 }

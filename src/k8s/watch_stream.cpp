@@ -92,7 +92,8 @@ net::Task<Result<std::unique_ptr<WatchStream>>> RestClient::watch(const Resource
   path += "&timeoutSeconds=" + std::to_string(options.timeout.count());
   // The server ends the stream at timeoutSeconds; our deadline comes a little later.
   auto deadline = std::chrono::duration_cast<std::chrono::milliseconds>(options.timeout) + std::chrono::seconds(30);
-  auto body = co_await impl_->open({"watch", "GET", path, {}, {}, what}, deadline);
+  RestCall call{"watch", "GET", path, {}, {}, what};
+  auto body = co_await impl_->open(std::move(call), deadline);
   if (!body) co_return body.error();
   co_return std::unique_ptr<WatchStream>(std::make_unique<HttpWatchStream>(std::move(*body), what));
 }
