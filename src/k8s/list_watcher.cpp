@@ -124,14 +124,20 @@ net::Task<Result<void>> ListWatcher::run(ListWatchSink sink) {
   int failures = 0;
   while (true) {
     if (co_await cancelled()) co_return Error::cancelled();
-    auto step = need_list ? co_await list_and_replace(sink) : co_await watch_once(sink);
+    // Not `need_list ? co_await a : co_await b`: GCC 12 destroys the unused arm's result too.
+    Result<void> step;
+    if (need_list)
+      step = co_await list_and_replace(sink);
+    else
+      step = co_await watch_once(sink);
     if (step) {
       need_list = false;
       failures = 0;
       continue;
     }
-    const Error& error = step.error();
-    if (error.kind == ErrorKind::cancelled || co_await cancelled()) co_return Error::cancelled();
+    const Error error = step.error();
+    if (error.kind == ErrorKind::cancelled) co_return Error::cancelled();
+    if (co_await cancelled()) co_return Error::cancelled();
     if (status_reason(error) == StatusReason::expired) {
       need_list = true;  // the version is too old: list again (a replace shows what the gap deleted)
       continue;

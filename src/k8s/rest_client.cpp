@@ -148,13 +148,16 @@ const RequestCounts& RestClient::counts() const {
   return impl_->counts;
 }
 
-net::Task<Result<std::string>> RestClient::request(std::string method, std::string path_and_query, std::string body,
-                                                   std::string content_type) {
+net::Task<Result<std::string>> RestClient::request(std::string_view method_in, std::string_view path_in,
+                                                   std::string_view body, std::string_view content_type) {
+  std::string method(method_in);
+  std::string path_and_query(path_in);
   std::string verb = method;
   for (auto& ch : verb) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   std::string what = method + " " + path_and_query;
-  RestCall call{verb,           std::move(method), std::move(path_and_query), std::move(body), std::move(content_type),
-                std::move(what)};
+  RestCall call{
+      verb,           std::move(method), std::move(path_and_query), std::string(body), std::string(content_type),
+      std::move(what)};
   auto answer = co_await impl_->send(std::move(call));
   if (!answer) co_return answer.error();
   co_return std::move(answer->body);

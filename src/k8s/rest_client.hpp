@@ -109,6 +109,12 @@ struct RestClientOptions {
 /// (connect, timeout, io, cancelled), protocol for a 2xx body that is not a JSON object,
 /// invalid for an object without metadata.name where one is needed.
 /// A 401 with a token file or exec plugin re-reads the credential and retries once.
+///
+/// Lifetime: arguments are taken by reference and copied before the first suspension, so
+/// `co_await client.get(…)` with temporaries is safe; do not keep the returned task to await
+/// later. GCC 12 destroys an aggregate temporary (a braced `{.force = true}` option struct, a
+/// defaulted `= {}` argument) twice when it appears in a co_await expression inside a
+/// coroutine: there, pass named option variables (hence overloads, not default arguments).
 class RestClient {
  public:
   RestClient(net::Executor executor, ClusterConfig config, RestClientOptions options = {});
@@ -122,30 +128,58 @@ class RestClient {
 
   net::Task<Result<json::object>> get(const ResourceType& type, std::string_view ns, std::string_view name);
   /// One page.
-  net::Task<Result<ObjectList>> list(const ResourceType& type, std::string_view ns, ListOptions options = {});
+  net::Task<Result<ObjectList>> list(const ResourceType& type, std::string_view ns, const ListOptions& options);
   /// Every page, following continue tokens (options.limit is the page size). A continue token
   /// that expired mid-way (410) is returned as that error: the caller lists again.
-  net::Task<Result<ObjectList>> list_all(const ResourceType& type, std::string_view ns, ListOptions options = {});
+  net::Task<Result<ObjectList>> list_all(const ResourceType& type, std::string_view ns, const ListOptions& options);
 
   /// POST; apiVersion and kind are filled in when absent. Returns the stored object.
-  net::Task<Result<json::object>> create(const ResourceType& type, json::object object, WriteOptions options = {});
+  net::Task<Result<json::object>> create(const ResourceType& type, const json::object& object,
+                                         const WriteOptions& options);
   /// PUT of the whole object (its metadata.resourceVersion makes it conditional: 409 Conflict
   /// when stale).
-  net::Task<Result<json::object>> update(const ResourceType& type, json::object object, WriteOptions options = {});
+  net::Task<Result<json::object>> update(const ResourceType& type, const json::object& object,
+                                         const WriteOptions& options);
   /// PUT …/status: only the status changes (generation is not bumped).
-  net::Task<Result<json::object>> update_status(const ResourceType& type, json::object object,
-                                                WriteOptions options = {});
+  net::Task<Result<json::object>> update_status(const ResourceType& type, const json::object& object,
+                                                const WriteOptions& options);
   /// PATCH application/merge-patch+json (RFC 7386).
   net::Task<Result<json::object>> merge_patch(const ResourceType& type, std::string_view ns, std::string_view name,
-                                              const json::object& patch, PatchOptions options = {});
+                                              const json::object& patch, const PatchOptions& options);
   /// Server-side apply: PATCH application/apply-patch+yaml of `object` (JSON is YAML), which
   /// must carry apiVersion, kind and metadata.name. Creates the object when absent.
-  net::Task<Result<json::object>> apply(const ResourceType& type, json::object object, ApplyOptions options);
+  net::Task<Result<json::object>> apply(const ResourceType& type, const json::object& object,
+                                        const ApplyOptions& options);
   /// DELETE. Returns the server's answer body: the object (still present with a
   /// deletionTimestamp when finalizers hold it) or a Status. A missing object is an Error with
   /// status_reason not_found (kind not_found).
   net::Task<Result<json::object>> remove(const ResourceType& type, std::string_view ns, std::string_view name,
-                                         DeleteOptions options = {});
+                                         const DeleteOptions& options);
+
+  // The same without options. (Overloads, not default arguments: GCC 12 destroys a defaulted
+  // argument of class type twice when the call is made inside a coroutine.)
+  net::Task<Result<ObjectList>> list(const ResourceType& type, std::string_view ns) {
+    return list(type, ns, defaults<ListOptions>());
+  }
+  net::Task<Result<ObjectList>> list_all(const ResourceType& type, std::string_view ns) {
+    return list_all(type, ns, defaults<ListOptions>());
+  }
+  net::Task<Result<json::object>> create(const ResourceType& type, const json::object& object) {
+    return create(type, object, defaults<WriteOptions>());
+  }
+  net::Task<Result<json::object>> update(const ResourceType& type, const json::object& object) {
+    return update(type, object, defaults<WriteOptions>());
+  }
+  net::Task<Result<json::object>> update_status(const ResourceType& type, const json::object& object) {
+    return update_status(type, object, defaults<WriteOptions>());
+  }
+  net::Task<Result<json::object>> merge_patch(const ResourceType& type, std::string_view ns, std::string_view name,
+                                              const json::object& patch) {
+    return merge_patch(type, ns, name, patch, defaults<PatchOptions>());
+  }
+  net::Task<Result<json::object>> remove(const ResourceType& type, std::string_view ns, std::string_view name) {
+    return remove(type, ns, name, defaults<DeleteOptions>());
+  }
 
   /// Opens a watch (see watch.hpp).
   net::Task<Result<std::unique_ptr<WatchStream>>> watch(const ResourceType& type, std::string_view ns,
@@ -153,12 +187,18 @@ class RestClient {
 
   /// Any request: `path_and_query` is appended to the server URL ("/version", "/apis"). The
   /// body of a 2xx answer, or the decoded Error.
-  net::Task<Result<std::string>> request(std::string method, std::string path_and_query, std::string body = {},
-                                         std::string content_type = "application/json");
+  net::Task<Result<std::string>> request(std::string_view method, std::string_view path_and_query,
+                                         std::string_view body = {},
+                                         std::string_view content_type = "application/json");
 
   struct Impl;  ///< internal to k8s (rest_client_impl.hpp)
 
  private:
+  template <class Options>
+  static const Options& defaults() {
+    static const Options options{};
+    return options;
+  }
   std::shared_ptr<Impl> impl_;
 };
 

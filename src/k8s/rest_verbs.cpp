@@ -56,7 +56,8 @@ net::Task<Result<json::object>> RestClient::get(const ResourceType& type, std::s
   co_return parse_object(*answer, what);
 }
 
-net::Task<Result<ObjectList>> RestClient::list(const ResourceType& type, std::string_view ns, ListOptions options) {
+net::Task<Result<ObjectList>> RestClient::list(const ResourceType& type, std::string_view ns,
+                                               const ListOptions& options) {
   std::string n = type.namespaced ? std::string(ns) : std::string{};
   std::string what = "list " + type.plural + (n.empty() ? "" : " in " + n);
   RestCall call{"list", "GET", type.collection_path(n) + list_query(options), {}, {}, what};
@@ -77,7 +78,9 @@ net::Task<Result<ObjectList>> RestClient::list(const ResourceType& type, std::st
   co_return out;
 }
 
-net::Task<Result<ObjectList>> RestClient::list_all(const ResourceType& type, std::string_view ns, ListOptions options) {
+net::Task<Result<ObjectList>> RestClient::list_all(const ResourceType& type, std::string_view ns,
+                                                   const ListOptions& options_in) {
+  ListOptions options = options_in;
   ObjectList all;
   while (true) {
     auto page = co_await list(type, ns, options);
@@ -101,8 +104,9 @@ Result<std::string> path_of(const ResourceType& type, const json::object& object
 }
 }  // namespace
 
-net::Task<Result<json::object>> RestClient::create(const ResourceType& type, json::object object,
-                                                   WriteOptions options) {
+net::Task<Result<json::object>> RestClient::create(const ResourceType& type, const json::object& object_in,
+                                                   const WriteOptions& options) {
+  json::object object = object_in;
   stamp_type(type, object);
   std::string n = namespace_for(type, meta_string(object, "namespace"), impl_->config);
   std::string name = meta_string(object, "name");
@@ -117,8 +121,9 @@ net::Task<Result<json::object>> RestClient::create(const ResourceType& type, jso
 }
 
 namespace {
-net::Task<Result<json::object>> put(RestClient::Impl& impl, const ResourceType& type, json::object object,
+net::Task<Result<json::object>> put(RestClient::Impl& impl, const ResourceType& type, const json::object& object_in,
                                     const WriteOptions& options, bool status) {
+  json::object object = object_in;
   stamp_type(type, object);
   std::string what;
   auto path = path_of(type, object, impl.config, status ? "update status of" : "update", what);
@@ -132,19 +137,19 @@ net::Task<Result<json::object>> put(RestClient::Impl& impl, const ResourceType& 
 }
 }  // namespace
 
-net::Task<Result<json::object>> RestClient::update(const ResourceType& type, json::object object,
-                                                   WriteOptions options) {
-  co_return co_await put(*impl_, type, std::move(object), options, false);
+net::Task<Result<json::object>> RestClient::update(const ResourceType& type, const json::object& object_in,
+                                                   const WriteOptions& options) {
+  co_return co_await put(*impl_, type, object_in, options, false);
 }
 
-net::Task<Result<json::object>> RestClient::update_status(const ResourceType& type, json::object object,
-                                                          WriteOptions options) {
-  co_return co_await put(*impl_, type, std::move(object), options, true);
+net::Task<Result<json::object>> RestClient::update_status(const ResourceType& type, const json::object& object_in,
+                                                          const WriteOptions& options) {
+  co_return co_await put(*impl_, type, object_in, options, true);
 }
 
 net::Task<Result<json::object>> RestClient::merge_patch(const ResourceType& type, std::string_view ns,
                                                         std::string_view name, const json::object& patch,
-                                                        PatchOptions options) {
+                                                        const PatchOptions& options) {
   std::string n = namespace_for(type, ns, impl_->config);
   std::string what =
       "patch " + type.plural + (options.status ? " status " : " ") + (n.empty() ? "" : n + "/") + std::string(name);
@@ -156,7 +161,9 @@ net::Task<Result<json::object>> RestClient::merge_patch(const ResourceType& type
   co_return parse_object(*answer, what);
 }
 
-net::Task<Result<json::object>> RestClient::apply(const ResourceType& type, json::object object, ApplyOptions options) {
+net::Task<Result<json::object>> RestClient::apply(const ResourceType& type, const json::object& object_in,
+                                                  const ApplyOptions& options) {
+  json::object object = object_in;
   stamp_type(type, object);
   std::string what;
   auto path = path_of(type, object, impl_->config, options.status ? "apply status of" : "apply", what);
@@ -173,7 +180,7 @@ net::Task<Result<json::object>> RestClient::apply(const ResourceType& type, json
 }
 
 net::Task<Result<json::object>> RestClient::remove(const ResourceType& type, std::string_view ns, std::string_view name,
-                                                   DeleteOptions options) {
+                                                   const DeleteOptions& options) {
   std::string n = namespace_for(type, ns, impl_->config);
   std::string what = "delete " + type.plural + " " + (n.empty() ? "" : n + "/") + std::string(name);
   json::object body{{"apiVersion", "v1"}, {"kind", "DeleteOptions"}};

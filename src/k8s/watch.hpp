@@ -34,9 +34,9 @@ struct WatchEvent {
 };
 
 struct WatchOptions {
-  std::string resource_version;  ///< start after this version; empty: synthetic ADDED for every object first
-  std::string label_selector;
-  std::string field_selector;
+  std::string resource_version{};  ///< start after this version; empty: synthetic ADDED for every object first
+  std::string label_selector{};
+  std::string field_selector{};
   bool allow_bookmarks = true;
   /// Sent as timeoutSeconds: the server ends the stream after it (the client's deadline is a
   /// little later). Watchers reopen from the last version.
@@ -65,8 +65,8 @@ struct ListWatchSink {
 };
 
 struct ListWatcherOptions {
-  std::string label_selector;
-  std::string field_selector;
+  std::string label_selector{};
+  std::string field_selector{};
   std::int64_t page_size = 500;  ///< list limit per page
   std::chrono::seconds watch_timeout{300};
   /// Between failed attempts (list errors, watch errors, a dropped connection that drops again).
