@@ -62,10 +62,17 @@ struct Recorder {
             },
             {}};
   }
+  /// Waits (at most 20 s) for `pred`, checked at each delivery and every 50 ms (for
+  /// conditions no delivery signals, such as the watcher's bookmark count).
   template <class Pred>
   bool wait(Pred pred) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     std::unique_lock lock(mu);
-    return changed.wait_for(lock, std::chrono::seconds(20), [&] { return pred(); });
+    while (!pred()) {
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      changed.wait_for(lock, std::chrono::milliseconds(50));
+    }
+    return true;
   }
   int count(const std::string& entry) {
     std::lock_guard lock(mu);
