@@ -302,6 +302,12 @@ def _include(t, where, name, data):
         raise TemplateError(f"{where}: error calling include: {e}") from None
 
 
+def _dict(t, where, *pairs):
+    if len(pairs) % 2:
+        raise TemplateError(f"{where}: error calling dict: odd number of arguments")
+    return {_want_str(pairs[i], where, "dict"): pairs[i + 1] for i in range(0, len(pairs), 2)}
+
+
 def _one_string(fn, f):
     def call(t, where, *args):
         _arity(args, 1, where, fn)
@@ -323,5 +329,5 @@ FUNCS = {
     "trunc": _trunc, "trimSuffix": _trim_suffix,
     "upper": _one_string("upper", str.upper), "lower": _one_string("lower", str.lower),
     "b64enc": _one_string("b64enc", lambda s: base64.b64encode(s.encode()).decode()),
-    "required": _required, "include": _include,
+    "dict": _dict, "required": _required, "include": _include,
 }

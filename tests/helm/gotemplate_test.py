@@ -145,6 +145,7 @@ class Functions(unittest.TestCase):
         self.assertEqual(render('{{ trunc 3 "abcdef" }} {{ trunc -2 "abcdef" }} {{ trunc 9 "ab" }}'), "abc ef ab")
         self.assertEqual(render('{{ "abc-" | trimSuffix "-" }}'), "abc")
         self.assertEqual(render('{{ "kaos" | b64enc }}'), "a2Fvcw==")
+        self.assertEqual(render('{{ dict "b" 1 "a" "x" }} {{ dict }}'), "map[a:x b:1] map[]")
 
     def test_comparisons_and_logic(self):
         self.assertEqual(render('{{ eq 1 1 }} {{ eq "a" "b" "a" }} {{ ne "a" "b" }} {{ lt 1 2 }}'), "true true true true")
