@@ -99,6 +99,13 @@ class ChartMatchesKaosInstall(unittest.TestCase):
         self.assertIn(("Gateway", "gw", "edge"), [key(o) for o in install])
         self.assert_same_install(chart_objects(values=values), install)
 
+    def test_yaml_output_reads_back_as_the_json_output_under_yaml_1_1(self):
+        # kubectl decodes YAML as YAML 1.1 does (yes/no/on/off are booleans there), as PyYAML
+        # does: the YAML stream must mean what the JSON output says.
+        for flags in ((), ("--gateway-api", "--gateway-class", "eg", "--telemetry-endpoint", "http://o:4317")):
+            proc = subprocess.run([KAOS, "install", *flags], capture_output=True, text=True, timeout=30, check=True)
+            self.assertEqual([d for d in yaml.safe_load_all(proc.stdout) if d], kaos_install(*flags))
+
     def test_chart_crds_are_the_generated_ones(self):
         for name in sorted(os.listdir(os.path.join(REPO, "deploy", "crds"))):
             with open(os.path.join(REPO, "deploy", "crds", name), "rb") as a, \
