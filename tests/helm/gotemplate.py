@@ -15,107 +15,11 @@ plus Helm's include and required).
 Values follow Go's rules: truth (false, 0, "", nil, empty list or map are false), printing
 (fmt's %v: floats as Go prints float64, maps as map[k:v], nil as <no value>), field access
 (a missing map key is nil; a field of nil is an error, as in Helm)."""
-import re
 
 from gotemplate_funcs import FUNCS, go_print, truth, TemplateError
+from gotemplate_lex import KEYWORDS, lex_action, parse_number, split_text, unquote
 
 __all__ = ["Template", "TemplateError"]
-
-_KEYWORDS = {"if", "else", "end", "range", "with", "define", "template", "block", "break", "continue"}
-
-_TOKEN = re.compile(r"""
-    (?P<space>\s+)
-  | (?P<declare>:=)
-  | (?P<assign>=)
-  | (?P<pipe>\|)
-  | (?P<lparen>\()
-  | (?P<rparen>\))
-  | (?P<comma>,)
-  | (?P<string>"(?:[^"\\\n]|\\.)*")
-  | (?P<raw>`[^`]*`)
-  | (?P<char>'(?:[^'\\\n]|\\.)+')
-  | (?P<number>[+-]?(?:0[xX][0-9a-fA-F_]+|(?:\d[\d_]*\.?\d*|\.\d+)(?:[eE][+-]?\d+)?))
-  | (?P<variable>\$[A-Za-z0-9_]*)
-  | (?P<field>(?:\.[A-Za-z_][A-Za-z0-9_]*)+|\.)
-  | (?P<ident>[A-Za-z_][A-Za-z0-9_]*)
-""", re.VERBOSE)
-
-
-def _lex_action(text, where):
-    tokens, pos = [], 0
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if not m:
-            raise TemplateError(f"{where}: unexpected {text[pos]!r} in action {text!r}")
-        kind = m.lastgroup
-        value = m.group()
-        pos = m.end()
-        if kind == "space":
-            continue
-        if kind == "field" and tokens and tokens[-1][0] in ("rparen", "variable") and not text[m.start() - 1].isspace():
-            kind = "chain"  # (pipe).x or $x.y: a field chain applied to what precedes it
-        tokens.append((kind, value))
-    return tokens
-
-
-_SPACES = (" ", "\t", "\r", "\n")
-
-
-def _split_text(source, name):
-    """Text and actions, trim markers applied, comments dropped: [("text", s) | ("action", s, line)]."""
-    parts, pos = [], 0
-    while True:
-        start = source.find("{{", pos)
-        if start < 0:
-            parts.append(("text", source[pos:]))
-            return parts
-        line = 1 + source.count("\n", 0, start)
-        text = source[pos:start]
-        i = start + 2
-        if source[i:i + 1] == "-" and source[i + 1:i + 2] in _SPACES:  # "{{- " trims the text before
-            text = text.rstrip(" \t\r\n")
-            i += 2
-        parts.append(("text", text))
-        if source.startswith("/*", i):  # a comment starts right after the delimiter (and marker)
-            close = source.find("*/", i + 2)
-            if close < 0:
-                raise TemplateError(f"{name}:{line}: unclosed comment")
-            end = close + 2
-            inner = ""
-            if not source.startswith("}}", end):
-                if source[end:end + 1] in _SPACES and source.startswith("-}}", end + 1):
-                    inner, end = " -", end + 2
-                else:
-                    raise TemplateError(f"{name}:{line}: comment ends before closing delimiter")
-            action = None
-        else:
-            end = _find_action_end(source, i, name, line)
-            inner = action = source[i:end]
-        pos = end + 2
-        if len(inner) >= 2 and inner[-1] == "-" and inner[-2] in _SPACES:  # " -}}" trims the text after
-            if action is not None:
-                action = inner[:-2]
-            while pos < len(source) and source[pos] in _SPACES:
-                pos += 1
-        if action is not None:
-            parts.append(("action", action, line))
-
-
-def _find_action_end(source, i, name, line):
-    """The index of the `}}` closing an action, skipping quoted strings."""
-    while i < len(source):
-        c = source[i]
-        if source.startswith("}}", i):
-            return i
-        if c in "\"'`":
-            close = c
-            i += 1
-            while i < len(source) and source[i] != close:
-                if source[i] == "\\" and close != "`":
-                    i += 1
-                i += 1
-        i += 1
-    raise TemplateError(f"{name}:{line}: unclosed action")
 
 
 class _Parser:
@@ -138,7 +42,7 @@ class _Parser:
                     nodes.append(("text", part[1]))
                 continue
             line = part[2]
-            tokens = _lex_action(part[1], self.where(line))
+            tokens = lex_action(part[1], self.where(line))
             if not tokens:
                 raise TemplateError(f"{self.where(line)}: missing value for command")
             word = tokens[0][1] if tokens[0][0] == "ident" else None
@@ -178,7 +82,7 @@ class _Parser:
             raise TemplateError(f"{where}: template name must be a string")
         if not allow_pipe and len(tokens) > 1:
             raise TemplateError(f"{where}: unexpected tokens after define name")
-        return _unquote(tokens[0]), tokens[1:]
+        return unquote(tokens[0]), tokens[1:]
 
     def parse_branch(self, word, tokens, line):
         where = self.where(line)
@@ -210,40 +114,6 @@ class _Parser:
                 raise TemplateError(f"{self.where(sline)}: unexpected tokens after else in range")
             other, _, _, _ = self.parse_list({"end"})
         return ("range", names, pipe, body, other, where)
-
-
-def _unquote(token):
-    kind, text = token
-    if kind == "raw":
-        return text[1:-1]
-    if kind == "char":
-        value = _go_unescape(text[1:-1])
-        if len(value) != 1:
-            raise TemplateError(f"bad character literal {text}")
-        return ord(value)
-    return _go_unescape(text[1:-1])
-
-
-def _go_unescape(body):
-    simple = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
-    out, i = [], 0
-    while i < len(body):
-        c = body[i]
-        if c != "\\":
-            out.append(c)
-            i += 1
-            continue
-        e = body[i + 1]
-        if e in simple:
-            out.append(simple[e])
-            i += 2
-        elif e in "xuU":
-            width = {"x": 2, "u": 4, "U": 8}[e]
-            out.append(chr(int(body[i + 2:i + 2 + width], 16)))
-            i += 2 + width
-        else:
-            raise TemplateError(f"unknown escape \\{e}")
-    return "".join(out)
 
 
 def _parse_pipeline(tokens, where, allow_decl=False):
@@ -291,15 +161,15 @@ def _parse_operand(tokens, i, where):
         node, i = ("field", [] if value == "." else value[1:].split(".")), i + 1
         return node, i
     elif kind in ("string", "raw", "char"):
-        return ("lit", _unquote(tokens[i])), i + 1
+        return ("lit", unquote(tokens[i])), i + 1
     elif kind == "number":
-        return ("lit", _number(value, where)), i + 1
+        return ("lit", parse_number(value, where)), i + 1
     elif kind == "ident":
         if value in ("true", "false"):
             return ("lit", value == "true"), i + 1
         if value == "nil":
             return ("nil",), i + 1
-        if value in _KEYWORDS:
+        if value in KEYWORDS:
             raise TemplateError(f"{where}: unexpected keyword {value}")
         if value not in FUNCS:
             raise TemplateError(f'{where}: function "{value}" not defined')
@@ -310,18 +180,6 @@ def _parse_operand(tokens, i, where):
         node = ("chain", node, tokens[i][1][1:].split("."))
         i += 1
     return node, i
-
-
-def _number(text, where):
-    t = text.replace("_", "")
-    try:
-        if t.lower().lstrip("+-").startswith("0x"):
-            return int(t, 16)
-        if re.fullmatch(r"[+-]?\d+", t):
-            return int(t)
-        return float(t)
-    except ValueError:
-        raise TemplateError(f"{where}: bad number syntax: {text}")
 
 
 class _Scope:
@@ -361,7 +219,7 @@ class Template:
         self.defines = {}
 
     def add(self, name, source):
-        parser = _Parser(_split_text(source, name), name, self.defines)
+        parser = _Parser(split_text(source, name), name, self.defines)
         nodes, _, _, _ = parser.parse_list({"<eof>"})
         self.files[name] = nodes
 
