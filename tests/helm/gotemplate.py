@@ -307,6 +307,15 @@ class Template:
 
     def _command(self, cmd, dot, scope, where, piped):
         head = cmd[0]
+        if head[0] == "func" and head[1] in ("and", "or") and len(cmd) + len(piped) > 1:
+            # Go evaluates and/or arguments only until one decides: `and .a .a.b` is safe.
+            want = head[1] == "or"
+            value = None
+            for arg in cmd[1:]:
+                value = self._operand(arg, dot, scope, where)
+                if truth(value) == want:
+                    return value
+            return piped[0] if piped else value
         if head[0] == "func":
             args = [self._operand(a, dot, scope, where) for a in cmd[1:]] + piped
             return FUNCS[head[1]](self, where, *args)

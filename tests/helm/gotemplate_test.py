@@ -150,6 +150,9 @@ class Functions(unittest.TestCase):
     def test_comparisons_and_logic(self):
         self.assertEqual(render('{{ eq 1 1 }} {{ eq "a" "b" "a" }} {{ ne "a" "b" }} {{ lt 1 2 }}'), "true true true true")
         self.assertEqual(render('{{ and 1 0 2 }} {{ or 0 "" "x" }} {{ not "" }}'), "0 x true")
+        # and/or stop at the first deciding argument, so the field of nil is never evaluated.
+        self.assertEqual(render("{{ and .a .a.b }}|{{ or 1 .a.b }}", {}), "<no value>|1")
+        self.assertEqual(render("{{ 0 | and 1 }} {{ 0 | or 1 }}"), "0 1")
         self.assertEqual(render("{{ len .l }} {{ index .m \"k\" }}", {"l": [1, 2], "m": {"k": "v"}}), "2 v")
         # A Helm values number is a float64: comparing it with an int constant fails in Go.
         with self.assertRaisesRegex(TemplateError, "incompatible types"):
