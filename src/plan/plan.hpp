@@ -124,12 +124,18 @@ struct Workload {
   std::string fingerprint;
 };
 
+/// The one image our roles (agent, mcp, modelapi gateway, operator) run from in a cluster: one
+/// `kaos` binary (deploy/README.md). PlanOptions and `kaos install` both default to it.
+inline constexpr std::string_view kDefaultKaosImage = "ghcr.io/kaos/kaos:latest";
+/// Hosted ModelAPIs run Ollama from this image (KAOS DEFAULT_OLLAMA_IMAGE).
+inline constexpr std::string_view kDefaultOllamaImage = "alpine/ollama:latest";
+
 struct PlanOptions {
   api::McpRuntimeRegistry mcp_runtimes = api::builtin_mcp_runtimes();
   std::string log_level = "INFO";  ///< LOG_LEVEL injected unless the user sets it
   /// Image of our roles (agent, mcp, modelapi gateway) in a cluster: one `kaos` binary.
-  std::string agent_image = "ghcr.io/kaos/kaos:latest";
-  std::string ollama_image = "alpine/ollama:latest";  ///< Hosted ModelAPIs (KAOS DEFAULT_OLLAMA_IMAGE)
+  std::string agent_image = std::string(kDefaultKaosImage);
+  std::string ollama_image = std::string(kDefaultOllamaImage);  ///< Hosted ModelAPIs (KAOS DEFAULT_OLLAMA_IMAGE)
   /// Address our roles and Ollama listen on: every interface in a pod; the local runtime sets
   /// 127.0.0.1 so nothing is reachable from outside the machine.
   std::string bind_host = "0.0.0.0";

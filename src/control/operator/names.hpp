@@ -28,6 +28,23 @@ inline constexpr std::string_view kMcpRuntimesConfigMap = "kaos-mcp-runtimes";
 inline constexpr std::string_view kOperatorConfigMap = "kaos-operator-config";
 inline constexpr std::string_view kRuntimesKey = "runtimes.yaml";
 
+/// The operator's own objects. One name serves the ServiceAccount, the Deployment, the
+/// ClusterRole and its binding; the Role and RoleBinding for the leader-election Lease add
+/// `-leader-election`. KAOS's chart labels the manager `control-plane: controller-manager` and
+/// names its container `manager`.
+inline constexpr std::string_view kOperatorName = "kaos-operator";
+inline constexpr std::string_view kLeaderElectionRoleName = "kaos-operator-leader-election";
+inline constexpr std::string_view kDefaultSystemNamespace = "kaos-system";
+inline constexpr std::string_view kOperatorContainer = "manager";
+inline constexpr std::string_view kControlPlaneLabel = "control-plane";
+inline constexpr std::string_view kControlPlaneValue = "controller-manager";
+/// `kaos operator`'s default listen ports: --health-probe-bind-address (/healthz, /readyz)
+/// and --metrics-bind-address (/metrics).
+inline constexpr int kHealthProbePort = 8081;
+inline constexpr int kMetricsPort = 8080;
+/// KAOS's default Gateway name (GATEWAY_NAME, Helm gatewayAPI.gatewayName).
+inline constexpr std::string_view kDefaultGatewayName = "kaos-gateway";
+
 /// Container names KAOS gives the workload container of each kind.
 inline constexpr std::string_view kAgentContainer = "agent";
 inline constexpr std::string_view kMcpServerContainer = "mcp-server";
