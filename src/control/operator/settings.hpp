@@ -5,10 +5,10 @@
 // Pure: the caller reads the environment and hands over a map.
 #include <cstdint>
 #include <map>
-#include <string_view>
-#include <vector>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "api/common_types.hpp"
 #include "api/mcp_runtimes.hpp"
@@ -20,12 +20,12 @@ namespace kaos::control::operator_ {
 
 /// KAOS's Gateway API settings (§7.1). Timeouts are Gateway API durations.
 struct GatewaySettings {
-  bool enabled = false;                  ///< GATEWAY_API_ENABLED
-  std::string name = "kaos-gateway";     ///< GATEWAY_NAME
-  std::string namespace_;                ///< GATEWAY_NAMESPACE; empty → OperatorSettings::system_namespace
-  std::string agent_timeout = "120s";    ///< GATEWAY_DEFAULT_AGENT_TIMEOUT (KAOS code default)
-  std::string modelapi_timeout = "120s"; ///< GATEWAY_DEFAULT_MODELAPI_TIMEOUT
-  std::string mcp_timeout = "30s";       ///< GATEWAY_DEFAULT_MCP_TIMEOUT
+  bool enabled = false;                   ///< GATEWAY_API_ENABLED
+  std::string name = "kaos-gateway";      ///< GATEWAY_NAME
+  std::string namespace_;                 ///< GATEWAY_NAMESPACE; empty → OperatorSettings::system_namespace
+  std::string agent_timeout = "120s";     ///< GATEWAY_DEFAULT_AGENT_TIMEOUT (KAOS code default)
+  std::string modelapi_timeout = "120s";  ///< GATEWAY_DEFAULT_MODELAPI_TIMEOUT
+  std::string mcp_timeout = "30s";        ///< GATEWAY_DEFAULT_MCP_TIMEOUT
 };
 
 /// Everything the renderers need besides the resources. Defaults are KAOS's code defaults
