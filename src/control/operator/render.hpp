@@ -33,6 +33,7 @@ json::object workload_labels(const plan::WorkloadRef& ref);
 /// and `ollama-data` volume, the MCPServer's serviceAccountName), then the plan's
 /// `container_override` strategic-merged onto the workload container, then the resource's
 /// `spec.podSpec` strategic-merged on top (KAOS's order). Precondition: `w.failure` is unset.
+/// `settings` is not read yet; it is there for cluster-wide pod settings (security posture).
 json::object render_pod_spec(const plan::Workload& w, const api::Resource& resource, const OperatorSettings& settings);
 
 /// The first 16 hex digits of sha256 of the PodSpec's canonical JSON (object keys sorted,

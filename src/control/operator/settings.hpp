@@ -60,10 +60,10 @@ struct OperatorSettings {
 };
 
 /// Parses the operator's environment. Unset or empty variables keep the defaults above.
-/// Errors (ErrorKind::invalid_argument) name the variable: a boolean that is not
-/// true/false/1/0/yes/no, a timeout that is not a Gateway API duration, a log level outside
-/// TRACE|DEBUG|INFO|WARNING|ERROR, telemetry enabled without an endpoint is allowed (KAOS only
-/// warns). Every problem is reported, one per line.
+/// Errors (ErrorKind::invalid) name the variable: a boolean that is not true/false/1/0/yes/no/
+/// on/off, a timeout that is not a Gateway API duration, a log level outside
+/// TRACE|DEBUG|INFO|WARNING|ERROR; every problem is reported, one per line. Telemetry enabled
+/// without an endpoint is not an error (KAOS only warns).
 Result<OperatorSettings> parse_operator_settings(const std::map<std::string, std::string>& env);
 
 /// The plan's options in a cluster: images, log level, telemetry default, registry, bind host
