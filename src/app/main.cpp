@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   kaos::cli::add_validate_command(app, ctx);
   kaos::cli::add_crds_command(app, ctx);
   kaos::cli::add_install_command(app, ctx);
+  kaos::cli::add_render_command(app, ctx);
+  kaos::cli::add_operator_command(app, ctx);
   kaos::cli::add_modelapi_command(app, ctx);
   kaos::cli::add_mcp_command(app, ctx);
   kaos::cli::add_mcp_call_command(app, ctx);

@@ -13,6 +13,8 @@ void add_version_command(CLI::App& app, CommandContext& ctx);   // version_comma
 void add_validate_command(CLI::App& app, CommandContext& ctx);  // validate_command.cpp
 void add_crds_command(CLI::App& app, CommandContext& ctx);      // crds_command.cpp
 void add_install_command(CLI::App& app, CommandContext& ctx);   // install_command.cpp
+void add_render_command(CLI::App& app, CommandContext& ctx);    // render_command.cpp
+void add_operator_command(CLI::App& app, CommandContext& ctx);  // operator_command.cpp
 void add_modelapi_command(CLI::App& app, CommandContext& ctx);  // modelapi_command.cpp
 void add_mcp_command(CLI::App& app, CommandContext& ctx);       // mcp_command.cpp
 void add_mcp_call_command(CLI::App& app, CommandContext& ctx);  // mcp_call_command.cpp

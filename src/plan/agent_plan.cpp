@@ -181,8 +181,13 @@ Workload plan_agent(const api::Agent& a, const SetIndex& index, const Addressing
 
   if (spec.harness) {
     w.failure_reason.clear();
-    w.failure = "harness agents need a cluster: spec.harness runs the coding-harness runtime \"" +
-                spec.harness->runtime + "\" from its container image, which kaos cannot run locally";
+    // In a cluster the harness image comes from ConfigMap kaos-harness-runtimes and the
+    // workspace is cloned by an init container: neither is modelled yet.
+    w.failure = options.runs_images
+                    ? "harness agents are not supported by the kaos operator yet (spec.harness runtime \"" +
+                          spec.harness->runtime + "\")"
+                    : "harness agents need a cluster: spec.harness runs the coding-harness runtime \"" +
+                          spec.harness->runtime + "\" from its container image, which kaos cannot run locally";
   }
   if (!w.failure) w.waiting = waiting;
   return w;

@@ -8,22 +8,42 @@ namespace kaos::plan::detail {
 
 namespace {
 
-// Our `kaos mcp` serves /health and /ready (the latter says why it is not ready, e.g. the
-// stdio child has not answered initialize), which tells more than KAOS's TCP probes on a
-// vanilla FastMCP. KAOS's timings: liveness 20/10/3/3, readiness 15/5/3/2.
+// KAOS's MCPServer probe timings (mcpserver_controller.go, research/kaos-delta-2026-12.md
+// §2.2): liveness 5/10/3/3, readiness 3/5/3/2. Our `kaos mcp` serves /health and /ready (the
+// latter says why it is not ready, e.g. the stdio child has not answered initialize), which
+// tells more than KAOS's TCP probe of a vanilla FastMCP, so our role is probed over HTTP.
 void our_role_probes(Workload& w) {
-  w.liveness = {ProbePlan::Type::http, "/health", 20, 10, 3, 3};
-  w.readiness = {ProbePlan::Type::http, "/ready", 15, 5, 3, 2};
+  w.liveness = {ProbePlan::Type::http, "/health", 5, 10, 3, 3};
+  w.readiness = {ProbePlan::Type::http, "/ready", 3, 5, 3, 2};
 }
 
 // The user's server answers on a port only: KAOS's TCP probes.
 void tcp_probes(Workload& w) {
-  w.liveness = {ProbePlan::Type::tcp, "", 20, 10, 3, 3};
-  w.readiness = {ProbePlan::Type::tcp, "", 15, 5, 3, 2};
+  w.liveness = {ProbePlan::Type::tcp, "", 5, 10, 3, 3};
+  w.readiness = {ProbePlan::Type::tcp, "", 3, 5, 3, 2};
 }
 
 bool has_command(const std::optional<api::ContainerOverride>& c) {
   return c && !c->command.empty();
+}
+
+// A substrate that runs images (PlanOptions::runs_images) runs the image's command as KAOS
+// does: spec.container.command/args each replace the registry's (`{port}` substituted as
+// locally); with no command at all the image's entrypoint gets the args.
+void image_command(Workload& w, const std::optional<api::ContainerOverride>& container,
+                   const api::McpRuntime* runtime) {
+  api::ContainerOverride run;
+  if (runtime) {
+    run.command = runtime->command;
+    run.args = runtime->args;
+  }
+  if (container && !container->command.empty()) run.command = container->command;
+  if (container && !container->args.empty()) run.args = container->args;
+  auto argv = user_command(run, w.port);
+  if (run.command.empty())
+    w.entrypoint_args = std::move(argv);
+  else
+    w.command = std::move(argv);
 }
 
 }  // namespace
@@ -43,7 +63,13 @@ Workload plan_mcpserver(const api::MCPServer& s, const Addressing& addressing, c
     w.role = "custom";
     w.image = container_image;
     tcp_probes(w);
-    if (has_command(spec.container)) {
+    if (options.runs_images) {
+      // KAOS's rule: a custom runtime is an image the user names.
+      if (container_image.empty())
+        w.failure = "runtime custom requires spec.container.image";
+      else
+        image_command(w, spec.container, nullptr);
+    } else if (has_command(spec.container)) {
       w.command = user_command(*spec.container, w.port);
     } else {
       w.failure = "runtime custom needs a local command: spec.container.image alone (" +
@@ -86,7 +112,12 @@ Workload plan_mcpserver(const api::MCPServer& s, const Addressing& addressing, c
       w.role = "custom";
       w.image = container_image.empty() ? runtime->image : container_image;
       tcp_probes(w);
-      if (has_command(spec.container)) {
+      if (options.runs_images) {
+        if (w.image.empty())
+          w.failure = "runtime " + spec.runtime + " has no image in the registry; set spec.container.image";
+        else
+          image_command(w, spec.container, runtime);
+      } else if (has_command(spec.container)) {
         w.command = user_command(*spec.container, w.port);
       } else {
         w.failure = "runtime " + spec.runtime + " runs the container image " +
@@ -101,6 +132,12 @@ Workload plan_mcpserver(const api::MCPServer& s, const Addressing& addressing, c
   if (auto telemetry = effective_telemetry(spec.telemetry, options))
     add_otel_env(env, *telemetry, s.metadata.name, s.metadata.namespace_);
   if (spec.container) env.merge_user(spec.container->env);  // the user wins, OTel included
+  if (spec.container && spec.container->resources)          // the one override field the plan leaves
+  {
+    api::ContainerOverride resources_only;
+    resources_only.resources = spec.container->resources;
+    w.container_override = std::move(resources_only);
+  }
   env.set_default("LOG_LEVEL", options.log_level);
   w.env = env.sorted();
   return w;

@@ -139,6 +139,12 @@ Workload plan_modelapi(const api::ModelAPI& m, const SetIndex& index, const Addr
     // container.image replaces our gateway's image in a cluster, as KAOS's override does.
     if (m.spec.container && !m.spec.container->image.empty()) w.image = m.spec.container->image;
   }
+  if (m.spec.container && m.spec.container->resources)  // the one override field the plan leaves
+  {
+    api::ContainerOverride resources_only;
+    resources_only.resources = m.spec.container->resources;
+    w.container_override = std::move(resources_only);
+  }
   return w;
 }
 

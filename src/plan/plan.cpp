@@ -43,6 +43,25 @@ bool EnvVarPlan::operator==(const EnvVarPlan& o) const {
   return !value_from || api::write_value(*value_from) == api::write_value(*o.value_from);
 }
 
+ContainerCommand container_command(const Workload& w, std::string_view files_dir) {
+  auto substitute = [files_dir](std::string arg) {
+    for (auto at = arg.find(kFilesPlaceholder); at != std::string::npos;
+         at = arg.find(kFilesPlaceholder, at + files_dir.size()))
+      arg.replace(at, kFilesPlaceholder.size(), files_dir);
+    return arg;
+  };
+  ContainerCommand out;
+  if (w.command.empty()) {
+    for (const auto& a : w.entrypoint_args) out.args.push_back(substitute(a));
+  } else if (w.command.front() == kKaosProgram) {
+    out.command.emplace_back(kKaosProgram);
+    for (auto it = w.command.begin() + 1; it != w.command.end(); ++it) out.args.push_back(substitute(*it));
+  } else {
+    for (const auto& a : w.command) out.command.push_back(substitute(a));
+  }
+  return out;
+}
+
 const Workload* Plan::find(const std::string& id) const {
   for (const auto& w : workloads)
     if (w.ref.id() == id) return &w;
@@ -109,6 +128,11 @@ std::string fingerprint(const Workload& w) {
   h.add("command");
   h.word(w.command.size());
   for (const auto& a : w.command) h.add(a);
+  if (!w.entrypoint_args.empty()) {  // only then: earlier fingerprints stay what they were
+    h.add("entrypoint_args");
+    h.word(w.entrypoint_args.size());
+    for (const auto& a : w.entrypoint_args) h.add(a);
+  }
   h.add("env");
   h.word(w.env.size());
   for (const auto& e : w.env) {

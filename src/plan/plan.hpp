@@ -69,6 +69,21 @@ struct ProbePlan {
   bool operator==(const ProbePlan&) const = default;
 };
 
+/// argv[0] of our own roles: this program (the local runtime substitutes its own path; a
+/// container runs it as the KAOS image's entrypoint).
+inline constexpr std::string_view kKaosProgram = "kaos";
+/// Stands in `command` for the directory holding the workload's `files` (the substrate's
+/// choice: a state directory locally, a ConfigMap mount in a cluster).
+inline constexpr std::string_view kFilesPlaceholder = "{files}";
+
+/// A workload's command as a container runs it: `command` replaces the image's entrypoint
+/// (empty: the image's own), `args` its CMD.
+struct ContainerCommand {
+  std::vector<std::string> command;
+  std::vector<std::string> args;
+  bool operator==(const ContainerCommand&) const = default;
+};
+
 struct Workload {
   WorkloadRef ref;
   /// "agent", "mcp", "modelapi" (our gateway), "ollama" (Hosted ModelAPI), "custom" (the
@@ -78,12 +93,17 @@ struct Workload {
   /// the operator uses the KAOS image's entrypoint). Empty when the workload cannot run
   /// locally (custom runtime with only an image): then `failure` says so.
   std::vector<std::string> command;
+  /// Only when `command` is empty (the substrate runs images, PlanOptions::runs_images): the
+  /// arguments of the image's own entrypoint (spec.container.args, or the registry's args).
+  std::vector<std::string> entrypoint_args;
   std::string image;  ///< container image for the cluster (informational locally)
   /// The Agent's spec.container as written, for the operator's patch of the agent container
   /// (KAOS containerOverrideToPodSpecPatch: image, command, args, resources, env,
   /// securityContext, workingDir, volumeMounts). The plan already applies image and env; the
   /// local runtime runs a process, so resources, securityContext, workingDir and volumeMounts
-  /// have no effect there. Unset for other kinds (KAOS applies the full set to Agents only).
+  /// have no effect there. For an MCPServer or a ModelAPI it holds only spec.container.resources
+  /// (KAOS overrides image, command, args and resources there; the plan applies the rest), and
+  /// is unset when that is not written.
   std::optional<api::ContainerOverride> container_override;
   /// Sorted by name; the user's container.env is merged last and wins on a clash.
   std::vector<EnvVarPlan> env;
@@ -143,6 +163,10 @@ struct PlanOptions {
   /// each resource's own telemetry as KAOS's MergeTelemetryConfig does: the resource's
   /// `enabled` wins, its endpoint wins when set.
   std::optional<api::TelemetryConfig> default_telemetry;
+  /// The substrate runs container images (a cluster): a workload may be only an image run
+  /// with its own entrypoint (a custom or registry MCP runtime without spec.container.command),
+  /// which a process substrate cannot run (there it is Failed and says so).
+  bool runs_images = false;
   /// The substrate has a user identity (a cluster with security enabled and a user issuer):
   /// only then may an agent's memory read at `user` scope (KAOS's InvalidMemoryReadScope). The
   /// local runtime has none.
@@ -155,6 +179,11 @@ struct Plan {
   std::vector<Workload> workloads;
   const Workload* find(const std::string& id) const;
 };
+
+/// How a container runs `w`: our roles (argv[0] == kKaosProgram) → command ["kaos"], args the
+/// rest; a user's program → command = argv, no args; no command → the image's entrypoint with
+/// `w.entrypoint_args`. kFilesPlaceholder in every element is replaced by `files_dir`.
+ContainerCommand container_command(const Workload& w, std::string_view files_dir);
 
 /// Plans every workload of `resources` (Secrets, ConfigMaps and Namespaces are read where
 /// needed but produce no workload).

@@ -181,7 +181,8 @@ spec:
   EXPECT_THAT(w.command,
               ElementsAre("kaos", "mcp", "--runtime", "python-string", "--host", "0.0.0.0", "--port", "40001"));
   EXPECT_THAT(env_lines(w), ElementsAre("LOG_LEVEL=WARNING", "MCP_TOOLS_STRING=def f() -> str:\n    return 'x'\n"));
-  EXPECT_EQ(w.readiness, (ProbePlan{ProbePlan::Type::http, "/ready", 15, 5, 3, 2}));
+  EXPECT_EQ(w.readiness, (ProbePlan{ProbePlan::Type::http, "/ready", 3, 5, 3, 2}));
+  EXPECT_EQ(w.liveness, (ProbePlan{ProbePlan::Type::http, "/health", 5, 10, 3, 3}));
   EXPECT_FALSE(w.failure);
 }
 

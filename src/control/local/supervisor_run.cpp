@@ -95,8 +95,8 @@ std::optional<plan::DependencyBlocker> Supervisor::unready_dependency(const plan
 std::vector<std::string> Supervisor::argv_of(const RunContext& ctx, const std::vector<std::string>& command) const {
   std::vector<std::string> argv;
   argv.reserve(command.size());
-  for (const auto& a : command) argv.push_back(replace_all(a, "{files}", ctx.files_dir));
-  if (!argv.empty() && argv[0] == "kaos") argv[0] = options_.kaos_binary;
+  for (const auto& a : command) argv.push_back(replace_all(a, plan::kFilesPlaceholder, ctx.files_dir));
+  if (!argv.empty() && argv[0] == plan::kKaosProgram) argv[0] = options_.kaos_binary;
   return argv;
 }
 

@@ -50,6 +50,23 @@ inline constexpr std::string_view kAgentContainer = "agent";
 inline constexpr std::string_view kMcpServerContainer = "mcp-server";
 inline constexpr std::string_view kModelApiContainer = "model-api";
 
+/// The port name of every workload container and Service.
+inline constexpr std::string_view kHttpPortName = "http";
+/// Where a Proxy ModelAPI's config ConfigMap is mounted (KAOS: /etc/litellm/config.yaml).
+inline constexpr std::string_view kLiteLlmConfigMountPath = "/etc/litellm";
+/// Where any other workload's `files` ConfigMap is mounted.
+inline constexpr std::string_view kFilesMountPath = "/etc/kaos/files";
+/// The pod volume of a workload's `files` ConfigMap.
+inline constexpr std::string_view kFilesVolume = "files";
+/// Hosted ModelAPI: the init container that pulls the model and Ollama's emptyDir.
+inline constexpr std::string_view kPullModelInitContainer = "pull-model";
+inline constexpr std::string_view kOllamaDataVolume = "ollama-data";
+inline constexpr std::string_view kOllamaDataPath = "/root/.ollama";
+/// Other workloads with post-start steps run them in this init container.
+inline constexpr std::string_view kPostStartInitContainer = "post-start";
+/// Request header every HTTPRoute stamps with the target's logical id (§7.1).
+inline constexpr std::string_view kTargetResourceHeader = "x-kaos-target-resource";
+
 /// The `app` label value and name prefix of a kind's children ("agent" → Deployment and
 /// Service `agent-<name>`, labels `app=agent, agent=<name>`). `kind` is the resource kind
 /// ("Agent", "MCPServer", "ModelAPI", "MemoryStore"); empty for other kinds.
@@ -58,6 +75,19 @@ std::string_view child_prefix(std::string_view kind);
 std::string child_name(std::string_view kind, std::string_view name);
 /// ConfigMap of a Proxy ModelAPI's generated LiteLLM config.
 std::string litellm_config_name(std::string_view modelapi_name);
+/// The ConfigMap of a workload's `files`: litellm_config_name for a ModelAPI, else
+/// `<prefix>-<name>-files`.
+std::string files_config_map_name(std::string_view kind, std::string_view name);
+/// Where that ConfigMap is mounted: kLiteLlmConfigMountPath for a ModelAPI, else kFilesMountPath.
+std::string_view files_mount_path(std::string_view kind);
+/// The container KAOS names the workload container of a kind (agent, mcp-server, model-api).
+std::string_view container_name(std::string_view kind);
+/// KAOS's route type of a kind (agent, mcp, modelapi, memorystore; §7.1); empty for others.
+std::string_view route_type(std::string_view kind);
+/// HTTPRoute `<type>-<name>`.
+std::string http_route_name(std::string_view kind, std::string_view name);
+/// KAOS's logical id `kaos://<agent|mcpserver|modelapi|memorystore>/<ns>/<name>`.
+std::string logical_id(std::string_view kind, std::string_view namespace_, std::string_view name);
 /// The finalizer KAOS puts on a kind (empty: none, e.g. MemoryStore).
 std::string_view finalizer_of(std::string_view kind);
 
