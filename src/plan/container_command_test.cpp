@@ -72,6 +72,23 @@ TEST(PlanRunsImages, ImageOnlyRuntimesRunTheirEntrypointInACluster) {
   EXPECT_FALSE(slack.container_override);
 }
 
+TEST(PlanRunsImages, MemoryStoresSayWhatTheOperatorLacks) {
+  Plan p = plan_resources(parse(R"(
+apiVersion: kaos.tools/v1alpha1
+kind: MemoryStore
+metadata: {name: mem}
+spec:
+  storage: {type: local}
+  models:
+    summarization: {modelAPI: llm, model: m}
+    embedding: {modelAPI: llm, model: e}
+)"),
+                          cluster_addressing(), cluster_options());
+  const auto& mem = get(p, "memorystore/default/mem");
+  ASSERT_TRUE(mem.failure);
+  EXPECT_TRUE(mem.failure->starts_with("MemoryStores are not run by the kaos operator yet")) << *mem.failure;
+}
+
 TEST(PlanRunsImages, LocallyTheSameSetStillNeedsCommands) {
   Plan p = plan_resources(parse(kImageRuntimes), cluster_addressing());
   EXPECT_TRUE(get(p, "mcpserver/default/img").failure);

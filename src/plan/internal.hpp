@@ -85,7 +85,7 @@ Workload plan_modelapi(const api::ModelAPI& m, const SetIndex& index, const Addr
 Workload plan_mcpserver(const api::MCPServer& s, const Addressing& addressing, const PlanOptions& options);
 Workload plan_agent(const api::Agent& a, const SetIndex& index, const Addressing& addressing,
                     const PlanOptions& options);
-Workload plan_memorystore(const api::MemoryStore& m);
+Workload plan_memorystore(const api::MemoryStore& m, const PlanOptions& options);
 /// AccessGrant, ThirdPartyService: nothing runs; the entry says what they do here.
 Workload plan_unmodelled(const api::GenericObject& g);
 

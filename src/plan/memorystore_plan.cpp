@@ -11,13 +11,20 @@ namespace kaos::plan {
 
 namespace detail {
 
-Workload plan_memorystore(const api::MemoryStore& m) {
+Workload plan_memorystore(const api::MemoryStore& m, const PlanOptions& options) {
   Workload w;
   w.ref = {"MemoryStore", m.metadata.namespace_, m.metadata.name};
   w.role = "memorystore";
   // KAOS's memorystore controller: container `memory` on 8080, /healthz and /readyz.
   w.liveness = {ProbePlan::Type::http, "/healthz", 10, 15, 5, 3};
   w.readiness = {ProbePlan::Type::http, "/readyz", 5, 10, 5, 3};
+  if (options.runs_images) {
+    w.failure =
+        "MemoryStores are not run by the kaos operator yet (KAOS runs its memory service from "
+        "DEFAULT_MEMORY_SERVICE_IMAGE). Agents bound to it wait for it; with waitForDependencies: false they run on "
+        "their own short-term memory and report the MemoryDegraded condition";
+    return w;
+  }
   w.failure =
       "MemoryStores have no local implementation yet: kaos up does not run KAOS's memory service (a cluster runs it "
       "from its image). Agents bound to it wait for it; with waitForDependencies: false they run on their own "

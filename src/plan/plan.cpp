@@ -169,7 +169,7 @@ Plan plan_resources(const std::vector<api::Resource>& resources, const Addressin
     plan.workloads.push_back(detail::plan_modelapi(*m, index, addressing, options));
   for (const auto& [key, s] : index.mcpservers)
     plan.workloads.push_back(detail::plan_mcpserver(*s, addressing, options));
-  for (const auto& [key, m] : index.memorystores) plan.workloads.push_back(detail::plan_memorystore(*m));
+  for (const auto& [key, m] : index.memorystores) plan.workloads.push_back(detail::plan_memorystore(*m, options));
   for (const auto& [key, a] : index.agents)
     plan.workloads.push_back(detail::plan_agent(*a, index, addressing, options));
   for (const auto& [key, g] : index.unmodelled) plan.workloads.push_back(detail::plan_unmodelled(*g));
