@@ -94,6 +94,10 @@ Controllers::Controllers(net::Executor executor, k8s::RestClient& client, Operat
   for (const char* kind : {"ModelAPI", "MCPServer", "MemoryStore", "Agent"})
     add_watched(kind, kaos_resource_type(kind), resources, "", options_.namespaces);
   watched("Agent")->informer->add_index(kReferencesIndex, agent_references);
+  // Gateway API asked for but not installed: render no HTTPRoutes (writing them would fail
+  // forever) and tell each resource's owner once, in an event.
+  gateway_missing_ = settings_.gateway.enabled && !options_.gateway_api_present;
+  if (gateway_missing_) settings_.gateway.enabled = false;
   std::vector<std::string> children{"Deployment", "Service", "ConfigMap"};
   if (options_.gateway_api_present && settings_.gateway.enabled) children.push_back("HTTPRoute");
   for (const auto& kind : children)
@@ -303,6 +307,13 @@ net::Task<Result<void>> Controllers::execute(std::string_view kind, const std::s
     metrics_.writes.with({std::string(kind), "apply-status"}).inc();
     auto r = co_await client_.apply(kaos_resource_type(kind), status_object, status_options);
     if (!r) co_return r.error();
+  }
+  if (gateway_missing_ && warned_gateway_.insert(std::string(kind) + "/" + key).second) {
+    std::vector<EventNote> warning{
+        {"Warning", "GatewayAPINotInstalled",
+         "GATEWAY_API_ENABLED is true but the Gateway API (gateway.networking.k8s.io/v1 HTTPRoute) is not installed "
+         "on this cluster: no HTTPRoute is created. Install the Gateway API CRDs and restart the operator."}};
+    co_await record_events(*object, warning);
   }
   co_await record_events(*object, outcome.events);
   co_return Result<void>{};

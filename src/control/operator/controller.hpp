@@ -8,6 +8,7 @@
 // Thread model: everything runs on one executor (the operator's io_context runs one thread):
 // the caches and the queue are touched only there, and workers interleave at their awaits.
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,8 @@ class Controllers final : public ClusterView {
   OperatorMetrics& metrics_;
   k8s::AsyncWorkQueue queue_;
   std::vector<std::unique_ptr<Watched>> watched_;
+  bool gateway_missing_ = false;
+  std::set<std::string> warned_gateway_;  ///< resources told that HTTPRoutes are unavailable
 };
 
 }  // namespace kaos::control::operator_

@@ -9,38 +9,32 @@ namespace kaos::control::operator_ {
 
 namespace {
 
-const std::vector<std::string> kReadWrite = {"get", "list", "watch", "create", "update", "patch", "delete"};
-const std::vector<std::string> kRead = {"get", "list", "watch"};
+// Children are written by server-side apply (PATCH; creating one by apply needs create too),
+// listed and watched by informers, and deleted when no longer rendered. Never GET or PUT.
+const std::vector<std::string> kOwnedChildren = {"list", "watch", "create", "patch", "delete"};
 
 }  // namespace
 
 std::vector<PolicyRule> operator_cluster_rules(bool gateway_api) {
   const std::string group(kGroup);
   std::vector<PolicyRule> rules = {
-      // The four kinds: read and watch them, add and remove finalizers (update/patch). The
-      // operator never creates or deletes a KAOS resource.
-      {{group}, {"agents", "mcpservers", "memorystores", "modelapis"}, {"get", "list", "watch", "update", "patch"}},
-      {{group},
-       {"agents/status", "mcpservers/status", "memorystores/status", "modelapis/status"},
-       {"get", "update", "patch"}},
+      // The four kinds: list and watch them (informers); finalizers are added and removed by a
+      // conditional merge patch. The operator never creates, replaces or deletes a KAOS resource.
+      {{group}, {"agents", "mcpservers", "memorystores", "modelapis"}, {"list", "watch", "patch"}},
+      // Status is written by server-side apply on /status (MemoryStores run nothing yet: no status).
+      {{group}, {"agents/status", "mcpservers/status", "modelapis/status"}, {"patch"}},
       // Owner references with blockOwnerDeletion on an owner's children need update on the
       // owner's finalizers subresource (where the OwnerReferencesPermissionEnforcement
       // admission plugin is on). MemoryStore carries no KAOS finalizer.
       {{group}, {"agents/finalizers", "mcpservers/finalizers", "modelapis/finalizers"}, {"update"}},
-      // Children: each resource's Deployment and Service; LiteLLM configs; the system
-      // namespace's kaos-operator-config and kaos-mcp-runtimes (read).
-      {{"apps"}, {"deployments"}, kReadWrite},
-      {{""}, {"configmaps", "services"}, kReadWrite},
-      // ServiceAccounts are looked up, never written.
-      {{""}, {"serviceaccounts"}, kRead},
-      // Events about the resources it reconciles, through either API.
-      {{""}, {"events"}, {"create", "patch"}},
-      {{"events.k8s.io"}, {"events"}, {"create", "patch"}},
+      // Children: each resource's Deployment and Service, generated configs; the system
+      // namespace's kaos-mcp-runtimes is read through the configmaps informer.
+      {{"apps"}, {"deployments"}, kOwnedChildren},
+      {{""}, {"configmaps", "services"}, kOwnedChildren},
+      // Events about the resources it reconciles (events.k8s.io/v1; never updated).
+      {{"events.k8s.io"}, {"events"}, {"create"}},
   };
-  if (gateway_api) {
-    rules.push_back({{"gateway.networking.k8s.io"}, {"httproutes"}, kReadWrite});
-    rules.push_back({{"gateway.networking.k8s.io"}, {"gateways"}, kRead});
-  }
+  if (gateway_api) rules.push_back({{"gateway.networking.k8s.io"}, {"httproutes"}, kOwnedChildren});
   return rules;
 }
 
