@@ -65,6 +65,16 @@ def eventually(check, timeout=20.0, what="condition", interval=0.05):
         time.sleep(interval)
 
 
+def holds_for(check, seconds, what="condition", interval=0.05, on_fail=None):
+    """A negative check: `check` stays true for `seconds`; fails at the first time it does not
+    (with on_fail()'s value, when given, in the message)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not check():
+            raise AssertionError(f"{what} stopped holding" + (f": {on_fail()!r}" if on_fail else ""))
+        time.sleep(interval)
+
+
 # -- manifests --------------------------------------------------------------------------------
 
 def proxy_modelapi(name, models=("mock-model",)):
