@@ -173,7 +173,8 @@ class Cluster:
         return self.control("POST", "counters/reset")
 
     def requests(self):
-        return self.control("GET", "requests")
+        """[[method, path, status, identity], …], the recent requests (watches as WATCH)."""
+        return self.control("GET", "requests")["requests"]
 
     def wait_deployment(self, name, namespace="default", timeout=20.0):
         return eventually(lambda: self.get("Deployment", name, namespace), timeout, f"Deployment {name}")
