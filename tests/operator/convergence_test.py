@@ -2,6 +2,8 @@
 nudge); editing one Agent rolls only its Deployment; a settled cluster costs zero writes, even
 across dropped watches and a restart; a deleted resource loses its finalizer and
 its children; an operator killed mid-reconcile is replaced by one that finishes the job."""
+import threading
+
 import harness
 from harness import OperatorTestCase, eventually
 
@@ -106,9 +108,14 @@ class ConvergenceTest(OperatorTestCase):
         names = [f"bulk-{i:02d}" for i in range(20)]
         first = self.start_operator("--workers", "1")
         self.cluster.control("POST", "auto-ready", {"enabled": True})
-        self.cluster.apply(harness.proxy_modelapi("llm"), *[harness.agent(n, "llm") for n in names])
-        first.sigkill()  # mid-reconcile: the apply has just returned
+        applying = threading.Thread(target=self.cluster.apply,
+                                    args=(harness.proxy_modelapi("llm"), *[harness.agent(n, "llm") for n in names]))
+        applying.start()
+        # Mid-reconcile: killed as soon as its first Agent Deployment exists, the apply going on.
+        eventually(lambda: agent_deployments(self.cluster), 20, "a first Agent Deployment", interval=0.01)
+        first.sigkill()
         done = len(agent_deployments(self.cluster))
+        applying.join(60)
         self.assertLess(done, len(names), "the first operator had finished: nothing was left mid-way")
         second = self.start_operator()
         for n in names:
