@@ -64,7 +64,9 @@ class ResilienceTest(OperatorTestCase):
              "count": 1},
             {"method": "PATCH", "pathPrefix": self.cluster.path("Deployment", "agent-second"), "code": 429,
              "count": 1, "retryAfterSeconds": 1},
-            # Its status: 500 twice.
+            # Its status: a conflict, then 500 twice.
+            {"method": "PATCH", "pathPrefix": self.cluster.path("Agent", "second") + "/status", "code": 409,
+             "reason": "Conflict", "count": 1},
             {"method": "PATCH", "pathPrefix": self.cluster.path("Agent", "second") + "/status", "code": 500,
              "count": 2},
         ]
@@ -82,7 +84,7 @@ class ResilienceTest(OperatorTestCase):
                          ["kaos.tools/agent-finalizer"])
         self.assertTrue(self.op.alive())
         self.assertGreaterEqual(self.op.metric("kaos_operator_reconciles_total", controller="Agent", result="error"),
-                                4)
+                                len(injections))
 
 
 if __name__ == "__main__":
