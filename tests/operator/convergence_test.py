@@ -69,6 +69,7 @@ class ConvergenceTest(OperatorTestCase):
                                  f"{other} was written")
         # Settled: the operator writes nothing while bookmarks flow...
         reconciles = op.metric("kaos_operator_reconciles_total")
+        self.cluster.wait_settled()
         self.cluster.reset_counters()
         self.assert_quiet()
         # ... nor after its watches are dropped and reopened (a resume from the last version).

@@ -176,6 +176,18 @@ class Cluster:
         """[[method, path, status, identity], …], the recent requests (watches as WATCH)."""
         return self.control("GET", "requests")["requests"]
 
+    def wait_settled(self, quiet_seconds=1.0, timeout=20.0):
+        """Until no write has reached the server for `quiet_seconds` (a cluster still being
+        written to after `timeout` fails the test)."""
+        last = {"writes": self.counters()["totalWrites"], "at": time.monotonic()}
+
+        def settled():
+            writes = self.counters()["totalWrites"]
+            if writes != last["writes"]:
+                last.update(writes=writes, at=time.monotonic())
+            return time.monotonic() - last["at"] >= quiet_seconds
+        eventually(settled, timeout, f"no writes for {quiet_seconds}s", interval=0.1)
+
     def wait_deployment(self, name, namespace="default", timeout=20.0):
         return eventually(lambda: self.get("Deployment", name, namespace), timeout, f"Deployment {name}")
 
