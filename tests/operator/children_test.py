@@ -9,7 +9,7 @@ from harness import OperatorTestCase, eventually
 class ChildrenTest(OperatorTestCase):
     def setUp(self):
         super().setUp()
-        self.op = self.start_operator()
+        self.op = self.start_operator(metrics=False)  # --metrics-bind-address 0
 
     def check_children(self, kind, name, container, port, service=True):
         """The Deployment (and Service) of a resource: returns the Deployment."""
