@@ -9,6 +9,7 @@
 #include "cli/command.hpp"
 #include "control/operator/manager.hpp"
 #include "core/duration.hpp"
+#include "core/log.hpp"
 
 extern char** environ;
 
@@ -69,6 +70,13 @@ int run(OperatorFlags& f) {
     std::cerr << "kaos operator: need --retry-period < --renew-deadline < --lease-duration\n";
     return 2;
   }
+  // LOG_LEVEL and LOG_FORMAT, as every other role of the binary reads them (stderr, text or JSON).
+  auto log_settings = log_settings_from_env();
+  if (!log_settings) {
+    std::cerr << "kaos operator: " << log_settings.error().message << "\n";
+    return 1;
+  }
+  init_logging(*log_settings, "operator");
   o.env = process_environment();
   return control::operator_::run_operator(o);
 }

@@ -15,6 +15,9 @@ import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "common"))
+from processes import die_with_parent, metric_sum  # noqa: E402
+
 STANDINS = os.path.join(HERE, "standins")
 KAOS = os.environ.get("KAOS_BIN", "")
 
@@ -46,15 +49,6 @@ def set_binary_from_argv():
         KAOS = sys.argv.pop(1)
     if not KAOS:
         sys.exit("usage: agent_*_test.py KAOS_BINARY")
-
-
-def _die_with_parent():
-    # If the test driver itself is killed (CTest timeout), its children must not linger.
-    try:
-        import ctypes
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
-    except Exception:  # noqa: BLE001 - best effort
-        pass
 
 
 def free_port():
@@ -100,7 +94,7 @@ class Proc:
                     "LOG_LEVEL": "WARNING"} if base_env else dict(os.environ)
         full_env.update(env or {})
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self.err, text=True, env=full_env,
-                                     preexec_fn=_die_with_parent)
+                                     preexec_fn=die_with_parent)
         self.lines = []
         self.port = None
         found = threading.Event()
@@ -229,19 +223,9 @@ def rpc(port, method, params=None, rid=1, headers=None, timeout=60):
 
 
 def metric_value(port, name, **labels):
-    """Sum of the samples of `name` whose labels include `labels`."""
+    """Sum of the samples of `name` whose labels include `labels` (0 when none)."""
     _, _, raw = http(port, "GET", "/metrics")
-    total = 0.0
-    for line in raw.decode().splitlines():
-        if line.startswith("#") or not line.startswith(name):
-            continue
-        m = re.match(r'([a-zA-Z_:]+)(\{[^}]*\})?\s+(\S+)', line)
-        if not m or m.group(1) != name:
-            continue
-        got = dict(re.findall(r'(\w+)="([^"]*)"', m.group(2) or ""))
-        if all(got.get(k) == v for k, v in labels.items()):
-            total += float(m.group(3))
-    return total
+    return metric_sum(raw.decode(), name, **labels) or 0.0
 
 
 def memory_events(port, session_id=None):
