@@ -24,6 +24,11 @@ class GatewayTest(OperatorTestCase):
         self.assertIn("GATEWAY_API_ENABLED is true but the Gateway API", op.log())
         self.assertTrue(op.alive())
         self.assertEqual(op.metric("kaos_operator_writes_total", kind="HTTPRoute"), None)
+        # Each resource is told once, in a Warning event kubectl describe shows.
+        for kind, name in (("ModelAPI", "llm"), ("MCPServer", "tools"), ("Agent", "helper")):
+            warnings = [e for e in self.cluster.events_about(kind, name) if e.get("reason") == "GatewayAPINotInstalled"]
+            self.assertEqual(len(warnings), 1, f"{kind} {name}: {warnings}")
+            self.assertEqual(warnings[0]["type"], "Warning")
 
     def test_with_the_gateway_api_each_exposed_resource_gets_a_route(self):
         self.cluster.stop()

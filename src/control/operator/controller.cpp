@@ -90,16 +90,13 @@ Controllers::Controllers(net::Executor executor, k8s::RestClient& client, Operat
       options_(std::move(options)),
       metrics_(metrics),
       queue_(executor, options_.queue) {
-  // GATEWAY_API_ENABLED without the Gateway API on the cluster: there is nowhere to write an
-  // HTTPRoute (every apply would be a 404 and the resource would never get past it), so none is
-  // rendered; the manager has warned.
-  if (!options_.gateway_api_present) settings_.gateway.enabled = false;
   auto resources = [](json::object o) { return k8s::drop_bookkeeping(std::move(o)); };
   for (const char* kind : {"ModelAPI", "MCPServer", "MemoryStore", "Agent"})
     add_watched(kind, kaos_resource_type(kind), resources, "", options_.namespaces);
   watched("Agent")->informer->add_index(kReferencesIndex, agent_references);
-  // Gateway API asked for but not installed: render no HTTPRoutes (writing them would fail
-  // forever) and tell each resource's owner once, in an event.
+  // GATEWAY_API_ENABLED without the Gateway API on the cluster: there is nowhere to write an
+  // HTTPRoute (every apply would be a 404 and the resource would never get past it), so none is
+  // rendered; the manager has logged it, and each resource is told once, in an event.
   gateway_missing_ = settings_.gateway.enabled && !options_.gateway_api_present;
   if (gateway_missing_) settings_.gateway.enabled = false;
   std::vector<std::string> children{"Deployment", "Service", "ConfigMap"};

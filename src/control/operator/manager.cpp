@@ -182,7 +182,13 @@ int run_operator(const ManagerOptions& options) {
                                                options.lease_duration, options.renew_deadline, options.retry_period});
   }
 
-  auto ready = [&run] { return run.api_reached && (!run.controllers || run.controllers->synced()); };
+  // Ready: the API server answered and either the caches are synced, or this replica is a
+  // standby waiting for the Lease (it is doing what it should).
+  auto ready = [&run] {
+    if (!run.api_reached) return false;
+    if (run.controllers) return run.controllers->synced();
+    return run.elector != nullptr && !run.elector->leading();
+  };
   Servers servers;
   auto ex = run.ioc.get_executor();
   if (auto r =
