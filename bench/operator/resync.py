@@ -86,7 +86,7 @@ def initial(port, operator, standin_pid, ns, count, threads, already_reconciled)
             "standin_cpu_s": cpu_seconds(standin_pid) - si_cpu, "operator_hwm_mb": status_kb(operator.pid, "VmHWM") / 1024}
 
 
-def restart(port, kaos, kubeconfig, cpu, workers, log, standin_pid, resources, namespaces):
+def restart(port, kaos, kubeconfig, cpu, log, standin_pid, resources, namespaces, workers):
     """The caller has stopped the old operator. Starts a new one and measures its resync of
     `resources` reconciled resources."""
     conn = Conn(port)
