@@ -14,6 +14,8 @@ namespace kaos::k8s {
 
 class Informer {
  public:
+  /// Must be idempotent: a ListWatcher may already have applied it to listed objects
+  /// (ListWatchSink::trim), and replace() applies it again.
   using Transform = std::function<json::object(json::object)>;
   using Handler = std::function<void(const CacheChange&)>;
 
@@ -37,6 +39,7 @@ class Informer {
   bool synced() const { return synced_ && pending_namespaces_.empty(); }
   const ObjectCache& cache() const { return cache_; }
   const std::string& name() const { return name_; }
+  const Transform& transform() const { return transform_; }
 
  private:
   void notify(const CacheChange& change);

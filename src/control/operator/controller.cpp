@@ -198,6 +198,7 @@ net::Task<void> Controllers::run() {
         synced_signal.notify();
       };
       sink.apply = [informer](const k8s::WatchEvent& e) { informer->event(k8s::to_string(e.type), e.object); };
+      sink.trim = informer->transform();  // per page: a large list is never held untrimmed
       sink.on_error = [kind = w->kind](const Error& e) { spdlog::warn("operator: watch of {}: {}", kind, e.message); };
       group.spawn(
           executor_,
