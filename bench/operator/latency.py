@@ -5,7 +5,7 @@ import json
 import time
 
 import objects
-from kube import Conn, Watch
+from kube import Conn, Watch, cpu_seconds
 
 
 def percentile(values, q):
@@ -19,12 +19,14 @@ def summary(values):
 
 
 class DeploymentWatch:
-    """The first ADDED of each Deployment in a namespace, by name, with the time it arrived."""
+    """The first ADDED of each Deployment (or of `path`'s objects) in a namespace, by name, with
+    the time it arrived."""
 
-    def __init__(self, port, conn, ns):
-        rv = conn.ok("GET", f"/apis/apps/v1/namespaces/{ns}/deployments")["metadata"]["resourceVersion"]
+    def __init__(self, port, conn, ns, path=None):
+        path = path or f"/apis/apps/v1/namespaces/{ns}/deployments"
+        rv = conn.ok("GET", path)["metadata"]["resourceVersion"]
         self.added = {}
-        self.watch = Watch(port, f"/apis/apps/v1/namespaces/{ns}/deployments", rv, self._on)
+        self.watch = Watch(port, path, rv, self._on)
 
     def _on(self, type_, obj, t):
         if type_ == "ADDED":
@@ -42,12 +44,12 @@ class ClientBaseline:
     the Deployment the operator renders; else: POST that Deployment), timed until the
     Deployment's ADDED arrives on a watch."""
 
-    def __init__(self, port, kaos, ns, same_writes):
+    def __init__(self, port, kaos, ns, same_writes, agent_only=False):
         self.conn = Conn(port)
-        self.ns, self.same_writes = ns, same_writes
+        self.ns, self.same_writes, self.agent_only = ns, same_writes, agent_only
         self.conn.ok("POST", "/api/v1/namespaces", objects.namespace(ns))
         self.template = objects.rendered_agent_deployment(kaos, ns)
-        self.watch = DeploymentWatch(port, self.conn, ns)
+        self.watch = DeploymentWatch(port, self.conn, ns, objects.path("Agent", ns) if agent_only else None)
         self.times = []
 
     def once(self, name):
@@ -55,6 +57,9 @@ class ClientBaseline:
         body = json.loads(self.template.replace("zzbenchzz", name))
         t0 = time.perf_counter()
         conn.ok("POST", objects.path("Agent", ns), objects.agent(ns, name))
+        if self.agent_only:  # the hop the operator waits for: the Agent's ADDED on a watch
+            self.times.append(self.watch.wait(name) - t0)
+            return
         if self.same_writes:
             conn.ok("PATCH", objects.path("Agent", ns, name), {"metadata": {"finalizers": ["bench/finalizer"]}},
                     "application/merge-patch+json")
@@ -112,6 +117,7 @@ def operator_latency(port, operator, ns, n, baselines):
     agents = Watch(port, objects.path("Agent", ns), rv, on_agent)
     deployments = DeploymentWatch(port, conn, ns)
     to_deployment, to_ready = [], []
+    cpu0 = cpu_seconds(operator.pid)
     for i in range(n):
         for b in baselines:
             b.once(f"b{i}")
@@ -123,7 +129,9 @@ def operator_latency(port, operator, ns, n, baselines):
         if not agents.wait_for(lambda: name in ready, 30):
             raise RuntimeError(f"Agent {name} not Ready in 30 s")
         to_ready.append(ready[name] - t0)
+    wait_idle(operator)
+    cpu_per_agent_ms = (cpu_seconds(operator.pid) - cpu0) / n * 1000
     agents.close()
     deployments.watch.close()
     conn.close()
-    return summary(to_deployment), summary(to_ready)
+    return summary(to_deployment), summary(to_ready), cpu_per_agent_ms
