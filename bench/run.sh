@@ -14,3 +14,5 @@ echo
 "$here/local/run.sh" "$kaos" | tee "$here/results/local.md"
 echo
 "$here/connections/run.sh" "$kaos" | tee "$here/results/connections.md"
+echo
+"$here/operator/run.sh" "$kaos" | tee "$here/results/operator.md"

@@ -17,6 +17,20 @@ void Informer::replace(std::vector<json::object> objects) {
   for (const auto& c : changes) notify(c);
 }
 
+void Informer::expect_namespaces(std::vector<std::string> namespaces) {
+  pending_namespaces_ = {namespaces.begin(), namespaces.end()};
+}
+
+void Informer::replace_namespace(const std::string& namespace_, std::vector<json::object> objects) {
+  if (transform_) {
+    for (auto& o : objects) o = transform_(std::move(o));
+  }
+  auto changes = cache_.replace_namespace(namespace_, objects);
+  pending_namespaces_.erase(namespace_);
+  synced_ = true;
+  for (const auto& c : changes) notify(c);
+}
+
 void Informer::event(std::string_view type, json::object object) {
   if (transform_) object = transform_(std::move(object));
   if (auto change = cache_.apply(type, object)) notify(*change);

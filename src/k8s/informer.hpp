@@ -4,6 +4,7 @@
 // TransformFunc), e.g. dropping managedFields, which bounds the operator's memory with many
 // objects. Handlers run on the informer's executor, after the cache holds the change.
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,8 @@ namespace kaos::k8s {
 
 class Informer {
  public:
+  /// Must be idempotent: a ListWatcher may already have applied it to listed objects
+  /// (ListWatchSink::trim), and replace() applies it again.
   using Transform = std::function<json::object(json::object)>;
   using Handler = std::function<void(const CacheChange&)>;
 
@@ -24,13 +27,19 @@ class Informer {
 
   /// A full list (first sync, or a relist after a 410): the cache becomes exactly `objects`.
   void replace(std::vector<json::object> objects);
+  /// An informer fed by one list-watch per namespace: synced() waits for a list of each.
+  void expect_namespaces(std::vector<std::string> namespaces);
+  /// The full list of one namespace: that namespace's objects become exactly `objects`; the
+  /// other namespaces' objects stay (a relist of one must not forget the others).
+  void replace_namespace(const std::string& namespace_, std::vector<json::object> objects);
   /// One watch event ("ADDED", "MODIFIED", "DELETED"; others are ignored).
   void event(std::string_view type, json::object object);
 
-  /// True once the first full list arrived.
-  bool synced() const { return synced_; }
+  /// True once the first full list arrived (of every expected namespace).
+  bool synced() const { return synced_ && pending_namespaces_.empty(); }
   const ObjectCache& cache() const { return cache_; }
   const std::string& name() const { return name_; }
+  const Transform& transform() const { return transform_; }
 
  private:
   void notify(const CacheChange& change);
@@ -40,6 +49,7 @@ class Informer {
   ObjectCache cache_;
   std::vector<Handler> handlers_;
   bool synced_ = false;
+  std::set<std::string> pending_namespaces_;  ///< expected, not listed yet
 };
 
 /// The transform every informer of ours uses at least: metadata.managedFields and the

@@ -32,6 +32,24 @@ TEST(Informer, HandlersSeeEachChangeAfterTheCacheHoldsIt) {
   EXPECT_EQ(seen, (std::vector<std::string>{"0:ns/a", "0:ns/b", "1:ns/a", "2:ns/b", "0:ns/c"}));
 }
 
+json::object in(std::string ns, std::string name) {
+  return json::object{{"metadata", json::object{{"namespace", ns}, {"name", name}, {"resourceVersion", "1"}}}};
+}
+
+TEST(Informer, OneListPerNamespaceSyncsOnceEachIsListedAndKeepsTheOthers) {
+  Informer informer("agents");
+  informer.expect_namespaces({"a", "b"});
+  int deleted = 0;
+  informer.on_change([&](const CacheChange& c) { deleted += c.type == CacheChange::Type::deleted; });
+  informer.replace_namespace("a", {in("a", "x")});
+  EXPECT_FALSE(informer.synced());  // b not listed yet
+  informer.replace_namespace("b", {in("b", "y")});
+  EXPECT_TRUE(informer.synced());
+  informer.replace_namespace("a", {in("a", "x")});  // a relist of a
+  EXPECT_EQ(informer.cache().size(), 2u);
+  EXPECT_EQ(deleted, 0);
+}
+
 TEST(Informer, TheTransformTrimsWhatIsStored) {
   Informer informer("agents", drop_bookkeeping);
   informer.replace({obj("a", "1")});

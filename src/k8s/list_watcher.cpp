@@ -73,16 +73,26 @@ std::string ListWatcher::resource_version() const {
 
 net::Task<Result<void>> ListWatcher::list_and_replace(ListWatchSink& sink) {
   ListOptions list_options{options_.label_selector, options_.field_selector, options_.page_size, {}};
-  auto all = co_await client_.list_all(type_, ns_, list_options);
-  if (!all) co_return all.error();
-  state_->set_version(all->resource_version);
+  // Page by page (not list_all), trimming each page: the peak memory of a large list is then
+  // the trimmed set plus one untrimmed page.
+  std::vector<json::object> items;
+  std::string version;
+  while (true) {
+    auto page = co_await client_.list(type_, ns_, list_options);
+    if (!page) co_return page.error();
+    for (auto& item : page->items) items.push_back(sink.trim ? sink.trim(std::move(item)) : std::move(item));
+    version = page->resource_version;
+    if (page->continue_token.empty()) break;
+    list_options.continue_token = page->continue_token;
+  }
+  state_->set_version(version);
   state_->update([&](ListWatcherStats& s) {
     if (state_->listed_once) ++s.relists;
     ++s.lists;
   });
   state_->listed_once = true;
   state_->watched_since_list = false;
-  if (sink.replace) sink.replace(std::move(all->items), all->resource_version);
+  if (sink.replace) sink.replace(std::move(items), version);
   co_return Result<void>{};
 }
 

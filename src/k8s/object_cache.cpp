@@ -109,6 +109,21 @@ std::vector<CacheChange> ObjectCache::replace(const std::vector<json::object>& o
   return changes;
 }
 
+std::vector<CacheChange> ObjectCache::replace_namespace(const std::string& namespace_,
+                                                        const std::vector<json::object>& objects) {
+  std::vector<CacheChange> changes;
+  std::set<std::string> present;
+  for (const auto& object : objects) {
+    present.insert(object_key(object));
+    if (auto change = upsert(object)) changes.push_back(std::move(*change));
+  }
+  for (const auto& key : keys_by_index(kNamespaceIndex, namespace_)) {
+    if (present.contains(key)) continue;
+    if (auto change = erase(key)) changes.push_back(std::move(*change));
+  }
+  return changes;
+}
+
 std::optional<CacheChange> ObjectCache::apply(std::string_view event_type, const json::object& object) {
   if (event_type == "ADDED" || event_type == "MODIFIED") return upsert(object);
   if (event_type == "DELETED") return erase(object_key(object));

@@ -47,6 +47,9 @@ class ObjectCache {
 
   /// Replaces the whole content with `objects` (a list) and returns the differences.
   std::vector<CacheChange> replace(const std::vector<json::object>& objects);
+  /// Replaces the objects of one namespace with `objects` (a list of that namespace only, as a
+  /// namespaced list-watch gives it); the other namespaces' objects stay.
+  std::vector<CacheChange> replace_namespace(const std::string& namespace_, const std::vector<json::object>& objects);
   /// Applies one watch event ("ADDED", "MODIFIED", "DELETED"); other types change nothing.
   std::optional<CacheChange> apply(std::string_view event_type, const json::object& object);
 

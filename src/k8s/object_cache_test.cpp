@@ -56,6 +56,23 @@ TEST(ObjectCache, ARelistReportsOnlyDifferencesAndTheDeletionsItMissed) {
   EXPECT_EQ(object_key(*changes[2].object), "ns/c");
 }
 
+// The operator watches each of --namespaces with its own list-watch into one cache: the list of
+// one namespace must not delete another's objects.
+TEST(ObjectCache, ReplacingOneNamespaceKeepsTheOthers) {
+  ObjectCache cache;
+  cache.replace_namespace("a", {obj("a", "x", "1"), obj("a", "y", "1")});
+  auto changes = cache.replace_namespace("b", {obj("b", "x", "2")});
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].type, CacheChange::Type::added);
+  EXPECT_EQ(cache.size(), 3u);
+  changes = cache.replace_namespace("a", {obj("a", "x", "1")});  // a relist of "a": y went away
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].type, CacheChange::Type::deleted);
+  EXPECT_EQ(object_key(*changes[0].object), "a/y");
+  EXPECT_NE(cache.get("b/x"), nullptr);
+  EXPECT_EQ(cache.size(), 2u);
+}
+
 TEST(ObjectCache, IndexesFollowUpdatesAndDeletes) {
   ObjectCache cache;
   cache.add_index("model", model_refs);

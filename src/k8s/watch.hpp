@@ -62,6 +62,9 @@ struct ListWatchSink {
   std::function<void(const WatchEvent& event)> apply;
   /// Optional: a failure the watcher is about to retry (after backoff).
   std::function<void(const Error& error)> on_error;
+  /// Optional: applied to each listed object as its page arrives (an informer's transform), so
+  /// a list of many objects is never held whole and untrimmed (managedFields, pod templates).
+  std::function<json::object(json::object)> trim{};
 };
 
 struct ListWatcherOptions {

@@ -83,9 +83,12 @@ struct Recorder {
 /// A ListWatcher running on the loop until stop().
 class RunningWatcher {
  public:
-  RunningWatcher(Loop& loop, RestClient& client, Recorder& recorder)
-      : strand_(asio::make_strand(loop.context())), watcher_(client, kConfigMaps, "default") {
-    asio::co_spawn(strand_, watcher_.run(recorder.sink()),
+  RunningWatcher(Loop& loop, RestClient& client, Recorder& recorder, ListWatcherOptions options = {},
+                 std::function<json::object(json::object)> trim = {})
+      : strand_(asio::make_strand(loop.context())), watcher_(client, kConfigMaps, "default", options) {
+    auto sink = recorder.sink();
+    sink.trim = std::move(trim);
+    asio::co_spawn(strand_, watcher_.run(std::move(sink)),
                    asio::bind_cancellation_slot(signal_.slot(), [this](std::exception_ptr, Result<void> r) {
                      result_ = r.has_value() ? ErrorKind::invalid : r.error().kind;
                      done_.set();
@@ -206,6 +209,29 @@ TEST_F(WatchTest, ListWatcherResumesAfterADropWithoutDuplicatesOrLosses) {
   EXPECT_EQ(stats.lists, 1u);
   EXPECT_GE(stats.resumes, 1u);
   EXPECT_EQ(running.stop(), ErrorKind::cancelled);
+}
+
+TEST_F(WatchTest, ListWatcherTrimsEachPageOfAPaginatedList) {
+  start(1.0);
+  for (int i = 0; i < 5; ++i) {
+    auto cm = named("cm" + std::to_string(i));
+    cm["data"] = json::object{{"big", "value"}};
+    ASSERT_TRUE(run(client_->create(kConfigMaps, cm)));
+  }
+  Recorder recorder;
+  ListWatcherOptions options;
+  options.page_size = 2;  // three pages
+  int trimmed = 0;
+  RunningWatcher running(loop_, *client_, recorder, options, [&trimmed](json::object o) {
+    o.erase("data");
+    ++trimmed;
+    return o;
+  });
+  ASSERT_TRUE(recorder.wait([&] { return recorder.replaces == 1; }));
+  std::lock_guard lock(recorder.mu);
+  EXPECT_EQ(recorder.objects.size(), 5u);
+  EXPECT_EQ(trimmed, 5);
+  for (const auto& [name, o] : recorder.objects) EXPECT_FALSE(o.contains("data")) << name;
 }
 
 TEST_F(WatchTest, ListWatcherRelistsAfterCompactionAndSeesDeletionsAsAReplace) {

@@ -26,6 +26,8 @@ struct Controllers::Watched {
   k8s::ResourceType type;
   std::unique_ptr<k8s::Informer> informer;
   std::vector<std::unique_ptr<k8s::ListWatcher>> watchers;
+  /// The namespace of each watcher ("": all namespaces, one watcher).
+  std::vector<std::string> namespaces;
   std::uint64_t reported_resumes = 0;
   std::uint64_t reported_relists = 0;
 };
@@ -117,6 +119,10 @@ void Controllers::add_watched(std::string kind, const k8s::ResourceType& type, k
   w->type = type;
   w->informer = std::make_unique<k8s::Informer>(kind, std::move(transform));
   if (namespaces.empty()) namespaces.push_back("");  // all namespaces
+  // One list-watch per namespace feeds one informer: each list replaces only its namespace, and
+  // the informer is synced once every namespace has been listed.
+  if (namespaces.front() != "") w->informer->expect_namespaces(namespaces);
+  w->namespaces = namespaces;
   for (const auto& ns : namespaces) {
     k8s::ListWatcherOptions opts;
     opts.label_selector = label_selector;
@@ -183,14 +189,21 @@ net::Task<void> Controllers::run() {
   TaskGroup group(executor_);
   net::ChangeSignal synced_signal(executor_);
   for (auto& w : watched_) {
-    for (auto& watcher : w->watchers) {
+    for (std::size_t i = 0; i < w->watchers.size(); ++i) {
+      auto& watcher = w->watchers[i];
       k8s::ListWatchSink sink;
       auto* informer = w->informer.get();
-      sink.replace = [informer, &synced_signal](std::vector<json::object> items, const std::string&) {
-        informer->replace(std::move(items));
+      sink.replace = [informer, &synced_signal, ns = w->namespaces[i]](std::vector<json::object> items,
+                                                                       const std::string&) {
+        if (ns.empty()) {
+          informer->replace(std::move(items));
+        } else {
+          informer->replace_namespace(ns, std::move(items));
+        }
         synced_signal.notify();
       };
       sink.apply = [informer](const k8s::WatchEvent& e) { informer->event(k8s::to_string(e.type), e.object); };
+      sink.trim = informer->transform();  // per page: a large list is never held untrimmed
       sink.on_error = [kind = w->kind](const Error& e) { spdlog::warn("operator: watch of {}: {}", kind, e.message); };
       group.spawn(
           executor_,

@@ -215,9 +215,14 @@ class Api:
         if not manager:
             raise bad_request("PATCH, application/apply-patch+yaml: fieldManager is required for apply requests")
         try:
-            applied = yaml.safe_load(raw or b"")
-        except yaml.YAMLError as e:
-            raise bad_request(f"error decoding YAML: {e}")
+            # JSON is YAML (what our client and kubectl send): json parses it ~100x faster than
+            # PyYAML's pure-Python loader, which made apply the stand-in's slowest verb.
+            applied = json.loads(raw or b"null")
+        except ValueError:
+            try:
+                applied = yaml.safe_load(raw or b"")
+            except yaml.YAMLError as e:
+                raise bad_request(f"error decoding YAML: {e}")
         if not isinstance(applied, dict):
             raise bad_request("an apply configuration must be an object")
         kinds.check_kind(rtype, applied)
