@@ -31,6 +31,23 @@ void Informer::replace_namespace(const std::string& namespace_, std::vector<json
   for (const auto& c : changes) notify(c);
 }
 
+void Informer::list_page(const std::string& namespace_, std::vector<json::object> objects) {
+  auto& listed = listed_[namespace_];
+  for (auto& o : objects) {
+    if (transform_) o = transform_(std::move(o));
+    listed.insert(object_key(o));
+    if (auto change = cache_.put_listed(o)) notify(*change);
+  }
+}
+
+void Informer::list_done(const std::string& namespace_) {
+  auto changes = cache_.drop_unlisted(listed_[namespace_], namespace_);
+  listed_.erase(namespace_);
+  pending_namespaces_.erase(namespace_);
+  synced_ = true;
+  for (const auto& c : changes) notify(c);
+}
+
 void Informer::event(std::string_view type, json::object object) {
   if (transform_) object = transform_(std::move(object));
   if (auto change = cache_.apply(type, object)) notify(*change);

@@ -4,6 +4,7 @@
 // TransformFunc), e.g. dropping managedFields, which bounds the operator's memory with many
 // objects. Handlers run on the informer's executor, after the cache holds the change.
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -32,6 +33,12 @@ class Informer {
   /// The full list of one namespace: that namespace's objects become exactly `objects`; the
   /// other namespaces' objects stay (a relist of one must not forget the others).
   void replace_namespace(const std::string& namespace_, std::vector<json::object> objects);
+  /// A list of `namespace_` ("" = all namespaces) delivered page by page
+  /// (ListWatchSink::list_page / list_done): each page's objects are stored (and handlers told)
+  /// as they come; list_done drops what that list did not hold and counts as its full list for
+  /// synced(). Lists of different namespaces may interleave.
+  void list_page(const std::string& namespace_, std::vector<json::object> objects);
+  void list_done(const std::string& namespace_);
   /// One watch event ("ADDED", "MODIFIED", "DELETED"; others are ignored).
   void event(std::string_view type, json::object object);
 
@@ -49,7 +56,8 @@ class Informer {
   ObjectCache cache_;
   std::vector<Handler> handlers_;
   bool synced_ = false;
-  std::set<std::string> pending_namespaces_;  ///< expected, not listed yet
+  std::set<std::string> pending_namespaces_;             ///< expected, not listed yet
+  std::map<std::string, std::set<std::string>> listed_;  ///< namespace → keys its list delivered so far
 };
 
 /// The transform every informer of ours uses at least: metadata.managedFields and the

@@ -50,10 +50,33 @@ TEST(Informer, OneListPerNamespaceSyncsOnceEachIsListedAndKeepsTheOthers) {
   EXPECT_EQ(deleted, 0);
 }
 
+TEST(Informer, PageByPageListsOfTwoNamespacesInterleaveAndDropOnlyTheirOwnMissingObjects) {
+  Informer informer("agents");
+  informer.expect_namespaces({"a", "b"});
+  informer.list_page("a", {in("a", "x")});
+  informer.list_page("b", {in("b", "y")});
+  informer.list_page("a", {in("a", "z")});
+  informer.list_done("a");
+  EXPECT_FALSE(informer.synced()) << "b's list is not complete";
+  EXPECT_EQ(informer.cache().size(), 3u) << "a's end must not drop b's objects listed so far";
+  informer.list_done("b");
+  EXPECT_TRUE(informer.synced());
+  // A relist of a that no longer holds x: x goes, with a deleted change; b is untouched.
+  std::vector<std::string> deleted;
+  informer.on_change([&](const CacheChange& c) {
+    if (c.type == CacheChange::Type::deleted) deleted.push_back(object_key(*c.object));
+  });
+  informer.list_page("a", {in("a", "z")});
+  informer.list_done("a");
+  EXPECT_EQ(deleted, (std::vector<std::string>{"a/x"}));
+  EXPECT_TRUE(informer.cache().get("b/y"));
+}
+
 TEST(Informer, TheTransformTrimsWhatIsStored) {
   Informer informer("agents", drop_bookkeeping);
   informer.replace({obj("a", "1")});
-  const auto& meta = informer.cache().get("ns/a")->at("metadata").as_object();
+  const auto stored = informer.cache().get("ns/a");  // a snapshot the caller owns
+  const auto& meta = stored->at("metadata").as_object();
   EXPECT_FALSE(meta.contains("managedFields"));
   EXPECT_FALSE(meta.contains("annotations"));
   EXPECT_EQ(meta.at("resourceVersion"), "1");

@@ -80,7 +80,14 @@ net::Task<Result<void>> ListWatcher::list_and_replace(ListWatchSink& sink) {
   while (true) {
     auto page = co_await client_.list(type_, ns_, list_options);
     if (!page) co_return page.error();
-    for (auto& item : page->items) items.push_back(sink.trim ? sink.trim(std::move(item)) : std::move(item));
+    if (sink.list_page) {
+      if (sink.trim) {
+        for (auto& item : page->items) item = sink.trim(std::move(item));
+      }
+      sink.list_page(std::move(page->items));
+    } else {
+      for (auto& item : page->items) items.push_back(sink.trim ? sink.trim(std::move(item)) : std::move(item));
+    }
     version = page->resource_version;
     if (page->continue_token.empty()) break;
     list_options.continue_token = page->continue_token;
@@ -92,7 +99,11 @@ net::Task<Result<void>> ListWatcher::list_and_replace(ListWatchSink& sink) {
   });
   state_->listed_once = true;
   state_->watched_since_list = false;
-  if (sink.replace) sink.replace(std::move(items), version);
+  if (sink.list_page) {
+    if (sink.list_done) sink.list_done(version);
+  } else if (sink.replace) {
+    sink.replace(std::move(items), version);
+  }
   co_return Result<void>{};
 }
 

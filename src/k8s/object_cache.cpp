@@ -1,5 +1,8 @@
 #include "k8s/object_cache.hpp"
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
 namespace kaos::k8s {
 
 namespace {
@@ -32,8 +35,8 @@ ObjectCache::ObjectCache() {
 
 void ObjectCache::add_index(const std::string& index, IndexFn fn) {
   index_fns_[index] = std::move(fn);
-  for (const auto& [key, object] : objects_) {
-    for (const auto& value : index_fns_[index](*object)) {
+  for (const auto& [key, stored] : objects_) {
+    for (const auto& value : index_fns_[index](*parse_stored(stored))) {
       indexes_[index][value].insert(key);
       filed_[key].emplace_back(index, value);
     }
@@ -63,21 +66,27 @@ void ObjectCache::unindex_object(const std::string& key) {
   filed_.erase(it);
 }
 
+ObjectPtr ObjectCache::parse_stored(const Stored& stored) {
+  // The text was serialized by this cache from a valid object: parsing it cannot fail.
+  return std::make_shared<const json::object>(json::parse(stored.json).as_object());
+}
+
 std::optional<CacheChange> ObjectCache::upsert(const json::object& object) {
   const std::string key = object_key(object);
+  std::string version = resource_version(object);
   auto it = objects_.find(key);
-  if (it != objects_.end() && resource_version(*it->second) == resource_version(object) &&
-      !resource_version(object).empty()) {
+  if (it != objects_.end() && !version.empty() && it->second.resource_version == version) {
     return std::nullopt;  // the same version again (a relist): no change
   }
   auto fresh = std::make_shared<const json::object>(object);
+  Stored stored{json::serialize(object), std::move(version)};
   ObjectPtr previous;
   if (it != objects_.end()) {
-    previous = it->second;
+    previous = parse_stored(it->second);
     unindex_object(key);
-    it->second = fresh;
+    it->second = std::move(stored);
   } else {
-    objects_.emplace(key, fresh);
+    objects_.emplace(key, std::move(stored));
   }
   index_object(key, *fresh);
   return CacheChange{previous ? CacheChange::Type::updated : CacheChange::Type::added, fresh, previous};
@@ -86,7 +95,7 @@ std::optional<CacheChange> ObjectCache::upsert(const json::object& object) {
 std::optional<CacheChange> ObjectCache::erase(const std::string& key) {
   auto it = objects_.find(key);
   if (it == objects_.end()) return std::nullopt;
-  ObjectPtr last = it->second;
+  ObjectPtr last = parse_stored(it->second);
   unindex_object(key);
   objects_.erase(it);
   return CacheChange{CacheChange::Type::deleted, last, nullptr};
@@ -124,6 +133,25 @@ std::vector<CacheChange> ObjectCache::replace_namespace(const std::string& names
   return changes;
 }
 
+std::vector<CacheChange> ObjectCache::drop_unlisted(const std::set<std::string>& listed,
+                                                    const std::string& namespace_) {
+  std::vector<std::string> gone;
+  if (namespace_.empty()) {
+    for (const auto& [key, _] : objects_) {
+      if (!listed.contains(key)) gone.push_back(key);
+    }
+  } else {
+    for (auto& key : keys_by_index(kNamespaceIndex, namespace_)) {
+      if (!listed.contains(key)) gone.push_back(std::move(key));
+    }
+  }
+  std::vector<CacheChange> changes;
+  for (const auto& key : gone) {
+    if (auto change = erase(key)) changes.push_back(std::move(*change));
+  }
+  return changes;
+}
+
 std::optional<CacheChange> ObjectCache::apply(std::string_view event_type, const json::object& object) {
   if (event_type == "ADDED" || event_type == "MODIFIED") return upsert(object);
   if (event_type == "DELETED") return erase(object_key(object));
@@ -132,13 +160,13 @@ std::optional<CacheChange> ObjectCache::apply(std::string_view event_type, const
 
 ObjectPtr ObjectCache::get(const std::string& key) const {
   auto it = objects_.find(key);
-  return it == objects_.end() ? nullptr : it->second;
+  return it == objects_.end() ? nullptr : parse_stored(it->second);
 }
 
 std::vector<ObjectPtr> ObjectCache::list() const {
   std::vector<ObjectPtr> out;
   out.reserve(objects_.size());
-  for (const auto& [_, object] : objects_) out.push_back(object);
+  for (const auto& [_, stored] : objects_) out.push_back(parse_stored(stored));
   return out;
 }
 

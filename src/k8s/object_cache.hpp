@@ -8,6 +8,8 @@
 // resourceVersion is no change), and the deletions that happened while nobody watched.
 //
 // Objects are shared, immutable snapshots: readers keep a pointer while the cache moves on.
+// They are stored as compact JSON text and parsed when read (get, list, by_index), which keeps
+// a cache of many objects several times smaller than parsed trees would.
 #include <functional>
 #include <map>
 #include <memory>
@@ -50,6 +52,12 @@ class ObjectCache {
   /// Replaces the objects of one namespace with `objects` (a list of that namespace only, as a
   /// namespaced list-watch gives it); the other namespaces' objects stay.
   std::vector<CacheChange> replace_namespace(const std::string& namespace_, const std::vector<json::object>& objects);
+  /// A list delivered page by page (so it is never held whole): store one listed object now
+  /// (a change, or nothing for the same version) ...
+  std::optional<CacheChange> put_listed(const json::object& object) { return upsert(object); }
+  /// ... and, once the list is complete, drop what it did not hold: every object not in
+  /// `listed` (keys), within `namespace_` ("" = all namespaces).
+  std::vector<CacheChange> drop_unlisted(const std::set<std::string>& listed, const std::string& namespace_);
   /// Applies one watch event ("ADDED", "MODIFIED", "DELETED"); other types change nothing.
   std::optional<CacheChange> apply(std::string_view event_type, const json::object& object);
 
@@ -69,7 +77,15 @@ class ObjectCache {
   std::optional<CacheChange> upsert(const json::object& object);
   std::optional<CacheChange> erase(const std::string& key);
 
-  std::map<std::string, ObjectPtr> objects_;
+  /// An object as it is kept: compact JSON, parsed again when read. A parsed boost::json
+  /// object costs several times its text in small heap blocks; the operator reads a handful of
+  /// objects per reconcile and keeps tens of thousands.
+  struct Stored {
+    std::string json;
+    std::string resource_version;
+  };
+  static ObjectPtr parse_stored(const Stored& stored);
+  std::map<std::string, Stored> objects_;
   std::map<std::string, IndexFn> index_fns_;
   /// index → value → keys
   std::map<std::string, std::map<std::string, std::set<std::string>>> indexes_;

@@ -65,6 +65,11 @@ struct ListWatchSink {
   /// Optional: applied to each listed object as its page arrives (an informer's transform), so
   /// a list of many objects is never held whole and untrimmed (managedFields, pod templates).
   std::function<json::object(json::object)> trim{};
+  /// Optional, instead of `replace`: each page of a list as it arrives (trimmed), then
+  /// `list_done` with the list's resourceVersion once the last page came. A consumer drops at
+  /// list_done whatever no page held. A list of many objects is then never held whole.
+  std::function<void(std::vector<json::object> page)> list_page{};
+  std::function<void(const std::string& resource_version)> list_done{};
 };
 
 struct ListWatcherOptions {

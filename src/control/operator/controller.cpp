@@ -193,13 +193,12 @@ net::Task<void> Controllers::run() {
       auto& watcher = w->watchers[i];
       k8s::ListWatchSink sink;
       auto* informer = w->informer.get();
-      sink.replace = [informer, &synced_signal, ns = w->namespaces[i]](std::vector<json::object> items,
-                                                                       const std::string&) {
-        if (ns.empty()) {
-          informer->replace(std::move(items));
-        } else {
-          informer->replace_namespace(ns, std::move(items));
-        }
+      // Pages go into the cache as they arrive, so a list of many objects is never held whole.
+      sink.list_page = [informer, ns = w->namespaces[i]](std::vector<json::object> page) {
+        informer->list_page(ns, std::move(page));
+      };
+      sink.list_done = [informer, &synced_signal, ns = w->namespaces[i]](const std::string&) {
+        informer->list_done(ns);
         synced_signal.notify();
       };
       sink.apply = [informer](const k8s::WatchEvent& e) { informer->event(k8s::to_string(e.type), e.object); };
