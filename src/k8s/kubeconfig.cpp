@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "core/base64.hpp"
 #include "core/json.hpp"
 #include "core/yaml.hpp"
 #include "k8s/config.hpp"
@@ -24,33 +25,6 @@ struct Merged {
   std::string current_context;
   fs::path current_context_file;
 };
-
-std::optional<std::string> decode_base64(std::string_view text) {
-  static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::uint32_t bits = 0;
-  int count = 0;
-  for (char c : text) {
-    if (c == '=' || c == '\n' || c == '\r' || c == ' ') continue;
-    auto pos = kAlphabet.find(c);
-    if (pos == std::string_view::npos) return std::nullopt;
-    bits = (bits << 6) | static_cast<std::uint32_t>(pos);
-    if (++count == 4) {
-      out += static_cast<char>((bits >> 16) & 0xff);
-      out += static_cast<char>((bits >> 8) & 0xff);
-      out += static_cast<char>(bits & 0xff);
-      bits = 0;
-      count = 0;
-    }
-  }
-  if (count == 1) return std::nullopt;
-  if (count == 2) out += static_cast<char>((bits >> 4) & 0xff);
-  if (count == 3) {
-    out += static_cast<char>((bits >> 10) & 0xff);
-    out += static_cast<char>((bits >> 2) & 0xff);
-  }
-  return out;
-}
 
 std::string where(const fs::path& file, std::string_view list, std::string_view name, std::string_view field) {
   return "kubeconfig " + file.string() + ": " + std::string(list) + "[name=" + std::string(name) + "]." +

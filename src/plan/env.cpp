@@ -1,6 +1,7 @@
 // Environment building, telemetry env and Secret reading shared by the planners.
 #include <array>
 
+#include "core/base64.hpp"
 #include "plan/internal.hpp"
 
 namespace kaos::plan::detail {
@@ -57,37 +58,6 @@ void add_otel_env(EnvBuilder& env, const api::TelemetryConfig& telemetry, const 
   if (!telemetry.endpoint.empty()) env.set("OTEL_EXPORTER_OTLP_ENDPOINT", telemetry.endpoint);
   env.set("OTEL_RESOURCE_ATTRIBUTES", "service.namespace=" + ns + ",kaos.resource.name=" + service_name);
   env.set("OTEL_PYTHON_FASTAPI_EXCLUDED_URLS", "/health,/ready");
-}
-
-std::optional<std::string> decode_base64(std::string_view text) {
-  static const auto table = [] {
-    std::array<int, 256> t{};
-    t.fill(-1);
-    const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (int i = 0; i < 64; ++i) t[static_cast<unsigned char>(alphabet[i])] = i;
-    return t;
-  }();
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  bool padding = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
-    if (c == '=') {
-      padding = true;
-      continue;
-    }
-    int v = table[static_cast<unsigned char>(c)];
-    if (v < 0 || padding) return std::nullopt;  // foreign character, or data after padding
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
-    }
-  }
-  if (bits >= 6) return std::nullopt;  // a lone trailing sextet cannot encode a byte
-  return out;
 }
 
 SecretValue read_secret_key(const SetIndex& index, const std::string& ns, const api::KeySelector& selector) {

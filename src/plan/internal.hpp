@@ -69,9 +69,6 @@ struct SecretValue {
 };
 SecretValue read_secret_key(const SetIndex& index, const std::string& ns, const api::KeySelector& selector);
 
-/// Decodes standard base64 (padding optional, whitespace ignored); nullopt when malformed.
-std::optional<std::string> decode_base64(std::string_view text);
-
 /// FNV-1a 64 over the fields that affect the running process, as 16 hex digits.
 std::string fingerprint(const Workload& w);
 

@@ -1,5 +1,7 @@
 #include "control/local/secrets.hpp"
 
+#include "core/base64.hpp"
+
 #include <fmt/format.h>
 
 #include "core/json.hpp"
@@ -7,24 +9,6 @@
 namespace kaos::local {
 
 namespace {
-
-std::optional<std::string> base64_decode(std::string_view in) {
-  static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  int val = 0, bits = -8;
-  for (char c : in) {
-    if (c == '=' || c == '\n' || c == '\r' || c == ' ') continue;
-    auto pos = kAlphabet.find(c);
-    if (pos == std::string_view::npos) return std::nullopt;
-    val = (val << 6) + static_cast<int>(pos);
-    bits += 6;
-    if (bits >= 0) {
-      out.push_back(static_cast<char>((val >> bits) & 0xff));
-      bits -= 8;
-    }
-  }
-  return out;
-}
 
 // A key of a Secret or ConfigMap document of the set, in `ns`.
 std::optional<std::string> from_documents(const std::vector<api::Resource>& resources, std::string_view kind,
@@ -40,7 +24,7 @@ std::optional<std::string> from_documents(const std::vector<api::Resource>& reso
       auto v = string_field(f->get_object(), key);
       if (!v) continue;
       if (kind == "Secret" && field == "data") {
-        if (auto decoded = base64_decode(*v)) return decoded;
+        if (auto decoded = decode_base64(*v)) return decoded;
         continue;
       }
       return std::string(*v);
