@@ -37,7 +37,7 @@ json::object render_event(const EventSpec& spec, const std::string& suffix, cons
   event["action"] = spec.action;
   event["reason"] = spec.reason;
   event["type"] = spec.type;
-  event["note"] = std::move(note);
+  event["note"] = note;
   event["regarding"] = spec.regarding;
   return event;
 }

@@ -43,7 +43,7 @@ net::Task<Result<bool>> LeaderElector::try_acquire_or_renew() {
                        {"kind", "Lease"},
                        {"metadata", json::object{{"name", config_.name}, {"namespace", config_.namespace_}}},
                        {"spec", lease_spec(record)}};
-    auto created = co_await client_.create(kLease, std::move(lease));
+    auto created = co_await client_.create(kLease, lease);
     if (!created) {
       if (status_reason(created.error()) == StatusReason::already_exists) co_return false;  // lost the race
       co_return created.error();
@@ -57,7 +57,7 @@ net::Task<Result<bool>> LeaderElector::try_acquire_or_renew() {
   auto next = claim(record, config_.identity, duration, iso8601_now());
   json::object lease = std::move(*current);
   lease["spec"] = lease_spec(next);  // metadata.resourceVersion stays: a concurrent writer gets 409
-  auto updated = co_await client_.update(kLease, std::move(lease));
+  auto updated = co_await client_.update(kLease, lease);
   if (!updated) {
     if (status_reason(updated.error()) == StatusReason::conflict) co_return false;
     co_return updated.error();
@@ -129,7 +129,7 @@ net::Task<Result<void>> LeaderElector::release() {
   if (record.holder != config_.identity) co_return Result<void>{};
   json::object lease = std::move(*current);
   lease["spec"] = lease_spec(k8s::release(record, iso8601_now()));
-  auto updated = co_await client_.update(kLease, std::move(lease));
+  auto updated = co_await client_.update(kLease, lease);
   if (!updated) co_return updated.error();
   spdlog::info("leader election: {} released Lease {}/{}", config_.identity, config_.namespace_, config_.name);
   co_return Result<void>{};

@@ -102,7 +102,7 @@ Controllers::Controllers(net::Executor executor, k8s::RestClient& client, Operat
   gateway_missing_ = settings_.gateway.enabled && !options_.gateway_api_present;
   if (gateway_missing_) settings_.gateway.enabled = false;
   std::vector<std::string> children{"Deployment", "Service", "ConfigMap"};
-  if (settings_.gateway.enabled) children.push_back("HTTPRoute");
+  if (settings_.gateway.enabled) children.emplace_back("HTTPRoute");
   for (const auto& kind : children)
     add_watched(kind, child_resource_type(kind), trim_child, kChildSelector, options_.namespaces);
   add_watched("McpRuntimes", child_resource_type("ConfigMap"), resources, "", {settings_.system_namespace},
@@ -118,10 +118,10 @@ void Controllers::add_watched(std::string kind, const k8s::ResourceType& type, k
   w->kind = kind;
   w->type = type;
   w->informer = std::make_unique<k8s::Informer>(kind, std::move(transform));
-  if (namespaces.empty()) namespaces.push_back("");  // all namespaces
+  if (namespaces.empty()) namespaces.emplace_back();  // "": all namespaces
   // One list-watch per namespace feeds one informer: each list replaces only its namespace, and
   // the informer is synced once every namespace has been listed.
-  if (namespaces.front() != "") w->informer->expect_namespaces(namespaces);
+  if (!namespaces.front().empty()) w->informer->expect_namespaces(namespaces);
   w->namespaces = namespaces;
   for (const auto& ns : namespaces) {
     k8s::ListWatcherOptions opts;
