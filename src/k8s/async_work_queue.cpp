@@ -25,9 +25,9 @@ void AsyncWorkQueue::add_after(const std::string& key, std::chrono::milliseconds
   changed_.notify();  // a waiter may need an earlier timer
 }
 
-void AsyncWorkQueue::add_rate_limited(const std::string& key) {
+void AsyncWorkQueue::add_rate_limited(const std::string& key, std::chrono::milliseconds at_least) {
   if (shut_down_) return;
-  queue_.add_rate_limited(key, Clock::now());
+  queue_.add_rate_limited(key, Clock::now(), at_least);
   changed_.notify();
 }
 

@@ -18,7 +18,8 @@ class AsyncWorkQueue {
 
   void add(const std::string& key);
   void add_after(const std::string& key, std::chrono::milliseconds delay);
-  void add_rate_limited(const std::string& key);
+  /// After the key's backoff, and not before `at_least` (a server's Retry-After).
+  void add_rate_limited(const std::string& key, std::chrono::milliseconds at_least = {});
   void forget(const std::string& key) { queue_.forget(key); }
   void done(const std::string& key);
 

@@ -60,14 +60,14 @@ void WorkQueue::add_after(const std::string& key, Clock::duration delay, Clock::
   delayed_by_key_[key] = due;
 }
 
-void WorkQueue::add_rate_limited(const std::string& key, Clock::time_point now) {
+void WorkQueue::add_rate_limited(const std::string& key, Clock::time_point now, Clock::duration at_least) {
   const int failures = ++failures_[key];
   const double factor = std::ldexp(1.0, std::min(failures - 1, 62));
   const double item_ms = std::min(static_cast<double>(options_.max_delay.count()),
                                   static_cast<double>(options_.base_delay.count()) * factor);
   const auto item = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(item_ms));
   const auto global = std::chrono::duration_cast<Clock::duration>(bucket_.reserve(now));
-  add_after(key, std::max(item, global), now);
+  add_after(key, std::max({item, global, at_least}), now);
 }
 
 void WorkQueue::forget(const std::string& key) {

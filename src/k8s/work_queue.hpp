@@ -59,8 +59,9 @@ class WorkQueue {
 
   void add(const std::string& key, Clock::time_point now);
   void add_after(const std::string& key, Clock::duration delay, Clock::time_point now);
-  /// Counts a failure of `key` and re-adds it after its backoff (see the header comment).
-  void add_rate_limited(const std::string& key, Clock::time_point now);
+  /// Counts a failure of `key` and re-adds it after its backoff (see the header comment), and
+  /// not before `at_least` (a server's Retry-After) when given.
+  void add_rate_limited(const std::string& key, Clock::time_point now, Clock::duration at_least = {});
   /// Clears the key's failures (after a successful reconcile).
   void forget(const std::string& key);
   int failures(const std::string& key) const;

@@ -77,6 +77,18 @@ TEST(WorkQueue, RateLimitedBackoffDoublesPerFailureUntilForgotten) {
   EXPECT_EQ(q.pop(t + 5ms), "a");
 }
 
+TEST(WorkQueue, ARetryAfterIsNeverCutShortByAShorterBackoff) {
+  WorkQueue q({.base_delay = 5ms, .max_delay = 1'000ms, .qps = 0, .burst = 0});
+  const auto t = Clock::time_point{} + 1h;
+  q.add_rate_limited("a", t, 2s);
+  EXPECT_EQ(q.pop(t + 1999ms), std::nullopt) << "the server said two seconds";
+  EXPECT_EQ(q.pop(t + 2s), "a");
+  q.done("a", t + 2s);
+  q.add_rate_limited("a", t + 2s, 1ms);
+  EXPECT_EQ(q.pop(t + 2s + 9ms), std::nullopt) << "the second failure's backoff (10 ms) is longer";
+  EXPECT_EQ(q.pop(t + 2s + 10ms), "a");
+}
+
 TEST(WorkQueue, TheGlobalBucketSpreadsABurstOfFailures) {
   WorkQueue q({.base_delay = 1ms, .max_delay = 1ms, .qps = 10, .burst = 2});
   const auto t = Clock::time_point{} + 1h;

@@ -245,7 +245,9 @@ net::Task<void> Controllers::worker() {
       } else {
         spdlog::warn("operator: {}: {}", *key, written.error().message);
       }
-      queue_.add_rate_limited(*key);
+      // A 429's Retry-After is the server's word on when to come back: never sooner.
+      const auto retry_after = written.error().retry_after.value_or(std::chrono::seconds(0));
+      queue_.add_rate_limited(*key, std::chrono::duration_cast<std::chrono::milliseconds>(retry_after));
     } else {
       queue_.forget(*key);
       if (outcome.requeue_after) {
