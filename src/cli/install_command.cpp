@@ -5,8 +5,8 @@
 #include <iostream>
 
 #include "cli/command.hpp"
+#include "cli/output.hpp"
 #include "control/operator/install.hpp"
-#include "core/yaml.hpp"
 
 namespace kaos::cli {
 
@@ -28,14 +28,7 @@ int run_install(InstallFlags flags) {
     std::cerr << "kaos install: " << objects.error().message << "\n";
     return 2;
   }
-  if (flags.output == "json") {
-    // A v1 List: kubectl apply takes its items one by one.
-    json::array items(objects->begin(), objects->end());
-    std::cout << to_pretty_json(json::object{{"apiVersion", "v1"}, {"kind", "List"}, {"items", std::move(items)}})
-              << "\n";
-    return 0;
-  }
-  for (const auto& object : *objects) std::cout << "---\n" << to_yaml(object);
+  print_kubernetes_objects(json::array(objects->begin(), objects->end()), flags.output);
   return 0;
 }
 

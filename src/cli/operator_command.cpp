@@ -9,23 +9,12 @@
 #include "cli/command.hpp"
 #include "control/operator/manager.hpp"
 #include "core/duration.hpp"
+#include "core/env.hpp"
 #include "core/log.hpp"
-
-extern char** environ;
 
 namespace kaos::cli {
 
 namespace {
-
-std::map<std::string, std::string> process_environment() {
-  std::map<std::string, std::string> env;
-  for (char** e = environ; e && *e; ++e) {
-    std::string entry(*e);
-    const auto eq = entry.find('=');
-    if (eq != std::string::npos) env.emplace(entry.substr(0, eq), entry.substr(eq + 1));
-  }
-  return env;
-}
 
 std::vector<std::string> split_csv(const std::string& text) {
   std::vector<std::string> out;
@@ -77,7 +66,7 @@ int run(OperatorFlags& f) {
     return 1;
   }
   init_logging(*log_settings, "operator");
-  o.env = process_environment();
+  o.env = environment_map();
   return control::operator_::run_operator(o);
 }
 

@@ -5,7 +5,17 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "core/yaml.hpp"
+
 namespace kaos::cli {
+
+void print_kubernetes_objects(const json::array& objects, std::string_view output) {
+  if (output == "json") {
+    std::cout << to_pretty_json(json::object{{"apiVersion", "v1"}, {"kind", "List"}, {"items", objects}}) << "\n";
+    return;
+  }
+  for (const auto& object : objects) std::cout << "---\n" << to_yaml(object);
+}
 
 bool is_tty(std::FILE* stream) {
   return ::isatty(::fileno(stream)) == 1;

@@ -11,6 +11,10 @@
 
 namespace kaos::cli {
 
+/// Kubernetes objects on stdout for `kubectl apply -f -`: `output` "json" prints one v1 List
+/// (kubectl applies its items one by one), anything else a YAML stream of '---' documents.
+void print_kubernetes_objects(const json::array& objects, std::string_view output);
+
 /// True when `stream` (stdout or stderr) is a terminal.
 bool is_tty(std::FILE* stream);
 

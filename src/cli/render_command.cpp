@@ -1,18 +1,15 @@
 // `kaos render -f PATH…`: the Kubernetes objects the kaos operator creates for a manifest set
 // (Deployments, Services, ConfigMaps, HTTPRoutes), from the same renderers its controllers call.
-#include <unistd.h>
-
 #include <iostream>
 #include <map>
 
 #include "api/manifest.hpp"
 #include "cli/command.hpp"
 #include "cli/manifest_files.hpp"
+#include "cli/output.hpp"
 #include "control/operator/render.hpp"
+#include "core/env.hpp"
 #include "core/json.hpp"
-#include "core/yaml.hpp"
-
-extern char** environ;
 
 namespace kaos::cli {
 
@@ -25,32 +22,8 @@ struct RenderOptions {
   bool strict = false;
 };
 
-// The operator reads its settings from its environment; so does `kaos render`.
-std::map<std::string, std::string> process_environment() {
-  std::map<std::string, std::string> env;
-  for (char** e = environ; e && *e; ++e) {
-    std::string_view entry(*e);
-    auto eq = entry.find('=');
-    if (eq != std::string_view::npos) env.emplace(entry.substr(0, eq), entry.substr(eq + 1));
-  }
-  return env;
-}
-
-void print_objects(const std::vector<json::object>& objects, const std::string& output) {
-  if (output == "json") {
-    json::array items;
-    for (const auto& o : objects) items.push_back(o);
-    std::cout << to_pretty_json(json::object{{"apiVersion", "v1"}, {"kind", "List"}, {"items", std::move(items)}});
-    return;
-  }
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    if (i) std::cout << "---\n";
-    std::cout << to_yaml(objects[i]);
-  }
-}
-
 int run_render(const RenderOptions& opts) {
-  auto settings = control::operator_::parse_operator_settings(process_environment());
+  auto settings = control::operator_::parse_operator_settings(environment_map());  // the operator's own variables
   if (!settings) {
     std::cerr << "kaos render: " << settings.error().message << "\n";
     return 2;
@@ -84,7 +57,8 @@ int run_render(const RenderOptions& opts) {
                 << *w.waiting << " in these files (the operator waits for it in the cluster)\n";
     }
   }
-  print_objects(rendered.objects(), opts.output);
+  const auto objects = rendered.objects();
+  print_kubernetes_objects(json::array(objects.begin(), objects.end()), opts.output);
   return opts.strict && skipped > 0 ? 1 : 0;
 }
 

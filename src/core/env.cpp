@@ -5,7 +5,19 @@
 #include <charconv>
 #include <cstdlib>
 
+extern char** environ;  // NOLINT: POSIX
+
 namespace kaos {
+
+std::map<std::string, std::string> environment_map() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view entry(*e);
+    const auto eq = entry.find('=');
+    if (eq != std::string_view::npos) env.emplace(entry.substr(0, eq), entry.substr(eq + 1));
+  }
+  return env;
+}
 
 std::optional<std::string> env_string(std::string_view name) {
   const char* v = std::getenv(std::string(name).c_str());

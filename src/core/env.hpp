@@ -2,6 +2,7 @@
 // Environment helpers. Only executables (app/, cli/) and server entry points read the
 // environment; libraries receive typed settings. Each parser names the variable on error.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,6 +10,10 @@
 #include "core/result.hpp"
 
 namespace kaos {
+
+/// Every variable of the process environment (for settings parsed from a map, such as the
+/// operator's; a variable without '=' is skipped).
+std::map<std::string, std::string> environment_map();
 
 /// The variable's value, or nullopt when unset.
 std::optional<std::string> env_string(std::string_view name);

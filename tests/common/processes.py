@@ -1,7 +1,8 @@
 """Helpers that tests in several folders share (Python 3 standard library only): child
-processes that die with the test driver, and the samples of a Prometheus text exposition.
+processes that die with the test driver and stop gracefully, and the samples of a Prometheus text exposition.
 Used by integration/agent_support.py and operator/harness.py."""
 import re
+import subprocess
 
 
 def die_with_parent():
@@ -12,6 +13,18 @@ def die_with_parent():
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
     except Exception:  # noqa: BLE001 - best effort
         pass
+
+
+def terminate_gracefully(proc, grace=10):
+    """SIGTERM a child, then SIGKILL it if it has not exited within `grace` seconds; reaps it."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=grace)
 
 
 _SAMPLE = re.compile(r'([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)')

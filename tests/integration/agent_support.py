@@ -16,7 +16,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "common"))
-from processes import die_with_parent, metric_sum  # noqa: E402
+from processes import die_with_parent, metric_sum, terminate_gracefully  # noqa: E402
 
 STANDINS = os.path.join(HERE, "standins")
 KAOS = os.environ.get("KAOS_BIN", "")
@@ -135,13 +135,7 @@ class Proc:
         self.err.close()
 
     def terminate(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        terminate_gracefully(self.proc)
 
 
 def http(port, method, path, body=None, headers=None, timeout=30):

@@ -10,6 +10,9 @@ import tempfile
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "common"))
+from processes import terminate_gracefully  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 CRDS = os.path.join(REPO, "deploy", "crds")
@@ -43,13 +46,7 @@ class StandIn:
             return f.read()
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        terminate_gracefully(self.proc)
         self.proc.stdout.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 

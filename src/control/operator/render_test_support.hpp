@@ -7,19 +7,12 @@
 
 #include "api/manifest.hpp"
 #include "control/operator/render.hpp"
+#include "plan/plan_test_support.hpp"
 
 namespace kaos::control::operator_::testing {
 
-inline std::vector<api::Resource> parse(const std::string& yaml) {
-  api::ManifestSet set;
-  api::add_manifest_text(set, yaml, "test.yaml");
-  std::vector<api::Resource> out;
-  for (const auto& e : set.entries) {
-    for (const auto& d : e.diagnostics.items()) EXPECT_NE(d.severity, api::Severity::Error) << e.format(d);
-    if (e.resource) out.push_back(*e.resource);
-  }
-  return out;
-}
+/// Manifests from YAML, as the plan's tests read them.
+using plan::testing::parse;
 
 /// The object of `kind` named `name` among `objects` (a failed expectation and an empty object
 /// when absent).
@@ -27,17 +20,21 @@ inline bool is(const json::value& v, std::string_view s) {
   return v.is_string() && v.get_string() == s;
 }
 
-inline json::object find(const std::vector<json::object>& objects, std::string_view kind, std::string_view name) {
+inline const json::object* lookup(const std::vector<json::object>& objects, std::string_view kind,
+                                  std::string_view name) {
   for (const auto& o : objects)
-    if (is(o.at("kind"), kind) && is(o.at("metadata").as_object().at("name"), name)) return o;
+    if (is(o.at("kind"), kind) && is(o.at("metadata").as_object().at("name"), name)) return &o;
+  return nullptr;
+}
+
+inline json::object find(const std::vector<json::object>& objects, std::string_view kind, std::string_view name) {
+  if (const auto* o = lookup(objects, kind, name)) return *o;
   ADD_FAILURE() << kind << "/" << name << " not rendered";
   return {};
 }
 
 inline bool has(const std::vector<json::object>& objects, std::string_view kind, std::string_view name) {
-  for (const auto& o : objects)
-    if (is(o.at("kind"), kind) && is(o.at("metadata").as_object().at("name"), name)) return true;
-  return false;
+  return lookup(objects, kind, name) != nullptr;
 }
 
 /// The value at a "/"-separated path of object keys and array indexes ("spec/template/spec").
