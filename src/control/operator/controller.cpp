@@ -202,7 +202,6 @@ net::Task<void> Controllers::run() {
         synced_signal.notify();
       };
       sink.apply = [informer](const k8s::WatchEvent& e) { informer->event(k8s::to_string(e.type), e.object); };
-      sink.trim = informer->transform();  // per page: a large list is never held untrimmed
       sink.on_error = [kind = w->kind](const Error& e) { spdlog::warn("operator: watch of {}: {}", kind, e.message); };
       group.spawn(
           executor_,
@@ -286,7 +285,7 @@ net::Task<Result<void>> Controllers::write_finalizers(std::string_view kind, con
 
 net::Task<Result<void>> Controllers::execute(std::string_view kind, const std::string& key,
                                              const ReconcileOutcome& outcome) {
-  auto object = resource(kind, key);
+  const auto& object = outcome.object;
   if (!object) co_return Result<void>{};
   using F = ReconcileOutcome::Finalizer;
   // Options are named variables, never temporaries inside a co_await expression: GCC 12

@@ -149,7 +149,8 @@ struct Pass {
     auto resource = read_cluster_object(object);
     if (!resource) return settle(plan::Phase::Failed, resource.error().message, "InvalidSpec", nullptr);
     auto set = planning_set(*resource, view);
-    const auto plan = plan::plan_resources(set, cluster_addressing(set), plan_options(settings));
+    const auto addressing = cluster_addressing(set);
+    const auto plan = plan::plan_resources(set, addressing, plan_options(settings));
     const plan::Workload* w = plan.find(plan::WorkloadRef{std::string(kind), ns, name}.id());
     if (!w) return;
     if (w->failure) return settle(plan::Phase::Failed, *w->failure, w->failure_reason, &*resource);
@@ -167,10 +168,10 @@ struct Pass {
       if (blocker->reason == plan::kReasonDependencyNotFound) out.requeue_after = kMissingDependencyRequeue;
       return settle(plan::Phase::Waiting, blocker->message, blocker->reason, &*resource);
     }
-    apply_children(*w, *resource);
+    apply_children(*w, *resource, addressing);
   }
 
-  void apply_children(const plan::Workload& w, const api::Resource& resource) {
+  void apply_children(const plan::Workload& w, const api::Resource& resource, const plan::Addressing& addressing) {
     auto rendered = render_workload(w, resource, settings);
     std::vector<ChildRef> kept;
     for (auto& object : rendered.objects) {
@@ -188,7 +189,6 @@ struct Pass {
     auto deployment = view.child("Deployment", k8s::object_key(ns, child_name(kind, name)));
     const bool has_service =
         std::any_of(kept.begin(), kept.end(), [](const ChildRef& c) { return c.kind == "Service"; });
-    auto addressing = cluster_addressing({resource});
     auto s = status_from_deployment(deployment.get(), has_service ? addressing.endpoint(w.ref) : std::string());
     if (w.memory) {
       std::optional<plan::Phase> store_phase;
@@ -223,6 +223,7 @@ ReconcileOutcome reconcile_resource(std::string_view kind, const std::string& ke
   if (!object) return {};
   Pass pass{kind, *object, view, settings, now, {}};
   pass.run();
+  pass.out.object = std::move(object);
   return std::move(pass.out);
 }
 

@@ -59,6 +59,9 @@ struct EventNote {
 };
 
 struct ReconcileOutcome {
+  /// The resource as this decision saw it (null when it is gone): the writes use its name,
+  /// uid and resourceVersion, so they apply to the version decided on.
+  k8s::ObjectPtr object;
   enum class Finalizer { unchanged, add, remove };
   Finalizer finalizer = Finalizer::unchanged;
   /// Children to server-side apply, in order (missing, or changed).
